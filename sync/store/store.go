@@ -1,0 +1,126 @@
+// Package store defines the sync server's storage: one interface, with the filters and inputs
+// its methods take. Implementations live in sub-packages (sqlstore: SQLite and PostgreSQL).
+package store
+
+import (
+	"context"
+	"time"
+
+	"guichet/app"
+)
+
+// Validator says who validates a countermark: the API key and, for the counter app, the device.
+type Validator struct {
+	KeyID    int64
+	KeyLabel string
+	Device   string
+}
+
+// BookingFilter selects a venue's bookings.
+type BookingFilter struct {
+	OffererID int64 // required: the caller's offerer
+	VenueID   int64 // required
+	StockID   int64 // 0: any showtime
+	// Day, when not zero, keeps bookings whose showtime starts on that calendar day in the
+	// venue's time zone (Day's own location is ignored; only its date counts).
+	Day    time.Time
+	Status app.BookingStatus // "": any
+	Page   int               // 1-based
+	Per    int               // page size, capped by the store
+}
+
+// Page is one page of results.
+type Page[T any] struct {
+	Items []T
+	Total int
+	Page  int
+	Per   int
+}
+
+// OfferPatch holds the fields of an offer to change; nil fields are kept.
+type OfferPatch struct {
+	Name            *string
+	Description     *string
+	ImageURL        *string
+	DurationMinutes *int
+	Version         *string
+	Duo             *bool
+	Active          *bool
+}
+
+// StockPatch holds the fields of a stock to change; nil fields are kept. ClearCapacity makes
+// the capacity unlimited.
+type StockPatch struct {
+	StartsAt      *time.Time
+	PriceCents    *int64
+	Capacity      *int
+	ClearCapacity bool
+	BookingLimit  *time.Time
+	PriceLabel    *string
+}
+
+// BookingRequest is a beneficiary's request to book a stock.
+type BookingRequest struct {
+	BeneficiaryID int64
+	StockID       int64
+	Quantity      int
+}
+
+// Store is the server's storage. Every method runs in one transaction: it either applies
+// entirely or not at all. Domain refusals come back as *app.Error (or as an app.Outcome for the
+// counter operations); anything else is an infrastructure error.
+type Store interface {
+	Close() error
+	Ping(ctx context.Context) error
+
+	CreateOfferer(ctx context.Context, o *app.Offerer) error
+	GetOfferer(ctx context.Context, id int64) (*app.Offerer, error)
+	FindOffererBySIREN(ctx context.Context, siren string) (*app.Offerer, error)
+	SetOffererClosed(ctx context.Context, id int64, closed bool) error
+
+	CreateVenue(ctx context.Context, v *app.Venue) error
+	GetVenue(ctx context.Context, id int64) (*app.Venue, error)
+	ListVenues(ctx context.Context, offererID int64) ([]app.Venue, error)
+
+	// CreateAPIKey stores a new key and returns it in clear, the only time it is available.
+	CreateAPIKey(ctx context.Context, offererID int64, role app.Role, label string) (string, *app.APIKey, error)
+	// Authenticate returns the live key matching a clear key, or an EUNAUTHORIZED error.
+	Authenticate(ctx context.Context, clear string) (*app.APIKey, error)
+	RevokeAPIKey(ctx context.Context, id int64) error
+	ListAPIKeys(ctx context.Context, offererID int64) ([]app.APIKey, error)
+
+	CreateOffer(ctx context.Context, o *app.Offer) error
+	GetOffer(ctx context.Context, id int64) (*app.Offer, error)
+	ListOffers(ctx context.Context, venueID int64) ([]app.Offer, error)
+	UpdateOffer(ctx context.Context, id int64, p OfferPatch) (*app.Offer, error)
+
+	CreateStock(ctx context.Context, s *app.Stock) error
+	GetStock(ctx context.Context, id int64) (*app.Stock, error)
+	ListStocks(ctx context.Context, offerID int64) ([]app.Stock, error)
+	// UpdateStock edits a showtime; moving it applies pass Culture's rules to its bookings.
+	UpdateStock(ctx context.Context, id int64, p StockPatch, now time.Time) (*app.Stock, error)
+	// DeleteStock soft-deletes a showtime and cancels its bookings that are not used yet.
+	DeleteStock(ctx context.Context, id int64, now time.Time) (cancelled int, err error)
+
+	CreateBeneficiary(ctx context.Context, b *app.Beneficiary) error
+	GetBeneficiary(ctx context.Context, id int64) (*app.Beneficiary, error)
+	// CreateBooking books a stock for a beneficiary at now, enforcing every booking rule in the
+	// database (capacity, credit, one booking per offer) as well as in code.
+	CreateBooking(ctx context.Context, r BookingRequest, now time.Time) (*app.Booking, error)
+
+	// GetBookingByToken returns the booking of a countermark (any case), or ENOTFOUND.
+	GetBookingByToken(ctx context.Context, token string) (*app.Booking, error)
+	ListBookings(ctx context.Context, f BookingFilter) (Page[app.Booking], error)
+
+	// UseBooking validates a countermark for offererID at now. The outcome says whether it was
+	// admitted and why not; err is for infrastructure failures only.
+	UseBooking(ctx context.Context, offererID int64, token string, v Validator, now time.Time) (app.Outcome, error)
+	// KeepBooking undoes a validation.
+	KeepBooking(ctx context.Context, offererID int64, token string, v Validator, now time.Time) (app.Outcome, error)
+	// CancelBookingByOfferer cancels a booking for the venue; the credit returns.
+	CancelBookingByOfferer(ctx context.Context, offererID int64, token string, v Validator, now time.Time) (app.Outcome, error)
+
+	// AutoUse validates (author AUTO) every CONFIRMED booking whose showtime started more than
+	// 48 h before now, and returns how many it changed.
+	AutoUse(ctx context.Context, now time.Time) (int, error)
+}
