@@ -1,0 +1,263 @@
+// Command guichet-server is Guichet's sync server: it serves the pro API and pass Culture's
+// countermark API over an embedded SQLite database, and has admin subcommands to create
+// offerers, venues and API keys, seed a demo and run jobs.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // venues' time zones even on machines without zoneinfo
+
+	"guichet/app"
+	"guichet/sync/demo"
+	"guichet/sync/server"
+	"guichet/sync/store/sqlstore"
+)
+
+const usage = `usage: guichet-server <command> [flags]
+
+commands:
+  serve     --db FILE --addr HOST:PORT         serve the API
+  demo      --db FILE                          (re)seed the demo and print its keys and countermarks as JSON
+  offerer   create --db FILE --siren S --name N
+  venue     create --db FILE --offerer ID --siret S --name N --address A --postal-code P --city C
+                   --department D --lat X --lon Y --email E [--allocine ID]
+  key       create --db FILE --offerer ID --role manager|cashier --label L
+  key       revoke --db FILE --id ID
+  key       list   --db FILE --offerer ID
+  jobs      auto-use --db FILE [--as-of RFC3339]
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "guichet-server:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+// run executes one command; it is main without the process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError("missing command")
+	}
+	cmd, rest := args[0], args[1:]
+	if (cmd == "offerer" || cmd == "venue" || cmd == "key" || cmd == "jobs") && len(rest) > 0 {
+		cmd, rest = cmd+" "+rest[0], rest[1:]
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "guichet.db", "SQLite database file")
+	switch cmd {
+	case "serve":
+		addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+		logFormat := fs.String("log-format", "text", "log format: text or json")
+		if err := fs.Parse(rest); err != nil {
+			return usageError(err.Error())
+		}
+		return serve(ctx, *db, *addr, *logFormat, stderr)
+	case "demo":
+		if err := fs.Parse(rest); err != nil {
+			return usageError(err.Error())
+		}
+		st, err := sqlstore.OpenSQLite(ctx, *db, sqlstore.Options{})
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		paris, err := time.LoadLocation(app.DefaultTimezone)
+		if err != nil {
+			return err
+		}
+		res, err := demo.Seed(ctx, st, time.Now(), paris)
+		if err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
+		return printJSON(stdout, res)
+	case "offerer create":
+		siren := fs.String("siren", "", "SIREN (9 digits)")
+		name := fs.String("name", "", "legal name")
+		if err := fs.Parse(rest); err != nil {
+			return usageError(err.Error())
+		}
+		return withStore(ctx, *db, func(st *sqlstore.Store) error {
+			o := &app.Offerer{SIREN: *siren, Name: *name}
+			if err := st.CreateOfferer(ctx, o); err != nil {
+				return err
+			}
+			return printJSON(stdout, map[string]any{"id": o.ID, "siren": o.SIREN, "name": o.Name})
+		})
+	case "venue create":
+		v := app.Venue{}
+		offerer := fs.Int64("offerer", 0, "offerer id")
+		fs.StringVar(&v.SIRET, "siret", "", "SIRET (14 digits, starting with the offerer's SIREN)")
+		fs.StringVar(&v.Name, "name", "", "venue name")
+		fs.StringVar(&v.Address, "address", "", "street address")
+		fs.StringVar(&v.PostalCode, "postal-code", "", "postal code")
+		fs.StringVar(&v.City, "city", "", "city")
+		fs.StringVar(&v.DepartmentCode, "department", "", "department code (75, 2A, 974…)")
+		fs.Float64Var(&v.Latitude, "lat", 0, "latitude")
+		fs.Float64Var(&v.Longitude, "lon", 0, "longitude")
+		fs.StringVar(&v.BookingEmail, "email", "", "booking notification e-mail")
+		fs.StringVar(&v.AllocineTheaterID, "allocine", "", "Allociné theater id (optional)")
+		if err := fs.Parse(rest); err != nil {
+			return usageError(err.Error())
+		}
+		v.OffererID = *offerer
+		return withStore(ctx, *db, func(st *sqlstore.Store) error {
+			if err := st.CreateVenue(ctx, &v); err != nil {
+				return err
+			}
+			return printJSON(stdout, map[string]any{"id": v.ID, "siret": v.SIRET, "name": v.Name, "timezone": v.Timezone})
+		})
+	case "key create":
+		offerer := fs.Int64("offerer", 0, "offerer id")
+		role := fs.String("role", "cashier", "manager or cashier")
+		label := fs.String("label", "", "a name for the key, e.g. \"Caisse 1\"")
+		if err := fs.Parse(rest); err != nil {
+			return usageError(err.Error())
+		}
+		return withStore(ctx, *db, func(st *sqlstore.Store) error {
+			clear, k, err := st.CreateAPIKey(ctx, *offerer, app.Role(*role), *label)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(stderr, "Keep this key now: it is stored hashed and cannot be shown again.")
+			return printJSON(stdout, map[string]any{"id": k.ID, "role": k.Role, "label": k.Label, "key": clear})
+		})
+	case "key revoke":
+		id := fs.Int64("id", 0, "key id")
+		if err := fs.Parse(rest); err != nil {
+			return usageError(err.Error())
+		}
+		return withStore(ctx, *db, func(st *sqlstore.Store) error { return st.RevokeAPIKey(ctx, *id) })
+	case "key list":
+		offerer := fs.Int64("offerer", 0, "offerer id")
+		if err := fs.Parse(rest); err != nil {
+			return usageError(err.Error())
+		}
+		return withStore(ctx, *db, func(st *sqlstore.Store) error {
+			keys, err := st.ListAPIKeys(ctx, *offerer)
+			if err != nil {
+				return err
+			}
+			out := []map[string]any{}
+			for _, k := range keys {
+				out = append(out, map[string]any{"id": k.ID, "prefix": k.Prefix, "role": k.Role, "label": k.Label,
+					"revoked": !k.RevokedAt.IsZero()})
+			}
+			return printJSON(stdout, out)
+		})
+	case "jobs auto-use":
+		asOf := fs.String("as-of", "", "run as if it were this time (RFC 3339); now by default")
+		if err := fs.Parse(rest); err != nil {
+			return usageError(err.Error())
+		}
+		now := time.Now()
+		if *asOf != "" {
+			t, err := time.Parse(time.RFC3339, *asOf)
+			if err != nil {
+				return usageError("--as-of: " + err.Error())
+			}
+			now = t
+		}
+		return withStore(ctx, *db, func(st *sqlstore.Store) error {
+			n, err := st.AutoUse(ctx, now)
+			if err != nil {
+				return err
+			}
+			return printJSON(stdout, map[string]any{"asOf": now.UTC().Format(time.RFC3339), "validated": n})
+		})
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError("unknown command " + strings.Join(args[:min(2, len(args))], " "))
+}
+
+func withStore(ctx context.Context, path string, fn func(*sqlstore.Store) error) error {
+	st, err := sqlstore.OpenSQLite(ctx, path, sqlstore.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := fn(st); err != nil {
+		return errors.New(app.ErrorMessage(err) + describe(err))
+	}
+	return nil
+}
+
+// describe adds the internal error text for non-domain errors (operators need it).
+func describe(err error) string {
+	if app.ErrorCode(err) == app.EINTERNAL {
+		return " (" + err.Error() + ")"
+	}
+	return ""
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// serve runs the HTTP server until ctx is cancelled, then shuts down gracefully.
+func serve(ctx context.Context, dbPath, addr, logFormat string, stderr io.Writer) error {
+	var h slog.Handler = slog.NewTextHandler(stderr, nil)
+	if logFormat == "json" {
+		h = slog.NewJSONHandler(stderr, nil)
+	}
+	log := slog.New(h)
+	st, err := sqlstore.OpenSQLite(ctx, dbPath, sqlstore.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	srv := &http.Server{
+		Handler:           server.New(st, server.Options{Logger: log}),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    32 << 10,
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	log.Info("guichet-server listening", "addr", ln.Addr().String(), "db", dbPath)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+// Package protocol holds the JSON shapes exchanged by the sync server and its clients (the
+// counter app, box-office software speaking pass Culture's countermark API), and the mapping
+// between domain error codes and HTTP statuses.
+package protocol
+
+import (
+	"encoding/base32"
+	"math/big"
+	"net/http"
+	"strings"
+	"time"
+
+	"guichet/app"
+)
+
+// Error is the body of every error answer of the pro API.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// statusByCode maps domain error codes to HTTP statuses.
+var statusByCode = map[string]int{
+	app.EINVALID:      http.StatusBadRequest,
+	app.EUNAUTHORIZED: http.StatusUnauthorized,
+	app.EFORBIDDEN:    http.StatusForbidden,
+	app.ENOTFOUND:     http.StatusNotFound,
+	app.ECONFLICT:     http.StatusConflict,
+	app.EGONE:         http.StatusGone,
+	app.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	app.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	app.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// StatusOf returns the HTTP status for a domain error code.
+func StatusOf(code string) int {
+	if s, ok := statusByCode[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// CodeOf returns the domain error code for an HTTP status (the client's side of StatusOf).
+func CodeOf(status int) string {
+	for c, s := range statusByCode {
+		if s == status {
+			return c
+		}
+	}
+	if status >= 500 {
+		return app.EUNAVAILABLE
+	}
+	return app.EINVALID
+}
+
+// Time renders a time as the API does: RFC 3339 in UTC.
+func Time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// TimePtr is Time for optional fields.
+func TimePtr(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := Time(t)
+	return &s
+}
+
+// Venue is a venue as the pro API shows it.
+type Venue struct {
+	ID                int64   `json:"id"`
+	SIRET             string  `json:"siret"`
+	Name              string  `json:"name"`
+	Address           string  `json:"address"`
+	PostalCode        string  `json:"postalCode"`
+	City              string  `json:"city"`
+	DepartmentCode    string  `json:"departmentCode"`
+	Latitude          float64 `json:"latitude"`
+	Longitude         float64 `json:"longitude"`
+	BookingEmail      string  `json:"bookingEmail"`
+	Timezone          string  `json:"timezone"`
+	AllocineTheaterID string  `json:"allocineTheaterId,omitempty"`
+}
+
+// VenueOf converts a domain venue.
+func VenueOf(v *app.Venue) Venue {
+	return Venue{ID: v.ID, SIRET: v.SIRET, Name: v.Name, Address: v.Address, PostalCode: v.PostalCode, City: v.City,
+		DepartmentCode: v.DepartmentCode, Latitude: v.Latitude, Longitude: v.Longitude, BookingEmail: v.BookingEmail,
+		Timezone: v.Timezone, AllocineTheaterID: v.AllocineTheaterID}
+}
+
+// Offer is an offer (a film) as the pro API shows it.
+type Offer struct {
+	ID              int64  `json:"id"`
+	VenueID         int64  `json:"venueId"`
+	Name            string `json:"name"`
+	Description     string `json:"description"`
+	ImageURL        string `json:"imageUrl"`
+	DurationMinutes int    `json:"durationMinutes"`
+	Version         string `json:"version"`
+	Duo             bool   `json:"duo"`
+	Active          bool   `json:"active"`
+	UpdatedAt       string `json:"updatedAt"`
+}
+
+// OfferOf converts a domain offer.
+func OfferOf(o *app.Offer) Offer {
+	return Offer{ID: o.ID, VenueID: o.VenueID, Name: o.Name, Description: o.Description, ImageURL: o.ImageURL,
+		DurationMinutes: o.DurationMinutes, Version: o.Version, Duo: o.Duo, Active: o.Active, UpdatedAt: Time(o.UpdatedAt)}
+}
+
+// OfferInput creates an offer (every field) or edits one (only the fields present).
+type OfferInput struct {
+	Name            *string `json:"name"`
+	Description     *string `json:"description"`
+	ImageURL        *string `json:"imageUrl"`
+	DurationMinutes *int    `json:"durationMinutes"`
+	Version         *string `json:"version"`
+	Duo             *bool   `json:"duo"`
+	Active          *bool   `json:"active"`
+}
+
+// Stock is a showtime as the pro API shows it.
+type Stock struct {
+	ID           int64  `json:"id"`
+	OfferID      int64  `json:"offerId"`
+	StartsAt     string `json:"startsAt"`
+	PriceCents   int64  `json:"priceCents"`
+	Capacity     *int   `json:"capacity"` // null: unlimited
+	Booked       int    `json:"booked"`
+	Remaining    *int   `json:"remaining"` // null: unlimited
+	BookingLimit string `json:"bookingLimit"`
+	PriceLabel   string `json:"priceLabel"`
+	Deleted      bool   `json:"deleted"`
+}
+
+// StockOf converts a domain stock.
+func StockOf(s *app.Stock) Stock {
+	out := Stock{ID: s.ID, OfferID: s.OfferID, StartsAt: Time(s.StartsAt), PriceCents: s.PriceCents, Capacity: s.Capacity,
+		Booked: s.Booked, BookingLimit: Time(s.BookingLimit), PriceLabel: s.PriceLabel, Deleted: s.Deleted}
+	if s.Capacity != nil {
+		r := s.Remaining()
+		out.Remaining = &r
+	}
+	return out
+}
+
+// StockInput creates a showtime (startsAt and priceCents required) or edits one. A JSON null
+// capacity means unlimited; an absent one keeps the current capacity.
+type StockInput struct {
+	StartsAt     *time.Time `json:"startsAt"`
+	PriceCents   *int64     `json:"priceCents"`
+	Capacity     Optional[int] `json:"capacity"`
+	BookingLimit *time.Time `json:"bookingLimit"`
+	PriceLabel   *string    `json:"priceLabel"`
+}
+
+// Booking is a booking as the pro API and the counter app see it.
+type Booking struct {
+	ID                int64   `json:"id"`
+	Token             string  `json:"token"`
+	Status            string  `json:"status"`
+	Quantity          int     `json:"quantity"`
+	UnitPriceCents    int64   `json:"unitPriceCents"`
+	BookedAt          string  `json:"bookedAt"`
+	CancellationLimit *string `json:"cancellationLimit"`
+	UsedAt            *string `json:"usedAt"`
+	UsedBy            string  `json:"usedBy,omitempty"`
+	UsedByKey         string  `json:"usedByKey,omitempty"`
+	UsedByDevice      string  `json:"usedByDevice,omitempty"`
+	CancelledAt       *string `json:"cancelledAt"`
+	OfferID           int64   `json:"offerId"`
+	OfferName         string  `json:"offerName"`
+	Version           string  `json:"version"`
+	StockID           int64   `json:"stockId"`
+	ShowStart         string  `json:"showStart"`
+	VenueID           int64   `json:"venueId"`
+	VenueName         string  `json:"venueName"`
+	FirstName         string  `json:"firstName"`
+	LastName          string  `json:"lastName"`
+	Email             string  `json:"email"`
+	Phone             string  `json:"phone"`
+}
+
+// BookingOf converts a domain booking.
+func BookingOf(b *app.Booking) Booking {
+	return Booking{ID: b.ID, Token: b.Token, Status: string(b.Status), Quantity: b.Quantity, UnitPriceCents: b.UnitPriceCents,
+		BookedAt: Time(b.BookedAt), CancellationLimit: TimePtr(b.CancellationLimit), UsedAt: TimePtr(b.UsedAt),
+		UsedBy: string(b.UsedBy), UsedByKey: b.UsedByKey, UsedByDevice: b.UsedByDevice, CancelledAt: TimePtr(b.CancelledAt),
+		OfferID: b.OfferID, OfferName: b.OfferName, Version: b.Version, StockID: b.StockID, ShowStart: Time(b.ShowStart),
+		VenueID: b.VenueID, VenueName: b.VenueName, FirstName: b.FirstName, LastName: b.LastName, Email: b.Email, Phone: b.Phone}
+}
+
+// BookingPage is a page of bookings.
+type BookingPage struct {
+	Bookings []Booking `json:"bookings"`
+	Page     int       `json:"page"`
+	PerPage  int       `json:"perPage"`
+	Total    int       `json:"total"`
+	Pages    int       `json:"pages"`
+}
+
+// Humanize encodes an id as pass Culture's "human ids": the id's big-endian bytes in base32
+// without padding, with O and I replaced by 8 and 9.
+func Humanize(id int64) string {
+	if id <= 0 {
+		return ""
+	}
+	b := new(big.Int).SetInt64(id).Bytes()
+	s := strings.TrimRight(base32.StdEncoding.EncodeToString(b), "=")
+	return strings.NewReplacer("O", "8", "I", "9").Replace(s)
+}

@@ -1,0 +1,237 @@
+// Package server is the sync server's HTTP API: the pro API (venues, offers, showtimes,
+// bookings), pass Culture's countermark API (v2 and public v1) so that existing box-office
+// software can point at it, health and the OpenAPI description. It depends on the store
+// interface only.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"guichet/app"
+	"guichet/sync/protocol"
+	"guichet/sync/store"
+)
+
+// DefaultMaxBody caps request bodies.
+const DefaultMaxBody = 64 << 10
+
+// Options configure a server.
+type Options struct {
+	Logger  *slog.Logger
+	Now     func() time.Time // the clock (time.Now when nil)
+	MaxBody int64            // request body cap in bytes (DefaultMaxBody when 0)
+}
+
+// Server serves the HTTP API over a store.
+type Server struct {
+	store   store.Store
+	log     *slog.Logger
+	now     func() time.Time
+	maxBody int64
+	mux     *http.ServeMux
+	locs    sync.Map // time zone name → *time.Location
+}
+
+// New returns a server over st.
+func New(st store.Store, o Options) *Server {
+	s := &Server{store: st, log: o.Logger, now: o.Now, maxBody: o.MaxBody, mux: http.NewServeMux()}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /healthz", s.healthz)
+	m.HandleFunc("GET /openapi.json", serveOpenAPI)
+
+	// pass Culture's countermark API, v2 (French errors) and public v1 (English errors).
+	for _, g := range []generation{v2, v1} {
+		m.HandleFunc("GET "+g.prefix+"/token/{token}", s.auth(app.RoleCashier, s.countermarkGet(g)))
+		m.HandleFunc("PATCH "+g.prefix+"/use/token/{token}", s.auth(app.RoleCashier, s.countermarkUse(g)))
+		m.HandleFunc("PATCH "+g.prefix+"/keep/token/{token}", s.auth(app.RoleCashier, s.countermarkKeep(g)))
+		m.HandleFunc("PATCH "+g.prefix+"/cancel/token/{token}", s.auth(app.RoleCashier, s.countermarkCancel(g)))
+	}
+
+	// The pro API.
+	m.HandleFunc("GET /pro/v1/venues", s.auth(app.RoleCashier, s.listVenues))
+	m.HandleFunc("GET /pro/v1/venues/{venueId}", s.auth(app.RoleCashier, s.getVenue))
+	m.HandleFunc("GET /pro/v1/venues/{venueId}/offers", s.auth(app.RoleCashier, s.listOffers))
+	m.HandleFunc("POST /pro/v1/venues/{venueId}/offers", s.auth(app.RoleManager, s.createOffer))
+	m.HandleFunc("GET /pro/v1/venues/{venueId}/bookings", s.auth(app.RoleCashier, s.listBookings))
+	m.HandleFunc("GET /pro/v1/offers/{offerId}", s.auth(app.RoleCashier, s.getOffer))
+	m.HandleFunc("PATCH /pro/v1/offers/{offerId}", s.auth(app.RoleManager, s.updateOffer))
+	m.HandleFunc("GET /pro/v1/offers/{offerId}/stocks", s.auth(app.RoleCashier, s.listStocks))
+	m.HandleFunc("POST /pro/v1/offers/{offerId}/stocks", s.auth(app.RoleManager, s.createStock))
+	m.HandleFunc("GET /pro/v1/stocks/{stockId}", s.auth(app.RoleCashier, s.getStock))
+	m.HandleFunc("PATCH /pro/v1/stocks/{stockId}", s.auth(app.RoleManager, s.updateStock))
+	m.HandleFunc("DELETE /pro/v1/stocks/{stockId}", s.auth(app.RoleManager, s.deleteStock))
+}
+
+// ServeHTTP serves a request: panics are logged and answered with a plain 500, every request is
+// logged without its secrets.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("panic", "method", r.Method, "path", r.Pattern, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if !rec.wrote {
+				writeJSON(rec, http.StatusInternalServerError, protocol.Error{Code: app.EINTERNAL, Message: "Erreur interne."})
+			}
+		}
+		s.log.Info("request", "method", r.Method, "route", r.Pattern, "status", rec.status,
+			"duration_ms", float64(time.Since(start).Microseconds())/1000)
+	}()
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(rec, r.Body, s.maxBody)
+	}
+	s.mux.ServeHTTP(rec, r)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("healthz", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+type keyCtx struct{}
+
+// auth wraps a handler with bearer-key authentication; min is the least role allowed (a
+// manager can do everything a cashier can).
+func (s *Server) auth(min app.Role, h func(w http.ResponseWriter, r *http.Request, k *app.APIKey)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		clear, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || strings.TrimSpace(clear) == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="guichet"`)
+			s.writeError(w, r, app.Errorf(app.EUNAUTHORIZED, "Authentification requise : en-tête Authorization: Bearer <clé d'API>."))
+			return
+		}
+		k, err := s.store.Authenticate(r.Context(), strings.TrimSpace(clear))
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="guichet", error="invalid_token"`)
+			s.writeError(w, r, err)
+			return
+		}
+		if min == app.RoleManager && k.Role != app.RoleManager {
+			s.writeError(w, r, app.Errorf(app.EFORBIDDEN, "Cette action est réservée aux responsables (clé « manager »)."))
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), keyCtx{}, k)), k)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if v != nil {
+		_ = json.NewEncoder(w).Encode(v)
+	}
+}
+
+// writeError answers a domain error with its status; anything else is logged and answered with
+// a generic 500 that reveals nothing.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *app.Error
+	if !errors.As(err, &e) {
+		s.log.Error("internal error", "method", r.Method, "route", r.Pattern, "err", err)
+		e = &app.Error{Code: app.EINTERNAL, Message: "Erreur interne."}
+	}
+	writeJSON(w, protocol.StatusOf(e.Code), protocol.Error{Code: e.Code, Message: e.Message, Field: e.Field})
+}
+
+// decode reads one JSON object into v: unknown fields, trailing data and bodies over the cap
+// are refused.
+func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return app.Errorf(app.EINVALID, "Le corps de la requête doit être du JSON (Content-Type: application/json).")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	var tooBig *http.MaxBytesError
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+	case errors.As(err, &tooBig):
+		return app.Errorf(app.ETOOLARGE, "Requête trop volumineuse (%d octets au plus).", tooBig.Limit)
+	case errors.Is(err, io.EOF):
+		return app.Errorf(app.EINVALID, "Le corps de la requête est vide.")
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return app.Errorf(app.EINVALID, "JSON mal formé.")
+	case errors.As(err, &typ):
+		return &app.Error{Code: app.EINVALID, Field: typ.Field, Message: fmt.Sprintf("Le champ %q n'a pas le bon type.", typ.Field)}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &app.Error{Code: app.EINVALID, Field: name, Message: fmt.Sprintf("Champ inconnu : %q.", name)}
+	default:
+		return app.Errorf(app.EINVALID, "Requête invalide : %v.", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return app.Errorf(app.ETOOLARGE, "Requête trop volumineuse (%d octets au plus).", tooBig.Limit)
+		}
+		return app.Errorf(app.EINVALID, "Un seul objet JSON est attendu.")
+	}
+	return nil
+}
+
+// loc returns a time zone by name, cached; Europe/Paris when unknown.
+func (s *Server) loc(name string) *time.Location {
+	if v, ok := s.locs.Load(name); ok {
+		return v.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil || name == "" {
+		l, err = time.LoadLocation(app.DefaultTimezone)
+		if err != nil {
+			l = time.UTC
+		}
+	}
+	s.locs.Store(name, l)
+	return l
+}
