@@ -40,6 +40,7 @@ type Server struct {
 	maxBody int64
 	mux     *http.ServeMux
 	locs    sync.Map // time zone name → *time.Location
+	routes  []string
 }
 
 // New returns a server over st.
@@ -54,36 +55,45 @@ func New(st store.Store, o Options) *Server {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
-	s.routes()
+	s.register()
 	return s
 }
 
-func (s *Server) routes() {
-	m := s.mux
-	m.HandleFunc("GET /healthz", s.healthz)
-	m.HandleFunc("GET /openapi.json", serveOpenAPI)
+// handle registers a route and remembers its pattern for Routes.
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.mux.HandleFunc(pattern, h)
+	s.routes = append(s.routes, pattern)
+}
+
+// Routes lists the patterns served ("GET /healthz"…), for documentation checks.
+func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
+
+func (s *Server) register() {
+	m := s
+	m.handle("GET /healthz", s.healthz)
+	m.handle("GET /openapi.json", serveOpenAPI)
 
 	// pass Culture's countermark API, v2 (French errors) and public v1 (English errors).
 	for _, g := range []generation{v2, v1} {
-		m.HandleFunc("GET "+g.prefix+"/token/{token}", s.auth(app.RoleCashier, s.countermarkGet(g)))
-		m.HandleFunc("PATCH "+g.prefix+"/use/token/{token}", s.auth(app.RoleCashier, s.countermarkUse(g)))
-		m.HandleFunc("PATCH "+g.prefix+"/keep/token/{token}", s.auth(app.RoleCashier, s.countermarkKeep(g)))
-		m.HandleFunc("PATCH "+g.prefix+"/cancel/token/{token}", s.auth(app.RoleCashier, s.countermarkCancel(g)))
+		m.handle("GET "+g.prefix+"/token/{token}", s.auth(app.RoleCashier, s.countermarkGet(g)))
+		m.handle("PATCH "+g.prefix+"/use/token/{token}", s.auth(app.RoleCashier, s.countermarkUse(g)))
+		m.handle("PATCH "+g.prefix+"/keep/token/{token}", s.auth(app.RoleCashier, s.countermarkKeep(g)))
+		m.handle("PATCH "+g.prefix+"/cancel/token/{token}", s.auth(app.RoleCashier, s.countermarkCancel(g)))
 	}
 
 	// The pro API.
-	m.HandleFunc("GET /pro/v1/venues", s.auth(app.RoleCashier, s.listVenues))
-	m.HandleFunc("GET /pro/v1/venues/{venueId}", s.auth(app.RoleCashier, s.getVenue))
-	m.HandleFunc("GET /pro/v1/venues/{venueId}/offers", s.auth(app.RoleCashier, s.listOffers))
-	m.HandleFunc("POST /pro/v1/venues/{venueId}/offers", s.auth(app.RoleManager, s.createOffer))
-	m.HandleFunc("GET /pro/v1/venues/{venueId}/bookings", s.auth(app.RoleCashier, s.listBookings))
-	m.HandleFunc("GET /pro/v1/offers/{offerId}", s.auth(app.RoleCashier, s.getOffer))
-	m.HandleFunc("PATCH /pro/v1/offers/{offerId}", s.auth(app.RoleManager, s.updateOffer))
-	m.HandleFunc("GET /pro/v1/offers/{offerId}/stocks", s.auth(app.RoleCashier, s.listStocks))
-	m.HandleFunc("POST /pro/v1/offers/{offerId}/stocks", s.auth(app.RoleManager, s.createStock))
-	m.HandleFunc("GET /pro/v1/stocks/{stockId}", s.auth(app.RoleCashier, s.getStock))
-	m.HandleFunc("PATCH /pro/v1/stocks/{stockId}", s.auth(app.RoleManager, s.updateStock))
-	m.HandleFunc("DELETE /pro/v1/stocks/{stockId}", s.auth(app.RoleManager, s.deleteStock))
+	m.handle("GET /pro/v1/venues", s.auth(app.RoleCashier, s.listVenues))
+	m.handle("GET /pro/v1/venues/{venueId}", s.auth(app.RoleCashier, s.getVenue))
+	m.handle("GET /pro/v1/venues/{venueId}/offers", s.auth(app.RoleCashier, s.listOffers))
+	m.handle("POST /pro/v1/venues/{venueId}/offers", s.auth(app.RoleManager, s.createOffer))
+	m.handle("GET /pro/v1/venues/{venueId}/bookings", s.auth(app.RoleCashier, s.listBookings))
+	m.handle("GET /pro/v1/offers/{offerId}", s.auth(app.RoleCashier, s.getOffer))
+	m.handle("PATCH /pro/v1/offers/{offerId}", s.auth(app.RoleManager, s.updateOffer))
+	m.handle("GET /pro/v1/offers/{offerId}/stocks", s.auth(app.RoleCashier, s.listStocks))
+	m.handle("POST /pro/v1/offers/{offerId}/stocks", s.auth(app.RoleManager, s.createStock))
+	m.handle("GET /pro/v1/stocks/{stockId}", s.auth(app.RoleCashier, s.getStock))
+	m.handle("PATCH /pro/v1/stocks/{stockId}", s.auth(app.RoleManager, s.updateStock))
+	m.handle("DELETE /pro/v1/stocks/{stockId}", s.auth(app.RoleManager, s.deleteStock))
 }
 
 // ServeHTTP serves a request: panics are logged and answered with a plain 500, every request is

@@ -15,6 +15,7 @@ import (
 	"guichet/app"
 	"guichet/sync/demo"
 	"guichet/sync/server"
+	"guichet/sync/store"
 	"guichet/sync/store/sqlstore"
 )
 
@@ -297,4 +298,8 @@ func TestAuth(t *testing.T) {
 			}
 		})
 	}
+}
+
+func bookingReq(benID, stockID int64) store.BookingRequest {
+	return store.BookingRequest{BeneficiaryID: benID, StockID: stockID, Quantity: 1}
 }
