@@ -153,11 +153,11 @@ func StockOf(s *app.Stock) Stock {
 // StockInput creates a showtime (startsAt and priceCents required) or edits one. A JSON null
 // capacity means unlimited; an absent one keeps the current capacity.
 type StockInput struct {
-	StartsAt     *time.Time `json:"startsAt"`
-	PriceCents   *int64     `json:"priceCents"`
+	StartsAt     *time.Time    `json:"startsAt"`
+	PriceCents   *int64        `json:"priceCents"`
 	Capacity     Optional[int] `json:"capacity"`
-	BookingLimit *time.Time `json:"bookingLimit"`
-	PriceLabel   *string    `json:"priceLabel"`
+	BookingLimit *time.Time    `json:"bookingLimit"`
+	PriceLabel   *string       `json:"priceLabel"`
 }
 
 // Booking is a booking as the pro API and the counter app see it.

@@ -255,4 +255,3 @@ func TestHealthzAndOpenAPI(t *testing.T) {
 		t.Errorf("openapi.json documents %s, which is not served", route)
 	}
 }
-

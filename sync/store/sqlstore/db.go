@@ -202,13 +202,6 @@ func us(t time.Time) int64 { return t.UnixMicro() }
 
 func fromUS(v int64) time.Time { return time.UnixMicro(v).UTC() }
 
-func nullUS(t time.Time) sql.NullInt64 {
-	if t.IsZero() {
-		return sql.NullInt64{}
-	}
-	return sql.NullInt64{Int64: us(t), Valid: true}
-}
-
 func fromNullUS(v sql.NullInt64) time.Time {
 	if !v.Valid {
 		return time.Time{}
