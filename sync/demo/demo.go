@@ -21,9 +21,10 @@ type Store interface {
 // Result is what the demo prints: how to reach and try it.
 type Result struct {
 	Venue struct {
-		ID    int64  `json:"id"`
-		SIRET string `json:"siret"`
-		Name  string `json:"name"`
+		ID        int64  `json:"id"`
+		SIRET     string `json:"siret"`
+		Name      string `json:"name"`
+		OffererID int64  `json:"offererId"`
 	} `json:"venue"`
 	Keys struct {
 		Manager      string `json:"manager"`
@@ -86,7 +87,7 @@ func Seed(ctx context.Context, st Store, now time.Time, paris *time.Location) (*
 	if err != nil {
 		return nil, err
 	}
-	res.Venue.ID, res.Venue.SIRET, res.Venue.Name = venue.ID, venue.SIRET, venue.Name
+	res.Venue.ID, res.Venue.SIRET, res.Venue.Name, res.Venue.OffererID = venue.ID, venue.SIRET, venue.Name, main.ID
 	if res.Keys.Manager, _, err = st.CreateAPIKey(ctx, main.ID, app.RoleManager, "Direction (démo)"); err != nil {
 		return nil, err
 	}
