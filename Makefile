@@ -27,15 +27,13 @@ build: deps
 	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/guichet-server ./sync/cmd/guichet-server
 
-server: build ## seed the demo database and serve it
+server: build ## serve the database in var/ (make run seeds it)
 	@mkdir -p $(VAR)
-	$(BIN)/guichet-server demo --db $(DEMO_DB) > $(VAR)/demo.json
 	$(BIN)/guichet-server serve --db $(DEMO_DB) --addr $(ADDR)
 
 run: build ## seed the demo and start the server, printing how to try it
 	@mkdir -p $(VAR)
-	$(BIN)/guichet-server demo --db $(DEMO_DB) > $(VAR)/demo.json
-	@scripts/try.sh $(VAR)/demo.json $(ADDR)
+	$(BIN)/guichet-server demo --db $(DEMO_DB) --howto $(ADDR) > $(VAR)/demo.json
 	$(BIN)/guichet-server serve --db $(DEMO_DB) --addr $(ADDR)
 
 fmt-check:
@@ -51,8 +49,8 @@ lint: fmt-check vet
 test: deps lint
 	$(GO) test -race -count=1 ./...
 
-bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./sync/...
+bench: deps ## benchmarks (see docs/bench.md)
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./sync/...
 
 clean:
 	rm -rf $(BIN) $(VAR)

@@ -30,7 +30,7 @@ const usage = `usage: guichet-server <command> [flags]
 
 commands:
   serve     --db FILE --addr HOST:PORT         serve the API
-  demo      --db FILE                          (re)seed the demo and print its keys and countermarks as JSON
+  demo      --db FILE [--howto HOST:PORT]      (re)seed the demo and print its keys and countermarks as JSON
   offerer   create --db FILE --siren S --name N
   venue     create --db FILE --offerer ID --siret S --name N --address A --postal-code P --city C
                    --department D --lat X --lon Y --email E [--allocine ID]
@@ -79,6 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return serve(ctx, *db, *addr, *logFormat, stderr)
 	case "demo":
+		howto := fs.String("howto", "", "also print to stderr how to try the demo on a server at this address")
 		if err := fs.Parse(rest); err != nil {
 			return usageError(err.Error())
 		}
@@ -94,6 +95,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		res, err := demo.Seed(ctx, st, time.Now(), paris)
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
+		}
+		if *howto != "" {
+			printHowto(stderr, *howto, res)
 		}
 		return printJSON(stdout, res)
 	case "offerer create":
@@ -260,4 +264,28 @@ func serve(ctx context.Context, dbPath, addr, logFormat string, stderr io.Writer
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+func printHowto(w io.Writer, addr string, d *demo.Result) {
+	base := "http://" + addr
+	fmt.Fprintf(w, `
+Démo Guichet — %s (SIRET %s), serveur %s
+
+  Clé caisse      : %s
+  Clé responsable : %s
+
+Essayez l'API contremarque de pass Culture :
+  curl -s -H 'Authorization: Bearer %s' %s/v2/bookings/token/%s
+  curl -s -X PATCH -w '%%{http_code}\n' -H 'Authorization: Bearer %s' %s/v2/bookings/use/token/%s
+  curl -s -H 'Authorization: Bearer %s' %s/v2/bookings/token/%s     # déjà validée : 410
+  curl -s -H 'Authorization: Bearer %s' %s/v2/bookings/token/%s     # trop tôt : 403
+  curl -s -H 'Authorization: Bearer %s' '%s/pro/v1/venues/%d/bookings?perPage=5'
+Description de l'API : %s/openapi.json — toutes les contremarques : var/demo.json
+
+`, d.Venue.Name, d.Venue.SIRET, base, d.Keys.Cashier, d.Keys.Manager,
+		d.Keys.Cashier, base, d.Tokens.Confirmed[0],
+		d.Keys.Cashier, base, d.Tokens.Confirmed[0],
+		d.Keys.Cashier, base, d.Tokens.Used[0],
+		d.Keys.Cashier, base, d.Tokens.NotYetConfirmed[0],
+		d.Keys.Cashier, base, d.Venue.ID, base)
 }

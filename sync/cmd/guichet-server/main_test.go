@@ -112,7 +112,9 @@ func TestRun_Serve(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var logs bytes.Buffer
-	go func() { done <- run(ctx, []string{"serve", "--db", db, "--addr", addr, "--log-format", "json"}, &bytes.Buffer{}, &syncWriter{w: &logs}) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", addr, "--log-format", "json"}, &bytes.Buffer{}, &syncWriter{w: &logs})
+	}()
 	var resp *http.Response
 	for i := 0; i < 100; i++ {
 		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
