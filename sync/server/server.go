@@ -25,6 +25,9 @@ import (
 // DefaultMaxBody caps request bodies.
 const DefaultMaxBody = 64 << 10
 
+// MaxPushBody caps a push of scans.
+const MaxPushBody = 1 << 20
+
 // Options configure a server.
 type Options struct {
 	Logger  *slog.Logger
@@ -94,6 +97,8 @@ func (s *Server) register() {
 	m.handle("GET /pro/v1/stocks/{stockId}", s.auth(app.RoleCashier, s.getStock))
 	m.handle("PATCH /pro/v1/stocks/{stockId}", s.auth(app.RoleManager, s.updateStock))
 	m.handle("DELETE /pro/v1/stocks/{stockId}", s.auth(app.RoleManager, s.deleteStock))
+
+	s.registerSync()
 }
 
 // ServeHTTP serves a request: panics are logged and answered with a plain 500, every request is
@@ -112,7 +117,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"duration_ms", float64(time.Since(start).Microseconds())/1000)
 	}()
 	if r.Body != nil {
-		r.Body = http.MaxBytesReader(rec, r.Body, s.maxBody)
+		limit := s.maxBody
+		if r.URL.Path == "/sync/v1/scans" {
+			limit = max(limit, MaxPushBody) // a device's queue, up to 500 scans
+		}
+		r.Body = http.MaxBytesReader(rec, r.Body, limit)
 	}
 	s.mux.ServeHTTP(rec, r)
 }

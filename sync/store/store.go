@@ -123,4 +123,78 @@ type Store interface {
 	// AutoUse validates (author AUTO) every CONFIRMED booking whose showtime started more than
 	// 48 h before now, and returns how many it changed.
 	AutoUse(ctx context.Context, now time.Time) (int, error)
+
+	Syncer
+}
+
+// Rev is an item with the revision of its last change.
+type Rev[T any] struct {
+	Item T
+	Rev  int64
+}
+
+// Changes is one page of a venue's changes after a cursor.
+type Changes struct {
+	Offers   []Rev[app.Offer]
+	Stocks   []Rev[app.Stock]
+	Bookings []Rev[app.Booking]
+	Cursor   int64 // the revision to ask after next time
+	More     bool  // another page is waiting
+}
+
+// ScanEvent is a validation made at a counter, pushed by the device.
+type ScanEvent struct {
+	Nonce        string
+	Token        string
+	Kind         string // "use" or "keep"
+	Mode         string // "online": the server decides; "offline": the device already decided
+	ScannedAt    time.Time
+	LocalVerdict app.OutcomeCode
+}
+
+// ScanResult is the server's verdict on a scan event; replays of a nonce get the same one.
+type ScanResult struct {
+	Nonce    string
+	Outcome  app.Outcome
+	Conflict *Conflict
+	Replayed bool
+}
+
+// Conflict kinds.
+const (
+	ConflictDoubleAdmission     = "DOUBLE_ADMISSION"      // admitted offline, also admitted elsewhere
+	ConflictCancelledBeforeScan = "CANCELLED_BEFORE_SCAN" // admitted offline, cancelled before the scan
+	ConflictNotUsable           = "NOT_USABLE"            // admitted offline, but the server could not validate it
+)
+
+// Conflict is a problem found while reconciling an offline admission.
+type Conflict struct {
+	ID             int64
+	Kind           string
+	VenueID        int64
+	BookingID      int64
+	Token          string
+	OfferName      string
+	Beneficiary    string
+	Nonce          string
+	Device         string
+	ScannedAt      time.Time
+	OtherDevice    string
+	OtherAt        time.Time
+	Detail         string
+	CreatedAt      time.Time
+	AcknowledgedAt time.Time
+}
+
+// Syncer is the part of the store that counter devices sync with.
+type Syncer interface {
+	// Changes returns up to limit changed offers, showtimes and bookings of a venue of the
+	// offerer with a revision above since.
+	Changes(ctx context.Context, offererID, venueID, since int64, limit int) (Changes, error)
+	// PushScans applies scan events idempotently by nonce, recording the key and device.
+	PushScans(ctx context.Context, key *app.APIKey, device string, events []ScanEvent, now time.Time) ([]ScanResult, error)
+	// Conflicts lists a venue's conflicts, unacknowledged only unless all is set.
+	Conflicts(ctx context.Context, offererID, venueID int64, all bool) ([]Conflict, error)
+	// AckConflict acknowledges a conflict of the offerer.
+	AckConflict(ctx context.Context, offererID, id int64, by string, now time.Time) error
 }

@@ -314,17 +314,7 @@ func (s *Store) UseBooking(ctx context.Context, offererID int64, token string, v
 		if out.Code != app.OutcomeAdmitted {
 			return out, nil
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'OFFERER',
-			used_key_id = ?, used_key_label = ?, used_device = ?, updated_us = ? WHERE id = ? AND status = 'CONFIRMED'`),
-			us(now), nullID(v.KeyID), v.KeyLabel, v.Device, us(now), b.ID)
-		if err != nil {
-			return out, fmt.Errorf("use booking: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return out, fmt.Errorf("use booking %d: %w", b.ID, errConcurrent)
-		}
-		b.Status, b.UsedAt, b.UsedBy, b.UsedByKey, b.UsedByDevice = app.StatusUsed, now.UTC(), app.ByOfferer, v.KeyLabel, v.Device
-		return out, s.event(ctx, tx, b.ID, "USE", now, app.ByOfferer, v)
+		return out, s.setUsed(ctx, tx, b, v, now)
 	})
 }
 
@@ -337,17 +327,7 @@ func (s *Store) KeepBooking(ctx context.Context, offererID int64, token string, 
 		if out.Code != app.OutcomeKept {
 			return out, nil
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE bookings SET status = 'CONFIRMED', used_us = NULL, used_by = '',
-			used_key_id = NULL, used_key_label = '', used_device = '', updated_us = ? WHERE id = ? AND status = 'USED'`),
-			us(now), b.ID)
-		if err != nil {
-			return out, fmt.Errorf("keep booking: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return out, fmt.Errorf("keep booking %d: %w", b.ID, errConcurrent)
-		}
-		b.Status, b.UsedAt, b.UsedBy, b.UsedByKey, b.UsedByDevice = app.StatusConfirmed, time.Time{}, "", "", ""
-		return out, s.event(ctx, tx, b.ID, "KEEP", now, app.ByOfferer, v)
+		return out, s.setUnused(ctx, tx, b, v, now)
 	})
 }
 

@@ -106,7 +106,7 @@ func (s *Store) migrate(ctx context.Context, d goose.Dialect, dir string) error 
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	p, err := goose.NewProvider(d, s.db, sub)
+	p, err := goose.NewProvider(d, s.db, sub, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

@@ -1,0 +1,107 @@
+package protocol
+
+// The sync protocol between a counter device and the server (docs/sync.md).
+
+// Me describes the caller of GET /sync/v1/me: its key and what it can see.
+type Me struct {
+	OffererID   int64   `json:"offererId"`
+	OffererName string  `json:"offererName"`
+	Role        string  `json:"role"`
+	KeyLabel    string  `json:"keyLabel"`
+	Venues      []Venue `json:"venues"`
+	ServerTime  string  `json:"serverTime"`
+}
+
+// Changes is one page of GET /sync/v1/venues/{venueId}/changes?since=N: everything of the venue
+// whose revision is above N, in revision order, and the cursor to ask next.
+type Changes struct {
+	Offers     []SyncOffer   `json:"offers"`
+	Stocks     []SyncStock   `json:"stocks"`
+	Bookings   []SyncBooking `json:"bookings"`
+	Cursor     int64         `json:"cursor"`
+	More       bool          `json:"more"`
+	ServerTime string        `json:"serverTime"`
+}
+
+// SyncOffer is an offer with its revision.
+type SyncOffer struct {
+	Offer
+	Rev int64 `json:"rev"`
+}
+
+// SyncStock is a showtime with its revision.
+type SyncStock struct {
+	Stock
+	Rev int64 `json:"rev"`
+}
+
+// SyncBooking is a booking with what the counter needs offline, and its revision.
+type SyncBooking struct {
+	Booking
+	CancellationReason string `json:"cancellationReason,omitempty"`
+	Rev                int64  `json:"rev"`
+}
+
+// Scan kinds and modes.
+const (
+	KindUse  = "use"
+	KindKeep = "keep"
+	// ModeOnline asks the server to decide; ModeOffline reports a decision the device already
+	// made from its cache (the server reconciles and records conflicts).
+	ModeOnline  = "online"
+	ModeOffline = "offline"
+)
+
+// ScanEvent is one validation (or un-validation) made at a counter.
+type ScanEvent struct {
+	Nonce        string `json:"nonce"`
+	Token        string `json:"token"`
+	Kind         string `json:"kind"`
+	Mode         string `json:"mode"`
+	ScannedAt    string `json:"scannedAt"`
+	LocalVerdict string `json:"localVerdict,omitempty"`
+}
+
+// PushRequest is the body of POST /sync/v1/scans.
+type PushRequest struct {
+	Device string      `json:"device"`
+	Events []ScanEvent `json:"events"`
+}
+
+// MaxPushEvents caps the events of one push.
+const MaxPushEvents = 500
+
+// ScanResult is the server's verdict on one event, the same on every replay of its nonce.
+type ScanResult struct {
+	Nonce    string   `json:"nonce"`
+	Verdict  string   `json:"verdict"`
+	Message  string   `json:"message"`
+	Warnings []string `json:"warnings,omitempty"`
+	Booking  *Booking `json:"booking,omitempty"`
+	// Conflict is set when reconciling an offline admission found a problem.
+	Conflict *Conflict `json:"conflict,omitempty"`
+	Replayed bool      `json:"replayed,omitempty"`
+}
+
+// PushResponse answers a push, one result per event in order.
+type PushResponse struct {
+	Results    []ScanResult `json:"results"`
+	ServerTime string       `json:"serverTime"`
+}
+
+// Conflict is a reconciliation problem shown to the venue until acknowledged.
+type Conflict struct {
+	ID             int64   `json:"id"`
+	Kind           string  `json:"kind"`
+	Token          string  `json:"token"`
+	BookingID      int64   `json:"bookingId"`
+	OfferName      string  `json:"offerName"`
+	Beneficiary    string  `json:"beneficiary"`
+	Device         string  `json:"device"`
+	ScannedAt      string  `json:"scannedAt"`
+	OtherDevice    string  `json:"otherDevice"`
+	OtherAt        *string `json:"otherAt"`
+	Detail         string  `json:"detail"`
+	CreatedAt      string  `json:"createdAt"`
+	AcknowledgedAt *string `json:"acknowledgedAt"`
+}

@@ -1,0 +1,175 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"guichet/app"
+	"guichet/sync/protocol"
+	"guichet/sync/store"
+)
+
+// registerSync adds the routes counter devices sync with (docs/sync.md).
+func (s *Server) registerSync() {
+	s.handle("GET /sync/v1/me", s.auth(app.RoleCashier, s.me))
+	s.handle("GET /sync/v1/venues/{venueId}/changes", s.auth(app.RoleCashier, s.changes))
+	s.handle("POST /sync/v1/scans", s.auth(app.RoleCashier, s.pushScans))
+	s.handle("GET /sync/v1/venues/{venueId}/conflicts", s.auth(app.RoleCashier, s.conflicts))
+	s.handle("POST /sync/v1/conflicts/{conflictId}/ack", s.auth(app.RoleCashier, s.ackConflict))
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
+	o, err := s.store.GetOfferer(r.Context(), k.OffererID)
+	var vs []app.Venue
+	if err == nil {
+		vs, err = s.store.ListVenues(r.Context(), k.OffererID)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := protocol.Me{OffererID: o.ID, OffererName: o.Name, Role: string(k.Role), KeyLabel: k.Label,
+		Venues: make([]protocol.Venue, len(vs)), ServerTime: protocol.Time(s.now())}
+	for i := range vs {
+		out.Venues[i] = protocol.VenueOf(&vs[i])
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) changes(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
+	venueID, err := pathID(r, "venueId")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	since, err := strconv.ParseInt(q.Get("since"), 10, 64)
+	if q.Get("since") == "" {
+		since, err = 0, nil
+	}
+	if err != nil || since < 0 {
+		s.writeError(w, r, app.FieldError("since", "Curseur invalide."))
+		return
+	}
+	limit := 1000
+	if l := q.Get("limit"); l != "" {
+		if limit, err = strconv.Atoi(l); err != nil || limit < 1 {
+			s.writeError(w, r, app.FieldError("limit", "Limite invalide."))
+			return
+		}
+	}
+	ch, err := s.store.Changes(r.Context(), k.OffererID, venueID, since, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := protocol.Changes{Offers: []protocol.SyncOffer{}, Stocks: []protocol.SyncStock{}, Bookings: []protocol.SyncBooking{},
+		Cursor: ch.Cursor, More: ch.More, ServerTime: protocol.Time(s.now())}
+	for i := range ch.Offers {
+		out.Offers = append(out.Offers, protocol.SyncOffer{Offer: protocol.OfferOf(&ch.Offers[i].Item), Rev: ch.Offers[i].Rev})
+	}
+	for i := range ch.Stocks {
+		out.Stocks = append(out.Stocks, protocol.SyncStock{Stock: protocol.StockOf(&ch.Stocks[i].Item), Rev: ch.Stocks[i].Rev})
+	}
+	for i := range ch.Bookings {
+		b := &ch.Bookings[i].Item
+		out.Bookings = append(out.Bookings, protocol.SyncBooking{Booking: protocol.BookingOf(b),
+			CancellationReason: string(b.CancellationReason), Rev: ch.Bookings[i].Rev})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
+	var in protocol.PushRequest
+	if err := decode(r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if in.Device == "" || len(in.Device) > 100 {
+		s.writeError(w, r, app.FieldError("device", "Identifiant d'appareil manquant ou trop long."))
+		return
+	}
+	if len(in.Events) > protocol.MaxPushEvents {
+		s.writeError(w, r, app.FieldError("events", "Trop d'événements dans un envoi (500 au plus)."))
+		return
+	}
+	events := make([]store.ScanEvent, len(in.Events))
+	for i, e := range in.Events {
+		at, err := time.Parse(time.RFC3339Nano, e.ScannedAt)
+		switch {
+		case e.Nonce == "" || len(e.Nonce) > 64:
+			err = app.FieldError("nonce", "Nonce manquant ou trop long.")
+		case e.Kind != protocol.KindUse && e.Kind != protocol.KindKeep:
+			err = app.FieldError("kind", "Type d'événement inconnu (use ou keep).")
+		case e.Mode != protocol.ModeOnline && e.Mode != protocol.ModeOffline:
+			err = app.FieldError("mode", "Mode inconnu (online ou offline).")
+		case err != nil:
+			err = app.FieldError("scannedAt", "Date de passage invalide (RFC 3339).")
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		events[i] = store.ScanEvent{Nonce: e.Nonce, Token: e.Token, Kind: e.Kind, Mode: e.Mode, ScannedAt: at,
+			LocalVerdict: app.OutcomeCode(e.LocalVerdict)}
+	}
+	now := s.now()
+	results, err := s.store.PushScans(r.Context(), k, in.Device, events, now)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := protocol.PushResponse{Results: make([]protocol.ScanResult, len(results)), ServerTime: protocol.Time(now)}
+	for i, res := range results {
+		sr := protocol.ScanResult{Nonce: res.Nonce, Verdict: string(res.Outcome.Code), Message: res.Outcome.Message,
+			Warnings: res.Outcome.Warnings, Replayed: res.Replayed}
+		if res.Outcome.Booking != nil {
+			b := protocol.BookingOf(res.Outcome.Booking)
+			sr.Booking = &b
+		}
+		if res.Conflict != nil {
+			c := conflictOf(res.Conflict)
+			sr.Conflict = &c
+		}
+		out.Results[i] = sr
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func conflictOf(c *store.Conflict) protocol.Conflict {
+	return protocol.Conflict{ID: c.ID, Kind: c.Kind, Token: c.Token, BookingID: c.BookingID, OfferName: c.OfferName,
+		Beneficiary: c.Beneficiary, Device: c.Device, ScannedAt: protocol.Time(c.ScannedAt), OtherDevice: c.OtherDevice,
+		OtherAt: protocol.TimePtr(c.OtherAt), Detail: c.Detail, CreatedAt: protocol.Time(c.CreatedAt),
+		AcknowledgedAt: protocol.TimePtr(c.AcknowledgedAt)}
+}
+
+func (s *Server) conflicts(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
+	v, err := s.venueOf(r, k)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	cs, err := s.store.Conflicts(r.Context(), k.OffererID, v.ID, r.URL.Query().Get("all") == "true")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]protocol.Conflict, len(cs))
+	for i := range cs {
+		out[i] = conflictOf(&cs[i])
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conflicts": out})
+}
+
+func (s *Server) ackConflict(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
+	id, err := pathID(r, "conflictId")
+	if err == nil {
+		err = s.store.AckConflict(r.Context(), k.OffererID, id, k.Label, s.now())
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
