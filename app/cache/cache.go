@@ -1,0 +1,191 @@
+// Package cache is the counter's offline store on SQLite: a copy of its venue's offers,
+// showtimes and bookings pulled from the server (cache.db, rebuilt from the server when lost or
+// corrupt), and the outbox of every validation made at this counter (outbox.db, synchronous=FULL,
+// kept until the server has answered each one).
+package cache
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // the "sqlite" driver
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Cache is the counter's offline store.
+type Cache struct {
+	db      *sql.DB // one connection: cache.db as main, outbox.db attached as "ob"
+	dir     string
+	rebuilt string // why the cache was rebuilt at open, if it was
+}
+
+// Open opens (creating if needed) the cache in dir. A cache.db that SQLite cannot read is moved
+// aside (cache.db.corrupt-…) and recreated empty, to be refilled from the server; the outbox
+// is never discarded.
+func Open(ctx context.Context, dir string) (*Cache, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("open cache: %w", err)
+	}
+	c := &Cache{dir: dir}
+	db, err := c.open(ctx)
+	if err != nil && isCorrupt(err) {
+		aside := filepath.Join(dir, fmt.Sprintf("cache.db.corrupt-%d", time.Now().Unix()))
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			_ = os.Rename(filepath.Join(dir, "cache.db"+suffix), aside+suffix)
+		}
+		c.rebuilt = err.Error()
+		db, err = c.open(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.db = db
+	if err := c.reapplyPending(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func isCorrupt(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "file is not a database") || strings.Contains(msg, "malformed") ||
+		strings.Contains(msg, "SQLITE_CORRUPT") || strings.Contains(msg, "SQLITE_NOTADB")
+}
+
+func (c *Cache) open(ctx context.Context) (*sql.DB, error) {
+	// The outbox first, on its own, so that its migrations run on its own schema.
+	obPath := filepath.Join(c.dir, "outbox.db")
+	if err := migrate(ctx, obPath, "migrations/outbox"); err != nil {
+		return nil, fmt.Errorf("open outbox %s: %w", obPath, err)
+	}
+	path := filepath.Join(c.dir, "cache.db")
+	if err := migrate(ctx, path, "migrations/cache"); err != nil {
+		return nil, fmt.Errorf("open cache %s: %w", path, err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		return nil, fmt.Errorf("open cache: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	for _, q := range []string{
+		`ATTACH DATABASE '` + strings.ReplaceAll(obPath, "'", "''") + `' AS ob`,
+		`PRAGMA ob.journal_mode = WAL`,
+		`PRAGMA ob.synchronous = FULL`,
+		`PRAGMA quick_check`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open cache: %s: %w", q, err)
+		}
+	}
+	return db, nil
+}
+
+func migrate(ctx context.Context, path, dir string) error {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}
+
+// Rebuilt says why the cache had to be recreated at open ("" when it did not).
+func (c *Cache) Rebuilt() string { return c.rebuilt }
+
+// Close closes the cache.
+func (c *Cache) Close() error { return c.db.Close() }
+
+func (c *Cache) tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Meta returns a setting of the cache ("" when unset).
+func (c *Cache) Meta(ctx context.Context, k string) (string, error) {
+	var v string
+	err := c.db.QueryRowContext(ctx, `SELECT v FROM meta WHERE k = ?`, k).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", k, err)
+	}
+	return v, nil
+}
+
+// SetMeta stores a setting of the cache.
+func (c *Cache) SetMeta(ctx context.Context, k, v string) error {
+	_, err := c.db.ExecContext(ctx, `INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`, k, v)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", k, err)
+	}
+	return nil
+}
+
+// Reset empties the copy of the venue (not the outbox), for a full download.
+func (c *Cache) Reset(ctx context.Context) error {
+	return c.tx(ctx, func(tx *sql.Tx) error {
+		for _, t := range []string{"offers", "stocks", "bookings", "conflicts", "meta"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+				return fmt.Errorf("reset cache: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+func us(t time.Time) int64 { return t.UnixMicro() }
+
+func fromUS(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+func nullUS(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: us(t), Valid: true}
+}
+
+func fromNullUS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromUS(v.Int64)
+}

@@ -1,0 +1,295 @@
+package cache
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"guichet/app"
+)
+
+// Offer is a cached offer with its server revision.
+type Offer struct {
+	app.Offer
+	Rev int64
+}
+
+// Stock is a cached showtime with its server revision.
+type Stock struct {
+	app.Stock
+	Rev int64
+}
+
+// Booking is a cached booking with its server revision.
+type Booking struct {
+	app.Booking
+	Rev int64
+}
+
+// Changes is a page pulled from the server.
+type Changes struct {
+	Offers   []Offer
+	Stocks   []Stock
+	Bookings []Booking
+	Cursor   int64
+}
+
+// Cursor returns the server revision the cache is up to.
+func (c *Cache) Cursor(ctx context.Context) (int64, error) {
+	v, err := c.Meta(ctx, "cursor")
+	if err != nil || v == "" {
+		return 0, err
+	}
+	var n int64
+	_, err = fmt.Sscan(v, &n)
+	return n, err
+}
+
+// Apply stores a page of changes and advances the cursor, in one transaction. A booking this
+// counter admitted and has not pushed yet stays USED whatever the page says.
+func (c *Cache) Apply(ctx context.Context, ch Changes) error {
+	return c.tx(ctx, func(tx *sql.Tx) error {
+		for _, o := range ch.Offers {
+			_, err := tx.ExecContext(ctx, `INSERT INTO offers (id, name, version, duration_minutes, duo, active, rev)
+				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, version = excluded.version,
+				duration_minutes = excluded.duration_minutes, duo = excluded.duo, active = excluded.active, rev = excluded.rev
+				WHERE excluded.rev > offers.rev`, o.ID, o.Name, o.Version, o.DurationMinutes, o.Duo, o.Active, o.Rev)
+			if err != nil {
+				return fmt.Errorf("apply offer: %w", err)
+			}
+		}
+		for _, s := range ch.Stocks {
+			var capacity sql.NullInt64
+			if s.Capacity != nil {
+				capacity = sql.NullInt64{Int64: int64(*s.Capacity), Valid: true}
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO stocks (id, offer_id, starts_us, price_cents, capacity, booked, deleted, rev)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET offer_id = excluded.offer_id,
+				starts_us = excluded.starts_us, price_cents = excluded.price_cents, capacity = excluded.capacity,
+				booked = excluded.booked, deleted = excluded.deleted, rev = excluded.rev WHERE excluded.rev > stocks.rev`,
+				s.ID, s.OfferID, us(s.StartsAt), s.PriceCents, capacity, s.Booked, s.Deleted, s.Rev)
+			if err != nil {
+				return fmt.Errorf("apply stock: %w", err)
+			}
+		}
+		for i := range ch.Bookings {
+			if err := upsertBooking(ctx, tx, &ch.Bookings[i]); err != nil {
+				return err
+			}
+		}
+		if err := reapplyPending(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (k, v) VALUES ('cursor', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`,
+			fmt.Sprint(ch.Cursor)); err != nil {
+			return fmt.Errorf("apply cursor: %w", err)
+		}
+		return nil
+	})
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func upsertBooking(ctx context.Context, tx execer, b *Booking) error {
+	search := strings.ToLower(b.Token + " " + b.FirstName + " " + b.LastName + " " + b.Email)
+	_, err := tx.ExecContext(ctx, `INSERT INTO bookings (id, token, status, quantity, unit_price_cents, booked_us,
+		cancellation_limit_us, used_us, used_by, used_key, used_device, cancelled_us, offer_id, offer_name, version, stock_id,
+		show_start_us, venue_id, venue_name, first_name, last_name, email, phone, search, rev)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET status = excluded.status, quantity = excluded.quantity,
+		cancellation_limit_us = excluded.cancellation_limit_us, used_us = excluded.used_us, used_by = excluded.used_by,
+		used_key = excluded.used_key, used_device = excluded.used_device, cancelled_us = excluded.cancelled_us,
+		offer_name = excluded.offer_name, version = excluded.version, stock_id = excluded.stock_id,
+		show_start_us = excluded.show_start_us, rev = excluded.rev
+		WHERE excluded.rev > bookings.rev
+		AND NOT EXISTS (SELECT 1 FROM ob.outbox WHERE ob.outbox.token = bookings.token AND ob.outbox.state = 'pending')`,
+		b.ID, b.Token, string(b.Status), b.Quantity, b.UnitPriceCents, us(b.BookedAt), nullUS(b.CancellationLimit),
+		nullUS(b.UsedAt), string(b.UsedBy), b.UsedByKey, b.UsedByDevice, nullUS(b.CancelledAt), b.OfferID, b.OfferName,
+		b.Version, b.StockID, us(b.ShowStart), b.VenueID, b.VenueName, b.FirstName, b.LastName, b.Email, b.Phone, search, b.Rev)
+	if err != nil {
+		return fmt.Errorf("apply booking: %w", err)
+	}
+	return nil
+}
+
+const bookingCols = `id, token, status, quantity, unit_price_cents, booked_us, cancellation_limit_us, used_us, used_by,
+	used_key, used_device, cancelled_us, offer_id, offer_name, version, stock_id, show_start_us, venue_id, venue_name,
+	first_name, last_name, email, phone, rev`
+
+func scanBooking(row interface{ Scan(...any) error }) (*Booking, error) {
+	var b Booking
+	var status, usedBy string
+	var booked, start int64
+	var limit, used, cancelled sql.NullInt64
+	err := row.Scan(&b.ID, &b.Token, &status, &b.Quantity, &b.UnitPriceCents, &booked, &limit, &used, &usedBy,
+		&b.UsedByKey, &b.UsedByDevice, &cancelled, &b.OfferID, &b.OfferName, &b.Version, &b.StockID, &start, &b.VenueID,
+		&b.VenueName, &b.FirstName, &b.LastName, &b.Email, &b.Phone, &b.Rev)
+	if err != nil {
+		return nil, err
+	}
+	b.Status, b.UsedBy = app.BookingStatus(status), app.ValidationAuthor(usedBy)
+	b.BookedAt, b.ShowStart = fromUS(booked), fromUS(start)
+	b.CancellationLimit, b.UsedAt, b.CancelledAt = fromNullUS(limit), fromNullUS(used), fromNullUS(cancelled)
+	return &b, nil
+}
+
+// Lookup returns the cached booking of a countermark, or an ENOTFOUND error.
+func (c *Cache) Lookup(ctx context.Context, token string) (*Booking, error) {
+	return lookup(ctx, c.db, token)
+}
+
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func lookup(ctx context.Context, q queryRower, token string) (*Booking, error) {
+	b, err := scanBooking(q.QueryRowContext(ctx, `SELECT `+bookingCols+` FROM bookings WHERE token = ?`, app.NormalizeToken(token)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, app.Errorf(app.ENOTFOUND, app.MsgNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lookup: %w", err)
+	}
+	return b, nil
+}
+
+// Search finds bookings by countermark, name or e-mail (case-insensitive, any part), soonest
+// showtime first.
+func (c *Cache) Search(ctx context.Context, query string, limit int) ([]Booking, error) {
+	query = strings.ToLower(strings.TrimSpace(query))
+	if query == "" {
+		return nil, nil
+	}
+	if limit <= 0 {
+		limit = 50
+	}
+	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(query) + "%"
+	rows, err := c.db.QueryContext(ctx, `SELECT `+bookingCols+` FROM bookings WHERE search LIKE ? ESCAPE '\'
+		ORDER BY show_start_us, id LIMIT ?`, like, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	var out []Booking
+	for rows.Next() {
+		b, err := scanBooking(rows)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		out = append(out, *b)
+	}
+	return out, rows.Err()
+}
+
+// Showtime is a showtime with its counts at the door.
+type Showtime struct {
+	StockID   int64
+	OfferID   int64
+	OfferName string
+	Version   string
+	Start     time.Time
+	Duration  int
+	Capacity  *int
+	Booked    int // places of non-cancelled bookings
+	Admitted  int // places of used (or reimbursed) bookings
+	Deleted   bool
+}
+
+// Showtimes lists the showtimes starting in [from, to) with their admitted and booked places.
+func (c *Cache) Showtimes(ctx context.Context, from, to time.Time) ([]Showtime, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT s.id, s.offer_id, COALESCE(o.name, ''), COALESCE(o.version, ''), s.starts_us,
+		COALESCE(o.duration_minutes, 0), s.capacity, s.deleted,
+		COALESCE((SELECT SUM(quantity) FROM bookings b WHERE b.stock_id = s.id AND b.status <> 'CANCELLED'), 0),
+		COALESCE((SELECT SUM(quantity) FROM bookings b WHERE b.stock_id = s.id AND b.status IN ('USED', 'REIMBURSED')), 0)
+		FROM stocks s LEFT JOIN offers o ON o.id = s.offer_id
+		WHERE s.starts_us >= ? AND s.starts_us < ? ORDER BY s.starts_us, o.name`, us(from), us(to))
+	if err != nil {
+		return nil, fmt.Errorf("showtimes: %w", err)
+	}
+	defer rows.Close()
+	var out []Showtime
+	for rows.Next() {
+		var s Showtime
+		var start int64
+		var capacity sql.NullInt64
+		if err := rows.Scan(&s.StockID, &s.OfferID, &s.OfferName, &s.Version, &start, &s.Duration, &capacity, &s.Deleted,
+			&s.Booked, &s.Admitted); err != nil {
+			return nil, fmt.Errorf("showtimes: %w", err)
+		}
+		s.Start = fromUS(start)
+		if capacity.Valid {
+			n := int(capacity.Int64)
+			s.Capacity = &n
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Conflict is a reconciliation problem reported by the server.
+type Conflict struct {
+	ID          int64
+	Kind        string
+	Token       string
+	OfferName   string
+	Beneficiary string
+	Device      string
+	ScannedAt   time.Time
+	OtherDevice string
+	OtherAt     time.Time
+	Detail      string
+}
+
+// SetConflicts replaces the cached list of unacknowledged conflicts.
+func (c *Cache) SetConflicts(ctx context.Context, cs []Conflict) error {
+	return c.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM conflicts`); err != nil {
+			return fmt.Errorf("set conflicts: %w", err)
+		}
+		for _, k := range cs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO conflicts (id, kind, token, offer_name, beneficiary, device, scanned_us,
+				other_device, other_us, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, k.ID, k.Kind, k.Token, k.OfferName,
+				k.Beneficiary, k.Device, us(k.ScannedAt), k.OtherDevice, nullUS(k.OtherAt), k.Detail); err != nil {
+				return fmt.Errorf("set conflicts: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Conflicts returns the cached unacknowledged conflicts, newest first.
+func (c *Cache) Conflicts(ctx context.Context) ([]Conflict, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT id, kind, token, offer_name, beneficiary, device, scanned_us, other_device,
+		other_us, detail FROM conflicts WHERE NOT acked ORDER BY id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("conflicts: %w", err)
+	}
+	defer rows.Close()
+	var out []Conflict
+	for rows.Next() {
+		var k Conflict
+		var scanned int64
+		var other sql.NullInt64
+		if err := rows.Scan(&k.ID, &k.Kind, &k.Token, &k.OfferName, &k.Beneficiary, &k.Device, &scanned, &k.OtherDevice,
+			&other, &k.Detail); err != nil {
+			return nil, fmt.Errorf("conflicts: %w", err)
+		}
+		k.ScannedAt, k.OtherAt = fromUS(scanned), fromNullUS(other)
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// AckConflict hides a conflict locally (the server is told separately).
+func (c *Cache) AckConflict(ctx context.Context, id int64) error {
+	_, err := c.db.ExecContext(ctx, `UPDATE conflicts SET acked = TRUE WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("ack conflict: %w", err)
+	}
+	return nil
+}

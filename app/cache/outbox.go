@@ -1,0 +1,189 @@
+package cache
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"guichet/app"
+)
+
+// Event is a validation (use) or un-validation (keep) made at this counter.
+type Event struct {
+	Nonce        string
+	Token        string
+	Kind         string // "use" or "keep"
+	Mode         string // "online" (the server decides) or "offline" (decided here)
+	ScannedAt    time.Time
+	LocalVerdict app.OutcomeCode
+	Attempts     int
+}
+
+// Record stores a new event in the outbox, durably (synchronous=FULL), before anything is shown.
+func (c *Cache) Record(ctx context.Context, ev Event) error {
+	_, err := c.db.ExecContext(ctx, `INSERT INTO ob.outbox (nonce, token, kind, mode, scanned_us, local_verdict)
+		VALUES (?, ?, ?, ?, ?, ?)`, ev.Nonce, app.NormalizeToken(ev.Token), ev.Kind, ev.Mode, us(ev.ScannedAt), string(ev.LocalVerdict))
+	if err != nil {
+		return fmt.Errorf("record scan: %w", err)
+	}
+	return nil
+}
+
+// Decide validates a countermark from the cache at now, for an event already recorded with
+// nonce (online attempt that fell back) or a new one: the event becomes an offline decision
+// with the local verdict, and an admission marks the cached booking USED by this device, so
+// that a second scan here says "already validated".
+func (c *Cache) Decide(ctx context.Context, nonce, token, device string, now time.Time, loc *time.Location) (app.Outcome, error) {
+	var out app.Outcome
+	err := c.tx(ctx, func(tx *sql.Tx) error {
+		b, err := lookup(ctx, tx, token)
+		switch {
+		case app.ErrorCode(err) == app.ENOTFOUND:
+			out = app.NotFoundOutcome()
+		case err != nil:
+			return err
+		default:
+			out = app.CheckUse(&b.Booking, now, loc)
+		}
+		if err := upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "use", Mode: "offline", ScannedAt: now,
+			LocalVerdict: out.Code}); err != nil {
+			return err
+		}
+		if out.Code != app.OutcomeAdmitted {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'OFFERER', used_device = ?
+			WHERE id = ?`, us(now), device, b.ID)
+		if err != nil {
+			return fmt.Errorf("mark used: %w", err)
+		}
+		b.Status, b.UsedAt, b.UsedBy, b.UsedByDevice = app.StatusUsed, now.UTC(), app.ByOfferer, device
+		return nil
+	})
+	return out, err
+}
+
+// DecideKeep undoes a validation from the cache (offline "keep").
+func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Time) (app.Outcome, error) {
+	var out app.Outcome
+	err := c.tx(ctx, func(tx *sql.Tx) error {
+		b, err := lookup(ctx, tx, token)
+		if app.ErrorCode(err) == app.ENOTFOUND {
+			out = app.NotFoundOutcome()
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		out = app.CheckKeep(&b.Booking)
+		if err := upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "keep", Mode: "offline", ScannedAt: now,
+			LocalVerdict: out.Code}); err != nil {
+			return err
+		}
+		if out.OK() {
+			_, err = tx.ExecContext(ctx, `UPDATE bookings SET status = 'CONFIRMED', used_us = NULL, used_by = '', used_key = '',
+				used_device = '' WHERE id = ?`, b.ID)
+			b.Status, b.UsedAt, b.UsedBy, b.UsedByKey, b.UsedByDevice = app.StatusConfirmed, time.Time{}, "", "", ""
+		}
+		return err
+	})
+	return out, err
+}
+
+func upsertEvent(ctx context.Context, tx *sql.Tx, ev Event) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO ob.outbox (nonce, token, kind, mode, scanned_us, local_verdict)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO UPDATE SET mode = excluded.mode, local_verdict = excluded.local_verdict`,
+		ev.Nonce, app.NormalizeToken(ev.Token), ev.Kind, ev.Mode, us(ev.ScannedAt), string(ev.LocalVerdict))
+	if err != nil {
+		return fmt.Errorf("record scan: %w", err)
+	}
+	return nil
+}
+
+// Resolve records the server's answer to an event and refreshes the cached booking with the
+// server's facts.
+func (c *Cache) Resolve(ctx context.Context, nonce string, verdict app.OutcomeCode, message string, b *Booking, now time.Time) error {
+	return c.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE ob.outbox SET state = 'done', server_verdict = ?, server_message = ?, done_us = ?
+			WHERE nonce = ?`, string(verdict), message, us(now), nonce)
+		if err != nil {
+			return fmt.Errorf("resolve scan: %w", err)
+		}
+		if b == nil {
+			return nil
+		}
+		// The server's state wins once no other event of this booking is pending.
+		b.Rev = 0
+		if err := upsertBooking(ctx, tx, b); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE bookings SET status = ?, used_us = ?, used_by = ?, used_key = ?, used_device = ?,
+			cancelled_us = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM ob.outbox WHERE ob.outbox.token = bookings.token
+			AND ob.outbox.state = 'pending')`, string(b.Status), nullUS(b.UsedAt), string(b.UsedBy), b.UsedByKey, b.UsedByDevice,
+			nullUS(b.CancelledAt), b.ID)
+		if err != nil {
+			return fmt.Errorf("refresh booking: %w", err)
+		}
+		return nil
+	})
+}
+
+// Attempted counts a failed push of an event.
+func (c *Cache) Attempted(ctx context.Context, nonces []string) error {
+	return c.tx(ctx, func(tx *sql.Tx) error {
+		for _, n := range nonces {
+			if _, err := tx.ExecContext(ctx, `UPDATE ob.outbox SET attempts = attempts + 1 WHERE nonce = ?`, n); err != nil {
+				return fmt.Errorf("count attempt: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Pending returns up to limit events not yet answered by the server, oldest first.
+func (c *Cache) Pending(ctx context.Context, limit int) ([]Event, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT nonce, token, kind, mode, scanned_us, local_verdict, attempts FROM ob.outbox
+		WHERE state = 'pending' ORDER BY scanned_us, nonce LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending scans: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var ev Event
+		var scanned int64
+		var verdict string
+		if err := rows.Scan(&ev.Nonce, &ev.Token, &ev.Kind, &ev.Mode, &scanned, &verdict, &ev.Attempts); err != nil {
+			return nil, fmt.Errorf("pending scans: %w", err)
+		}
+		ev.ScannedAt, ev.LocalVerdict = fromUS(scanned), app.OutcomeCode(verdict)
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// PendingCount is how many events wait for the server.
+func (c *Cache) PendingCount(ctx context.Context) (int, error) {
+	var n int
+	if err := c.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM ob.outbox WHERE state = 'pending'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count pending: %w", err)
+	}
+	return n, nil
+}
+
+// reapplyPending marks USED the cached bookings of pending admissions: after a crash between
+// the outbox write and the cache update, or after the cache was rebuilt.
+func (c *Cache) reapplyPending(ctx context.Context) error { return reapplyPending(ctx, c.db) }
+
+func reapplyPending(ctx context.Context, db execer) error {
+	_, err := db.ExecContext(ctx, `UPDATE bookings SET status = 'USED',
+		used_us = (SELECT MIN(o.scanned_us) FROM ob.outbox o WHERE o.token = bookings.token AND o.state = 'pending'
+			AND o.kind = 'use' AND o.local_verdict = 'ADMITTED')
+		WHERE status = 'CONFIRMED' AND EXISTS (SELECT 1 FROM ob.outbox o WHERE o.token = bookings.token
+			AND o.state = 'pending' AND o.kind = 'use' AND o.local_verdict = 'ADMITTED')`)
+	if err != nil {
+		return fmt.Errorf("reapply pending scans: %w", err)
+	}
+	return nil
+}
