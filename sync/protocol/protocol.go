@@ -215,3 +215,30 @@ func Humanize(id int64) string {
 	s := strings.TrimRight(base32.StdEncoding.EncodeToString(b), "=")
 	return strings.NewReplacer("O", "8", "I", "9").Replace(s)
 }
+
+// Domain converts a wire booking back to the domain (the counter app's side).
+func (b Booking) Domain() app.Booking {
+	return app.Booking{ID: b.ID, Token: b.Token, Status: app.BookingStatus(b.Status), Quantity: b.Quantity,
+		UnitPriceCents: b.UnitPriceCents, BookedAt: ParseTime(b.BookedAt), CancellationLimit: ParseTimePtr(b.CancellationLimit),
+		UsedAt: ParseTimePtr(b.UsedAt), UsedBy: app.ValidationAuthor(b.UsedBy), UsedByKey: b.UsedByKey, UsedByDevice: b.UsedByDevice,
+		CancelledAt: ParseTimePtr(b.CancelledAt), OfferID: b.OfferID, OfferName: b.OfferName, Version: b.Version,
+		StockID: b.StockID, ShowStart: ParseTime(b.ShowStart), VenueID: b.VenueID, VenueName: b.VenueName,
+		FirstName: b.FirstName, LastName: b.LastName, Email: b.Email, Phone: b.Phone}
+}
+
+// ParseTime reads a time written by Time; the zero time for "" or garbage.
+func ParseTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// ParseTimePtr is ParseTime for optional fields.
+func ParseTimePtr(s *string) time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	return ParseTime(*s)
+}

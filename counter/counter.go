@@ -1,0 +1,283 @@
+// Package counter is the counter app's engine: it validates countermarks against the server
+// when it answers in time and against the offline cache otherwise, records every validation
+// durably before its verdict is shown, and syncs the cache and the outbox with the server. The
+// UI talks to it only; it knows nothing of Fyne.
+package counter
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"guichet/app"
+	"guichet/app/cache"
+	"guichet/sync/protocol"
+)
+
+// Remote is the sync server as the engine needs it (sync/client implements it).
+type Remote interface {
+	Validate(ctx context.Context, ev protocol.ScanEvent) (*protocol.ScanResult, error)
+	Push(ctx context.Context, events []protocol.ScanEvent) (*protocol.PushResponse, error)
+	Changes(ctx context.Context, venueID, since int64, limit int) (*protocol.Changes, error)
+	Conflicts(ctx context.Context, venueID int64) ([]protocol.Conflict, error)
+	Ack(ctx context.Context, id int64) error
+}
+
+// Config sets an engine up.
+type Config struct {
+	Device          string
+	VenueID         int64
+	Location        *time.Location   // the venue's time zone
+	Now             func() time.Time // the clock (time.Now when nil)
+	DuplicateWindow time.Duration    // the same code scanned again within it is ignored (default 4 s)
+	PullEvery       time.Duration    // background sync period (default 20 s)
+	Logger          *slog.Logger
+}
+
+// Verdict is what the counter shows for a scan.
+type Verdict struct {
+	app.Outcome
+	Token     string
+	Nonce     string
+	At        time.Time
+	Offline   bool // decided from the cache
+	Duplicate bool // the same code again within a few seconds: ignored
+}
+
+// Status is the engine's state for the status bar.
+type Status struct {
+	Online      bool
+	LastSync    time.Time
+	Pending     int
+	Conflicts   int
+	ClockSkew   time.Duration // server time − local time at the last sync
+	Error       string        // the last sync problem, in French
+	AuthRefused bool          // the server refused the key: sync stopped until it is replaced
+}
+
+// Engine runs the counter.
+type Engine struct {
+	cache  *cache.Cache
+	remote Remote
+	cfg    Config
+	log    *slog.Logger
+
+	syncMu sync.Mutex // one sync at a time
+
+	mu        sync.Mutex
+	status    Status
+	recent    map[string]Verdict // token → last verdict, for duplicate suppression
+	listeners []func(Status)
+	kick      chan struct{}
+}
+
+// New returns an engine over a cache and a server.
+func New(c *cache.Cache, r Remote, cfg Config) *Engine {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.DuplicateWindow <= 0 {
+		cfg.DuplicateWindow = 4 * time.Second
+	}
+	if cfg.PullEvery <= 0 {
+		cfg.PullEvery = 20 * time.Second
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	e := &Engine{cache: c, remote: r, cfg: cfg, log: log, recent: map[string]Verdict{}, kick: make(chan struct{}, 1)}
+	e.status.Online = true // optimistic until a call fails
+	if n, err := c.PendingCount(context.Background()); err == nil {
+		e.status.Pending = n
+	}
+	return e
+}
+
+// OnStatus registers a function called (from the engine's goroutines) whenever the status
+// changes.
+func (e *Engine) OnStatus(fn func(Status)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.listeners = append(e.listeners, fn)
+}
+
+// Status returns the current status.
+func (e *Engine) Status() Status {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.status
+}
+
+func (e *Engine) update(fn func(s *Status)) {
+	e.mu.Lock()
+	fn(&e.status)
+	st, ls := e.status, append([]func(Status){}, e.listeners...)
+	e.mu.Unlock()
+	for _, l := range ls {
+		l(st)
+	}
+}
+
+func newNonce() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error()) // the platform is broken; nothing sensible to do
+	}
+	return hex.EncodeToString(b)
+}
+
+// Validate handles one scan or typed code: parse it, ignore a repeat within a few seconds,
+// record it, ask the server when online (falling back to the cache on timeout, same nonce) or
+// decide from the cache when offline.
+func (e *Engine) Validate(ctx context.Context, input string) Verdict {
+	now := e.cfg.Now()
+	scan := app.ParseScan(input)
+	if !scan.OK() {
+		return Verdict{Outcome: app.ScanOutcome(scan), At: now}
+	}
+	e.mu.Lock()
+	if prev, ok := e.recent[scan.Token]; ok && now.Sub(prev.At) < e.cfg.DuplicateWindow {
+		e.mu.Unlock()
+		prev.Duplicate = true
+		return prev
+	}
+	online := e.status.Online && !e.status.AuthRefused
+	e.mu.Unlock()
+
+	v := Verdict{Token: scan.Token, Nonce: newNonce(), At: now}
+	if online {
+		ev := cache.Event{Nonce: v.Nonce, Token: scan.Token, Kind: protocol.KindUse, Mode: protocol.ModeOnline, ScannedAt: now}
+		if err := e.cache.Record(ctx, ev); err != nil {
+			return e.failed(v, err)
+		}
+		res, err := e.remote.Validate(ctx, protocol.ScanEvent{Nonce: v.Nonce, Token: scan.Token, Kind: protocol.KindUse,
+			Mode: protocol.ModeOnline, ScannedAt: protocol.Time(now)})
+		if err == nil {
+			v.Outcome = outcomeOf(res)
+			var b *cache.Booking
+			if v.Booking != nil {
+				b = &cache.Booking{Booking: *v.Booking}
+			}
+			if err := e.cache.Resolve(ctx, v.Nonce, v.Code, v.Message, b, e.cfg.Now()); err != nil {
+				e.log.Error("resolve scan", "err", err)
+			}
+			e.remember(v)
+			e.refreshPending(ctx)
+			return v
+		}
+		e.wentOffline(err)
+	}
+	out, err := e.cache.Decide(ctx, v.Nonce, scan.Token, e.cfg.Device, now, e.cfg.Location)
+	if err != nil {
+		return e.failed(v, err)
+	}
+	v.Outcome, v.Offline = out, true
+	e.remember(v)
+	e.refreshPending(ctx)
+	e.Kick()
+	return v
+}
+
+// Keep undoes a validation, online when possible (the UI asks app.MsgKeepConfirm first).
+func (e *Engine) Keep(ctx context.Context, token string) Verdict {
+	now := e.cfg.Now()
+	token = app.NormalizeToken(token)
+	v := Verdict{Token: token, Nonce: newNonce(), At: now}
+	out, err := e.cache.DecideKeep(ctx, v.Nonce, token, now)
+	if err != nil {
+		return e.failed(v, err)
+	}
+	v.Outcome, v.Offline = out, true
+	e.mu.Lock()
+	delete(e.recent, token)
+	e.mu.Unlock()
+	e.refreshPending(ctx)
+	e.Kick()
+	return v
+}
+
+func (e *Engine) failed(v Verdict, err error) Verdict {
+	e.log.Error("validation not recorded", "err", err)
+	v.Outcome = app.Outcome{Code: "ERROR", Message: "Enregistrement impossible : " + app.ErrorMessage(err) +
+		" Ne laissez pas entrer sans vérifier, et prévenez un responsable."}
+	return v
+}
+
+func (e *Engine) remember(v Verdict) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for tok, old := range e.recent {
+		if v.At.Sub(old.At) > time.Minute {
+			delete(e.recent, tok)
+		}
+	}
+	e.recent[v.Token] = v
+}
+
+func outcomeOf(r *protocol.ScanResult) app.Outcome {
+	o := app.Outcome{Code: app.OutcomeCode(r.Verdict), Message: r.Message, Warnings: r.Warnings}
+	if r.Booking != nil {
+		b := r.Booking.Domain()
+		o.Booking = &b
+	}
+	return o
+}
+
+func (e *Engine) wentOffline(err error) {
+	e.log.Warn("server unreachable, deciding offline", "err", err)
+	e.update(func(s *Status) {
+		s.Online = false
+		s.Error = app.ErrorMessage(err)
+		if app.ErrorCode(err) == app.EUNAUTHORIZED {
+			s.AuthRefused = true
+			s.Error = "Clé d'API refusée par le serveur : " + app.ErrorMessage(err)
+		}
+	})
+}
+
+func (e *Engine) refreshPending(ctx context.Context) {
+	n, err := e.cache.PendingCount(ctx)
+	if err != nil {
+		return
+	}
+	e.update(func(s *Status) { s.Pending = n })
+}
+
+// Kick asks the background loop to sync now.
+func (e *Engine) Kick() {
+	select {
+	case e.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run syncs in the background until ctx ends: at once, then every PullEvery, on Kick, and with
+// back-off after failures. An auth refusal stops it until the key changes (a restart).
+func (e *Engine) Run(ctx context.Context) {
+	wait := time.Duration(0)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		case <-e.kick:
+		}
+		if e.Status().AuthRefused {
+			wait = time.Hour
+			continue
+		}
+		if err := e.Sync(ctx); err != nil {
+			wait = min(max(2*wait, 2*time.Second), 2*time.Minute)
+			continue
+		}
+		wait = e.cfg.PullEvery
+	}
+}

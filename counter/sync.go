@@ -1,0 +1,163 @@
+package counter
+
+import (
+	"context"
+	"time"
+
+	"guichet/app"
+	"guichet/app/cache"
+	"guichet/sync/protocol"
+)
+
+// Sync pushes the outbox, pulls the venue's changes and refreshes the conflicts. It leaves the
+// engine online when everything went through, offline with the reason otherwise.
+func (e *Engine) Sync(ctx context.Context) error {
+	e.syncMu.Lock()
+	defer e.syncMu.Unlock()
+	err := e.sync(ctx)
+	if err != nil {
+		e.wentOffline(err)
+		return err
+	}
+	n, _ := e.cache.PendingCount(ctx)
+	e.update(func(s *Status) { s.Online, s.Error, s.LastSync, s.Pending = true, "", e.cfg.Now(), n })
+	return nil
+}
+
+func (e *Engine) sync(ctx context.Context) error {
+	if err := e.push(ctx); err != nil {
+		return err
+	}
+	if err := e.pull(ctx); err != nil {
+		return err
+	}
+	cs, err := e.remote.Conflicts(ctx, e.cfg.VenueID)
+	if err != nil {
+		return err
+	}
+	conflicts := make([]cache.Conflict, len(cs))
+	for i, c := range cs {
+		conflicts[i] = cache.Conflict{ID: c.ID, Kind: c.Kind, Token: c.Token, OfferName: c.OfferName, Beneficiary: c.Beneficiary,
+			Device: c.Device, ScannedAt: protocol.ParseTime(c.ScannedAt), OtherDevice: c.OtherDevice,
+			OtherAt: protocol.ParseTimePtr(c.OtherAt), Detail: c.Detail}
+	}
+	if err := e.cache.SetConflicts(ctx, conflicts); err != nil {
+		return err
+	}
+	e.update(func(s *Status) { s.Conflicts = len(conflicts) })
+	return nil
+}
+
+// push sends the outbox in batches, oldest first, until it is empty.
+func (e *Engine) push(ctx context.Context) error {
+	for {
+		pending, err := e.cache.Pending(ctx, protocol.MaxPushEvents)
+		if err != nil || len(pending) == 0 {
+			return err
+		}
+		events := make([]protocol.ScanEvent, len(pending))
+		nonces := make([]string, len(pending))
+		for i, p := range pending {
+			events[i] = protocol.ScanEvent{Nonce: p.Nonce, Token: p.Token, Kind: p.Kind, Mode: p.Mode,
+				ScannedAt: p.ScannedAt.UTC().Format(time.RFC3339Nano), LocalVerdict: string(p.LocalVerdict)}
+			nonces[i] = p.Nonce
+		}
+		resp, err := e.remote.Push(ctx, events)
+		if err != nil {
+			_ = e.cache.Attempted(ctx, nonces)
+			return err
+		}
+		e.noteSkew(resp.ServerTime)
+		for _, r := range resp.Results {
+			var b *cache.Booking
+			if r.Booking != nil {
+				b = &cache.Booking{Booking: r.Booking.Domain()}
+			}
+			if err := e.cache.Resolve(ctx, r.Nonce, app.OutcomeCode(r.Verdict), r.Message, b, e.cfg.Now()); err != nil {
+				return err
+			}
+		}
+		if len(pending) < protocol.MaxPushEvents {
+			return nil
+		}
+	}
+}
+
+// pull applies pages of changes until the server has no more.
+func (e *Engine) pull(ctx context.Context) error {
+	for {
+		cursor, err := e.cache.Cursor(ctx)
+		if err != nil {
+			return err
+		}
+		ch, err := e.remote.Changes(ctx, e.cfg.VenueID, cursor, 2000)
+		if err != nil {
+			return err
+		}
+		e.noteSkew(ch.ServerTime)
+		page := cache.Changes{Cursor: ch.Cursor}
+		for _, o := range ch.Offers {
+			page.Offers = append(page.Offers, cache.Offer{Rev: o.Rev, Offer: app.Offer{ID: o.ID, VenueID: o.VenueID, Name: o.Name,
+				Version: o.Version, DurationMinutes: o.DurationMinutes, Duo: o.Duo, Active: o.Active}})
+		}
+		for _, s := range ch.Stocks {
+			page.Stocks = append(page.Stocks, cache.Stock{Rev: s.Rev, Stock: app.Stock{ID: s.ID, OfferID: s.OfferID,
+				StartsAt: protocol.ParseTime(s.StartsAt), PriceCents: s.PriceCents, Capacity: s.Capacity, Booked: s.Booked,
+				Deleted: s.Deleted}})
+		}
+		for _, b := range ch.Bookings {
+			d := b.Domain()
+			d.CancellationReason = app.CancellationReason(b.CancellationReason)
+			page.Bookings = append(page.Bookings, cache.Booking{Rev: b.Rev, Booking: d})
+		}
+		if err := e.cache.Apply(ctx, page); err != nil {
+			return err
+		}
+		if !ch.More {
+			return nil
+		}
+	}
+}
+
+func (e *Engine) noteSkew(serverTime string) {
+	st := protocol.ParseTime(serverTime)
+	if st.IsZero() {
+		return
+	}
+	skew := st.Sub(e.cfg.Now())
+	e.update(func(s *Status) { s.ClockSkew = skew })
+}
+
+// Search finds bookings in the cache by countermark, name or e-mail.
+func (e *Engine) Search(ctx context.Context, q string) ([]app.Booking, error) {
+	res, err := e.cache.Search(ctx, q, 50)
+	out := make([]app.Booking, len(res))
+	for i := range res {
+		out[i] = res[i].Booking
+	}
+	return out, err
+}
+
+// Showtimes lists the showtimes of a day (venue time) with their counts.
+func (e *Engine) Showtimes(ctx context.Context, day time.Time) ([]cache.Showtime, error) {
+	d := day.In(e.cfg.Location)
+	from := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, e.cfg.Location)
+	return e.cache.Showtimes(ctx, from, from.AddDate(0, 0, 1))
+}
+
+// Conflicts lists the conflicts last fetched from the server.
+func (e *Engine) Conflicts(ctx context.Context) ([]cache.Conflict, error) {
+	return e.cache.Conflicts(ctx)
+}
+
+// Ack acknowledges a conflict on the server, then hides it here.
+func (e *Engine) Ack(ctx context.Context, id int64) error {
+	if err := e.remote.Ack(ctx, id); err != nil {
+		return err
+	}
+	if err := e.cache.AckConflict(ctx, id); err != nil {
+		return err
+	}
+	e.update(func(s *Status) { s.Conflicts = max(s.Conflicts-1, 0) })
+	return nil
+}
