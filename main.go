@@ -1,0 +1,236 @@
+// Command guichet is the counter app: a Fyne desktop program that validates pass Culture
+// countermarks at the cinema's door, online against the sync server and offline from its own
+// cache, and syncs every validation back. Main is the only place that wires the parts.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+	_ "time/tzdata" // venues' time zones on any system
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"guichet/app"
+	"guichet/app/cache"
+	"guichet/counter"
+	"guichet/sync/client"
+	"guichet/sync/protocol"
+	"guichet/ui"
+)
+
+// appID identifies the app's preferences and storage (FyneApp.toml says the same).
+const appID = "fr.guichet.counter"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	err := m.Run(ctx, os.Args[1:])
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "guichet:", err)
+		os.Exit(1)
+	}
+}
+
+// Main wires the app: Fyne, the UI, the engine, its cache and its client.
+type Main struct {
+	log     *slog.Logger
+	dataDir string
+	device  string
+
+	mu      sync.Mutex
+	caches  []*cache.Cache
+	cancels []context.CancelFunc
+}
+
+// NewMain returns an unstarted app.
+func NewMain() *Main {
+	return &Main{log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+}
+
+type options struct {
+	data      string
+	server    string
+	key       string
+	demo      string
+	venue     int64
+	smoke     string
+	smokeScan string
+}
+
+// Run parses the flags, opens the window and blocks until it is closed.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	var o options
+	fs := flag.NewFlagSet("guichet", flag.ContinueOnError)
+	defDir, _ := os.UserConfigDir()
+	fs.StringVar(&o.data, "data", filepath.Join(defDir, "guichet"), "folder of the offline cache")
+	fs.StringVar(&o.server, "server", "", "pair with this server (skips the pairing screen with --key or --demo)")
+	fs.StringVar(&o.key, "key", os.Getenv("GUICHET_KEY"), "API key to pair with (or $GUICHET_KEY)")
+	fs.StringVar(&o.demo, "demo", "", "pair with the demo: the JSON printed by guichet-server demo (uses its manager key)")
+	fs.Int64Var(&o.venue, "venue", 0, "venue id when the key sees several")
+	fs.StringVar(&o.smoke, "smoke", "", "smoke test: scan --smoke-scan, save screenshots of each screen into this folder, quit")
+	fs.StringVar(&o.smokeScan, "smoke-scan", "", "what the smoke test scans")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m.dataDir = o.data
+	if o.demo != "" {
+		if err := readDemo(&o); err != nil {
+			return err
+		}
+	}
+
+	a := fyneapp.NewWithID(appID)
+	m.device = deviceID(a.Preferences())
+	u := ui.New(ctx, a, m)
+	if o.server != "" && o.key != "" {
+		p, err := m.pair(ctx, o.server, o.key, o.venue)
+		if err != nil {
+			return fmt.Errorf("pair with %s: %w", o.server, err)
+		}
+		u.Pair(p)
+	}
+	u.Show()
+	if o.smoke != "" {
+		go func() {
+			if err := u.Smoke(o.smoke, o.smokeScan); err != nil {
+				m.log.Error("smoke test", "err", err)
+				os.Exit(3)
+			}
+			fyne.Do(a.Quit)
+		}()
+	}
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	a.Run()
+	return nil
+}
+
+// readDemo takes the server key of the demo seed.
+func readDemo(o *options) error {
+	b, err := os.ReadFile(o.demo)
+	if err != nil {
+		return fmt.Errorf("read demo: %w", err)
+	}
+	var d struct {
+		Venue struct{ ID int64 }
+		Keys  struct{ Manager string }
+	}
+	if err := json.Unmarshal(b, &d); err != nil || d.Keys.Manager == "" {
+		return fmt.Errorf("read demo %s: not the output of guichet-server demo", o.demo)
+	}
+	if o.server == "" {
+		o.server = "http://127.0.0.1:8080"
+	}
+	o.key, o.venue = d.Keys.Manager, d.Venue.ID
+	return nil
+}
+
+// deviceID returns this counter's stable id, made once.
+func deviceID(p fyne.Preferences) string {
+	id := p.String("device.id")
+	if id == "" {
+		host, _ := os.Hostname()
+		host = strings.ToLower(strings.Split(host, ".")[0])
+		if host == "" {
+			host = "poste"
+		}
+		b := make([]byte, 3)
+		_, _ = rand.Read(b)
+		id = "caisse-" + host + "-" + hex.EncodeToString(b)
+		p.SetString("device.id", id)
+	}
+	return id
+}
+
+func (m *Main) client(serverURL, key string) *client.Client {
+	return client.New(serverURL, key, m.device, client.Options{})
+}
+
+// Me checks a key against a server (ui.Backend).
+func (m *Main) Me(ctx context.Context, serverURL, key string) (*protocol.Me, error) {
+	return m.client(serverURL, key).Me(ctx)
+}
+
+func (m *Main) pair(ctx context.Context, serverURL, key string, venueID int64) (ui.Pairing, error) {
+	me, err := m.Me(ctx, serverURL, key)
+	if err != nil {
+		return ui.Pairing{}, errors.New(app.ErrorMessage(err))
+	}
+	for _, v := range me.Venues {
+		if venueID == 0 || v.ID == venueID {
+			return ui.Pairing{ServerURL: serverURL, Key: key, Role: app.Role(me.Role), Venue: v, Offerer: me.OffererName}, nil
+		}
+	}
+	return ui.Pairing{}, fmt.Errorf("venue %d is not visible to this key", venueID)
+}
+
+// Start opens the cache of the paired venue and starts the engine (ui.Backend).
+func (m *Main) Start(ctx context.Context, p ui.Pairing) (ui.Counter, error) {
+	dir := filepath.Join(m.dataDir, fmt.Sprintf("venue-%d", p.Venue.ID))
+	c, err := cache.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	if why := c.Rebuilt(); why != "" {
+		m.log.Warn("offline cache was unreadable and is rebuilt from the server; pending scans are kept", "why", why)
+	}
+	if stored, _ := c.Meta(ctx, "server"); stored != "" && stored != p.ServerURL {
+		if err := c.Reset(ctx); err != nil { // another server: the copy is not of this one
+			c.Close()
+			return nil, err
+		}
+	}
+	_ = c.SetMeta(ctx, "server", p.ServerURL)
+	loc, err := time.LoadLocation(p.Venue.Timezone)
+	if err != nil {
+		loc, _ = time.LoadLocation(app.DefaultTimezone)
+	}
+	e := counter.New(c, m.client(p.ServerURL, p.Key), counter.Config{Device: m.device, VenueID: p.Venue.ID, Location: loc, Logger: m.log})
+	runCtx, cancel := context.WithCancel(ctx)
+	m.mu.Lock()
+	m.caches = append(m.caches, c)
+	m.cancels = append(m.cancels, cancel)
+	m.mu.Unlock()
+	firstSync, done := context.WithTimeout(ctx, 20*time.Second)
+	if err := e.Sync(firstSync); err != nil {
+		m.log.Warn("first sync failed, working offline from the cache", "err", err)
+	}
+	done()
+	go e.Run(runCtx)
+	return e, nil
+}
+
+// Close stops the engines and closes the caches.
+func (m *Main) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var err error
+	for _, c := range m.cancels {
+		c()
+	}
+	for _, c := range m.caches {
+		err = errors.Join(err, c.Close())
+	}
+	m.caches, m.cancels = nil, nil
+	return err
+}

@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"guichet/app"
+	"guichet/app/cache"
+)
+
+// conflictsScreen lists what the server found reconciling offline admissions, until someone
+// acknowledges each one.
+type conflictsScreen struct {
+	u       *UI
+	items   []cache.Conflict
+	list    *widget.List
+	content fyne.CanvasObject
+}
+
+func newConflictsScreen(u *UI) *conflictsScreen {
+	s := &conflictsScreen{u: u}
+	s.list = widget.NewList(func() int { return len(s.items) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			return container.NewBorder(nil, nil, nil, widget.NewButton("Acquitter", nil), l)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			c := s.items[i]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(s.line(c))
+			box.Objects[1].(*widget.Button).OnTapped = func() { s.ack(c.ID) }
+		})
+	help := widget.NewLabel("Billets admis hors ligne puis refusés par le serveur : une même contremarque entrée deux fois, " +
+		"ou annulée avant le passage en caisse. Chaque réservation n'est comptée qu'une fois.")
+	help.Wrapping = fyne.TextWrapWord
+	s.content = container.NewBorder(help, nil, nil, nil, s.list)
+	return s
+}
+
+func (s *conflictsScreen) line(c cache.Conflict) string {
+	kind := map[string]string{"DOUBLE_ADMISSION": "Entrée en double", "CANCELLED_BEFORE_SCAN": "Réservation annulée",
+		"NOT_USABLE": "Validation refusée"}[c.Kind]
+	text := fmt.Sprintf("%s — %s — %s (%s)\nScannée sur « %s » le %s", kind, c.Token, c.Beneficiary, c.OfferName, c.Device,
+		c.ScannedAt.In(s.u.loc).Format("02/01 à 15:04"))
+	if c.OtherDevice != "" || !c.OtherAt.IsZero() {
+		text += fmt.Sprintf(" ; déjà %s", c.OtherDevice)
+		if !c.OtherAt.IsZero() {
+			text += " le " + c.OtherAt.In(s.u.loc).Format("02/01 à 15:04")
+		}
+	}
+	return text + "\n" + c.Detail
+}
+
+func (s *conflictsScreen) ack(id int64) {
+	s.u.async(func() {
+		err := s.u.counter.Ack(s.u.ctx, id)
+		fyne.Do(func() {
+			if err != nil {
+				dialog.ShowInformation("Conflit", "Acquittement impossible : "+app.ErrorMessage(err), s.u.win)
+				return
+			}
+			s.refresh()
+		})
+	})
+}
+
+func (s *conflictsScreen) refresh() {
+	s.u.async(func() {
+		items, err := s.u.counter.Conflicts(s.u.ctx)
+		fyne.Do(func() {
+			if err == nil {
+				s.items = items
+				s.list.Refresh()
+			}
+		})
+	})
+}

@@ -1,0 +1,208 @@
+package ui
+
+import (
+	"image/color"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"guichet/app"
+	"guichet/counter"
+)
+
+// verdictTimeout returns the counter to scanning on its own.
+const verdictTimeout = 8 * time.Second
+
+// counterScreen is where the cashier scans: an input that takes typed codes and USB scanner
+// bursts, and a verdict that fills the screen.
+type counterScreen struct {
+	u       *UI
+	entry   *scanEntry
+	bg      *canvas.Rectangle
+	title   *canvas.Text
+	lines   *fyne.Container
+	keepBtn *widget.Button
+	current *widget.Label // the showtime on now
+	shown   *counter.Verdict
+	timer   *time.Timer
+	seq     int // verdicts shown so far, to ignore stale timers
+	busy    bool
+	content fyne.CanvasObject
+}
+
+func newCounterScreen(u *UI) *counterScreen {
+	s := &counterScreen{u: u}
+	s.entry = newScanEntry()
+	s.entry.SetPlaceHolder("Scannez le QR code ou saisissez la contremarque (6 caractères), puis Entrée")
+	s.entry.OnSubmitted = s.onSubmit
+	s.entry.onEscape = s.onDismiss
+	s.entry.onSpace = func() bool {
+		if s.shown == nil {
+			return false
+		}
+		s.onDismiss()
+		return true
+	}
+	validate := widget.NewButton("Valider", func() { s.onSubmit(s.entry.Text) })
+	validate.Importance = widget.HighImportance
+	s.bg = canvas.NewRectangle(colorIdle)
+	s.title = canvas.NewText("Prêt à scanner", color.White)
+	s.title.TextSize = 44
+	s.title.TextStyle = fyne.TextStyle{Bold: true}
+	s.title.Alignment = fyne.TextAlignCenter
+	s.lines = container.NewVBox()
+	s.keepBtn = widget.NewButton("Invalider cette validation…", s.onKeep)
+	s.keepBtn.Hide()
+	s.current = widget.NewLabel("")
+	s.current.TextStyle = fyne.TextStyle{Bold: true}
+	verdict := container.NewStack(s.bg, container.NewVBox(layout.NewSpacer(), s.title, s.lines,
+		container.NewCenter(s.keepBtn), layout.NewSpacer()))
+	hint := widget.NewLabel("Espace ou Échap : scanner le suivant. " + app.MsgCheckIdentity)
+	hint.Wrapping = fyne.TextWrapWord
+	bottom := container.NewVBox(container.NewBorder(nil, nil, nil, validate, s.entry), hint)
+	s.content = container.NewBorder(s.current, bottom, nil, nil, verdict)
+	s.idle()
+	return s
+}
+
+// onSubmit validates what was typed or scanned, off the UI goroutine.
+func (s *counterScreen) onSubmit(text string) {
+	text = strings.TrimSpace(text)
+	s.entry.SetText("")
+	if text == "" || s.busy {
+		return
+	}
+	s.busy = true
+	s.u.async(func() {
+		v := s.u.counter.Validate(s.u.ctx, text)
+		fyne.Do(func() {
+			s.busy = false
+			if v.Duplicate {
+				return // the same code again within seconds: keep what is shown
+			}
+			s.show(v)
+			s.u.refreshViews()
+		})
+	})
+}
+
+// show fills the screen with a verdict.
+func (s *counterScreen) show(v counter.Verdict) {
+	s.shown = &v
+	view := describe(v, s.u.loc)
+	s.bg.FillColor = view.Color
+	s.bg.Refresh()
+	s.title.Text = view.Title
+	s.title.Refresh()
+	s.lines.RemoveAll()
+	for i, l := range view.Lines {
+		t := canvas.NewText(l, color.White)
+		t.Alignment = fyne.TextAlignCenter
+		t.TextSize = 26
+		if i == 0 {
+			t.TextSize = 30
+			t.TextStyle = fyne.TextStyle{Bold: true}
+		}
+		s.lines.Add(t)
+	}
+	s.lines.Refresh()
+	if view.CanKeep {
+		s.keepBtn.Show()
+	} else {
+		s.keepBtn.Hide()
+	}
+	s.seq++
+	seq := s.seq
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	s.timer = time.AfterFunc(verdictTimeout, func() {
+		fyne.Do(func() {
+			if s.seq == seq {
+				s.idle()
+			}
+		})
+	})
+	s.u.win.Canvas().Focus(s.entry)
+}
+
+// idle returns to scanning.
+func (s *counterScreen) idle() {
+	s.shown = nil
+	s.bg.FillColor = colorIdle
+	s.bg.Refresh()
+	s.title.Text = "Prêt à scanner"
+	s.title.Refresh()
+	s.lines.RemoveAll()
+	t := canvas.NewText("Présentez le QR code du pass Culture", color.NRGBA{R: 0xdd, G: 0xe6, B: 0xee, A: 0xff})
+	t.Alignment = fyne.TextAlignCenter
+	t.TextSize = 24
+	s.lines.Add(t)
+	s.keepBtn.Hide()
+}
+
+func (s *counterScreen) onDismiss() {
+	s.seq++
+	s.idle()
+	s.u.win.Canvas().Focus(s.entry)
+}
+
+// onKeep asks for confirmation, then undoes the validation.
+func (s *counterScreen) onKeep() {
+	if s.shown == nil || s.shown.Booking == nil {
+		return
+	}
+	token := s.shown.Booking.Token
+	dialog.ShowConfirm("Invalider la contremarque "+token, app.MsgKeepConfirm, func(ok bool) {
+		if !ok {
+			return
+		}
+		s.u.async(func() {
+			v := s.u.counter.Keep(s.u.ctx, token)
+			fyne.Do(func() {
+				s.show(v)
+				s.u.refreshViews()
+			})
+		})
+	}, s.u.win)
+}
+
+// setCurrent shows which showtime is on now.
+func (s *counterScreen) setCurrent(text string) { s.current.SetText(text) }
+
+// scanEntry is the input: Escape and Space (while a verdict shows) return to scanning instead
+// of editing.
+type scanEntry struct {
+	widget.Entry
+	onEscape func()
+	onSpace  func() bool
+}
+
+func newScanEntry() *scanEntry {
+	e := &scanEntry{}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey handles Escape, and lets the entry handle the rest.
+func (e *scanEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// TypedRune treats a space on an empty input as "next".
+func (e *scanEntry) TypedRune(r rune) {
+	if r == ' ' && e.Text == "" && e.onSpace != nil && e.onSpace() {
+		return
+	}
+	e.Entry.TypedRune(r)
+}

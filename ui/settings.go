@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"guichet/app"
+)
+
+// settingsScreen shows the pairing (the key masked) and, for managers, the PIN that locks the
+// manager screens.
+type settingsScreen struct {
+	u       *UI
+	body    *fyne.Container
+	content fyne.CanvasObject
+}
+
+func newSettingsScreen(u *UI) *settingsScreen {
+	s := &settingsScreen{u: u, body: container.NewVBox()}
+	s.content = container.NewVScroll(s.body)
+	s.render()
+	return s
+}
+
+func hashPIN(pin string) string {
+	sum := sha256.Sum256([]byte("guichet-pin:" + pin))
+	return hex.EncodeToString(sum[:])
+}
+
+// maskKey shows only the start of a key: it is never displayed in clear again.
+func maskKey(k string) string {
+	if len(k) < 8 {
+		return "••••"
+	}
+	return k[:7] + "••••••••••••"
+}
+
+func (s *settingsScreen) render() {
+	u := s.u
+	s.body.RemoveAll()
+	if u.pairing.Role == app.RoleManager && u.locked {
+		pin := widget.NewPasswordEntry()
+		pin.SetPlaceHolder("Code PIN responsable")
+		unlock := func() {
+			if hashPIN(pin.Text) == u.prefs.String(prefPIN) {
+				u.locked = false
+				s.render()
+				return
+			}
+			dialog.ShowInformation("Code PIN", "Code PIN incorrect.", u.win)
+		}
+		pin.OnSubmitted = func(string) { unlock() }
+		s.body.Add(widget.NewLabel("Écrans responsable verrouillés."))
+		s.body.Add(container.NewBorder(nil, nil, nil, widget.NewButton("Déverrouiller", unlock), pin))
+		return
+	}
+	form := widget.NewForm(
+		widget.NewFormItem("Serveur", widget.NewLabel(u.pairing.ServerURL)),
+		widget.NewFormItem("Structure", widget.NewLabel(u.pairing.Offerer)),
+		widget.NewFormItem("Lieu", widget.NewLabel(u.pairing.Venue.Name)),
+		widget.NewFormItem("Clé d'API", widget.NewLabel(maskKey(u.pairing.Key))),
+		widget.NewFormItem("Rôle", widget.NewLabel(map[app.Role]string{app.RoleManager: "responsable", app.RoleCashier: "caisse"}[u.pairing.Role])),
+	)
+	s.body.Add(form)
+	if u.pairing.Role == app.RoleManager {
+		pin := widget.NewPasswordEntry()
+		pin.SetPlaceHolder("Nouveau code PIN (4 chiffres ou plus), vide pour aucun")
+		s.body.Add(widget.NewLabel("Verrouiller les écrans responsable par un code PIN :"))
+		s.body.Add(container.NewBorder(nil, nil, nil, widget.NewButton("Enregistrer le PIN", func() {
+			switch {
+			case pin.Text == "":
+				u.prefs.SetString(prefPIN, "")
+				dialog.ShowInformation("Code PIN", "Code PIN supprimé.", u.win)
+			case len(pin.Text) < 4:
+				dialog.ShowInformation("Code PIN", "Le code PIN doit comporter au moins 4 caractères.", u.win)
+			default:
+				u.prefs.SetString(prefPIN, hashPIN(pin.Text))
+				u.locked = true
+				s.render()
+			}
+		}), pin))
+	}
+	s.body.Add(widget.NewButton("Dissocier ce poste (nouvelle clé au prochain démarrage)", func() {
+		dialog.ShowConfirm("Dissocier", "Oublier la clé et le serveur de ce poste ? Les validations en attente restent "+
+			"enregistrées et seront envoyées après la nouvelle association.", func(ok bool) {
+			if ok {
+				u.prefs.SetString(prefKey, "")
+				u.prefs.SetInt(prefVenue, 0)
+				u.showPairing("Poste dissocié. Associez-le à nouveau.")
+			}
+		}, u.win)
+	}))
+}

@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"guichet/app/cache"
+)
+
+// showtimesScreen lists today's showtimes with admitted, booked and capacity, the one on now
+// first in bold; it works offline from the cache.
+type showtimesScreen struct {
+	u       *UI
+	list    *widget.List
+	items   []cache.Showtime
+	current int64
+	content fyne.CanvasObject
+}
+
+func newShowtimesScreen(u *UI) *showtimesScreen {
+	s := &showtimesScreen{u: u}
+	s.list = widget.NewList(func() int { return len(s.items) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.SetText(s.line(s.items[i]))
+			l.TextStyle = fyne.TextStyle{Bold: s.items[i].StockID == s.current}
+			l.Refresh()
+		})
+	title := widget.NewLabel("Séances du jour — entrées / réservations / jauge")
+	title.TextStyle = fyne.TextStyle{Bold: true}
+	s.content = container.NewBorder(title, nil, nil, nil, s.list)
+	return s
+}
+
+func (s *showtimesScreen) line(st cache.Showtime) string {
+	capacity := "illimitée"
+	if st.Capacity != nil {
+		capacity = fmt.Sprintf("%d places", *st.Capacity)
+	}
+	mark := "  "
+	if st.StockID == s.current {
+		mark = "▶ "
+	}
+	return fmt.Sprintf("%s%s  %s (%s) — %d entrés / %d réservés / %s", mark, st.Start.In(s.u.loc).Format("15:04"),
+		st.OfferName, st.Version, st.Admitted, st.Booked, capacity)
+}
+
+// currentShowtime picks the showtime on now: started less than 30 minutes ago or the next one
+// to start.
+func currentShowtime(items []cache.Showtime, now time.Time) *cache.Showtime {
+	var best *cache.Showtime
+	for i := range items {
+		st := &items[i]
+		if st.Deleted {
+			continue
+		}
+		if st.Start.After(now.Add(-30*time.Minute)) && (best == nil || st.Start.Before(best.Start)) {
+			best = st
+		}
+	}
+	return best
+}
+
+func (s *showtimesScreen) refresh() {
+	now := s.u.now()
+	s.u.async(func() {
+		items, err := s.u.counter.Showtimes(s.u.ctx, now)
+		fyne.Do(func() {
+			if err != nil {
+				return
+			}
+			s.items = items
+			s.current = 0
+			text := "Aucune séance à venir aujourd'hui"
+			if cur := currentShowtime(items, now); cur != nil {
+				s.current = cur.StockID
+				text = "Séance en cours : " + s.line(*cur)[2:]
+			}
+			s.list.Refresh()
+			if s.u.screen != nil {
+				s.u.screen.setCurrent(text)
+			}
+		})
+	})
+}

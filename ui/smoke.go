@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+)
+
+// Smoke drives the real window for the smoke test: wait for the counter, scan a code, and save
+// a screenshot of each screen into dir.
+func (u *UI) Smoke(dir, scan string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ready := make(chan bool)
+		fyne.Do(func() { ready <- u.screen != nil })
+		if <-ready {
+			break
+		}
+		if time.Now().After(deadline) {
+			return errors.New("the counter screen never appeared")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // let the first sync and the showtimes land
+	shot := func(name string) error {
+		errc := make(chan error, 1)
+		fyne.DoAndWait(func() {
+			img := u.win.Canvas().Capture()
+			f, err := os.Create(filepath.Join(dir, name))
+			if err != nil {
+				errc <- err
+				return
+			}
+			defer f.Close()
+			errc <- png.Encode(f, img)
+		})
+		return <-errc
+	}
+	if err := shot("counter-idle.png"); err != nil {
+		return err
+	}
+	if scan != "" {
+		fyne.DoAndWait(func() {
+			u.screen.entry.SetText(scan)
+			u.screen.onSubmit(u.screen.entry.Text)
+		})
+		for i := 0; ; i++ {
+			shown := make(chan bool)
+			fyne.Do(func() { shown <- u.screen.shown != nil })
+			if <-shown {
+				break
+			}
+			if i > 100 {
+				return fmt.Errorf("no verdict for %q", scan)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err := shot("counter-verdict.png"); err != nil {
+			return err
+		}
+	}
+	for i, name := range []string{"", "showtimes.png", "search.png", "conflicts.png", "settings.png"} {
+		if name == "" {
+			continue
+		}
+		fyne.DoAndWait(func() { u.tabs.SelectIndex(i) })
+		time.Sleep(500 * time.Millisecond)
+		if err := shot(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,160 @@
+// Package ui is the counter app's Fyne interface: pairing, the counter screen with its
+// full-screen verdicts, today's showtimes, conflicts, search and settings. It holds every Fyne
+// import except the driver (main.go) and talks to the engine through the Counter interface; no
+// I/O ever runs inside a Fyne callback.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"guichet/app"
+	"guichet/app/cache"
+	"guichet/counter"
+	"guichet/sync/protocol"
+)
+
+// Counter is the engine as the screens use it (counter.Engine implements it).
+type Counter interface {
+	Validate(ctx context.Context, input string) counter.Verdict
+	Keep(ctx context.Context, token string) counter.Verdict
+	Search(ctx context.Context, q string) ([]app.Booking, error)
+	Showtimes(ctx context.Context, day time.Time) ([]cache.Showtime, error)
+	Conflicts(ctx context.Context) ([]cache.Conflict, error)
+	Ack(ctx context.Context, id int64) error
+	Status() counter.Status
+	OnStatus(fn func(counter.Status))
+	Kick()
+}
+
+// Pairing is what the first start asks for, and what main needs to start the engine.
+type Pairing struct {
+	ServerURL string
+	Key       string
+	Role      app.Role
+	Venue     protocol.Venue
+	Offerer   string
+}
+
+// Backend is what the UI needs from main: checking a key against a server, and starting the
+// engine once paired.
+type Backend interface {
+	Me(ctx context.Context, serverURL, key string) (*protocol.Me, error)
+	Start(ctx context.Context, p Pairing) (Counter, error)
+}
+
+// Preference keys.
+const (
+	prefServer    = "server.url"
+	prefKey       = "server.key"
+	prefVenue     = "venue.id"
+	prefVenueName = "venue.name"
+	prefVenueTZ   = "venue.timezone"
+	prefRole      = "key.role"
+	prefOfferer   = "offerer.name"
+	prefPIN       = "manager.pin"
+)
+
+// runner runs work off the UI goroutine; tests replace it to run inline.
+type runner func(func())
+
+// UI is the app's window and screens.
+type UI struct {
+	app     fyne.App
+	win     fyne.Window
+	backend Backend
+	prefs   fyne.Preferences
+	ctx     context.Context
+	async   runner
+	now     func() time.Time
+
+	pairing Pairing
+	counter Counter
+	loc     *time.Location
+	locked  bool // manager screens locked behind the PIN
+
+	screen      *counterScreen
+	views       []refresher
+	statusLabel *widget.Label
+	tabs        *container.AppTabs
+}
+
+// New builds the UI in a new window of a.
+func New(ctx context.Context, a fyne.App, b Backend) *UI {
+	u := &UI{app: a, backend: b, prefs: a.Preferences(), ctx: ctx, now: time.Now,
+		async: func(f func()) { go f() }}
+	u.win = a.NewWindow("Guichet")
+	u.win.Resize(fyne.NewSize(1100, 720))
+	return u
+}
+
+// Window is the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// Show opens the pairing screen, or goes straight to the counter when a pairing is saved.
+func (u *UI) Show() {
+	if p, ok := u.savedPairing(); ok {
+		u.start(p, nil)
+	} else {
+		u.showPairing("")
+	}
+	u.win.Show()
+}
+
+func (u *UI) savedPairing() (Pairing, bool) {
+	p := Pairing{ServerURL: u.prefs.String(prefServer), Key: u.prefs.String(prefKey), Role: app.Role(u.prefs.String(prefRole)),
+		Offerer: u.prefs.String(prefOfferer)}
+	p.Venue.ID = int64(u.prefs.Int(prefVenue))
+	p.Venue.Name = u.prefs.String(prefVenueName)
+	p.Venue.Timezone = u.prefs.String(prefVenueTZ)
+	return p, p.ServerURL != "" && p.Key != "" && p.Venue.ID != 0
+}
+
+func (u *UI) savePairing(p Pairing) {
+	u.prefs.SetString(prefServer, p.ServerURL)
+	u.prefs.SetString(prefKey, p.Key)
+	u.prefs.SetString(prefRole, string(p.Role))
+	u.prefs.SetString(prefOfferer, p.Offerer)
+	u.prefs.SetInt(prefVenue, int(p.Venue.ID))
+	u.prefs.SetString(prefVenueName, p.Venue.Name)
+	u.prefs.SetString(prefVenueTZ, p.Venue.Timezone)
+}
+
+// Pair saves a pairing without asking (make run pairs the app with the demo server).
+func (u *UI) Pair(p Pairing) { u.savePairing(p) }
+
+// start starts the engine off the UI goroutine, then shows the counter.
+func (u *UI) start(p Pairing, onErr func(error)) {
+	u.async(func() {
+		c, err := u.backend.Start(u.ctx, p)
+		fyne.Do(func() {
+			if err != nil {
+				if onErr != nil {
+					onErr(err)
+					return
+				}
+				u.showPairing("Démarrage impossible : " + app.ErrorMessage(err))
+				return
+			}
+			u.pairing, u.counter = p, c
+			u.loc = loadLocation(p.Venue.Timezone)
+			u.locked = u.prefs.String(prefPIN) != ""
+			u.showMain()
+		})
+	})
+}
+
+func loadLocation(name string) *time.Location {
+	if name == "" {
+		name = app.DefaultTimezone
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}

@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"guichet/app"
+	"guichet/app/cache"
+	"guichet/counter"
+	"guichet/sync/protocol"
+)
+
+var paris, _ = time.LoadLocation("Europe/Paris")
+
+// fakeCounter answers with canned verdicts and records what it was asked.
+type fakeCounter struct {
+	mu       sync.Mutex
+	inputs   []string
+	kept     []string
+	verdicts map[string]counter.Verdict
+	status   counter.Status
+	shows    []cache.Showtime
+}
+
+func (f *fakeCounter) Validate(_ context.Context, in string) counter.Verdict {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.inputs = append(f.inputs, in)
+	scan := app.ParseScan(in)
+	if !scan.OK() {
+		return counter.Verdict{Outcome: app.ScanOutcome(scan)}
+	}
+	if v, ok := f.verdicts[scan.Token]; ok {
+		return v
+	}
+	return counter.Verdict{Outcome: app.NotFoundOutcome(), Token: scan.Token}
+}
+func (f *fakeCounter) Keep(_ context.Context, tok string) counter.Verdict {
+	f.kept = append(f.kept, tok)
+	return counter.Verdict{Outcome: app.Outcome{Code: app.OutcomeKept, Message: app.MsgKept}}
+}
+func (f *fakeCounter) Search(context.Context, string) ([]app.Booking, error) { return nil, nil }
+func (f *fakeCounter) Showtimes(context.Context, time.Time) ([]cache.Showtime, error) {
+	return f.shows, nil
+}
+func (f *fakeCounter) Conflicts(context.Context) ([]cache.Conflict, error) { return nil, nil }
+func (f *fakeCounter) Ack(context.Context, int64) error                    { return nil }
+func (f *fakeCounter) Status() counter.Status                              { return f.status }
+func (f *fakeCounter) OnStatus(func(counter.Status))                       {}
+func (f *fakeCounter) Kick()                                               {}
+
+type fakeBackend struct {
+	c       *fakeCounter
+	started []Pairing
+}
+
+func (b *fakeBackend) Me(_ context.Context, url, key string) (*protocol.Me, error) {
+	if key != "gk_good" {
+		return nil, app.Errorf(app.EUNAUTHORIZED, "Clé d'API inconnue.")
+	}
+	return &protocol.Me{OffererName: "Ciné", Role: "cashier", Venues: []protocol.Venue{{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}}}, nil
+}
+func (b *fakeBackend) Start(_ context.Context, p Pairing) (Counter, error) {
+	b.started = append(b.started, p)
+	return b.c, nil
+}
+
+var show = time.Date(2026, 12, 1, 19, 45, 0, 0, time.UTC)
+
+func booking(token string, qty int, status app.BookingStatus) *app.Booking {
+	return &app.Booking{Token: token, Status: status, Quantity: qty, OfferName: "Parasite", Version: "VO", ShowStart: show,
+		FirstName: "Léa", LastName: "Martin"}
+}
+
+func newTestUI(t *testing.T) (*UI, *fakeCounter, *fakeBackend) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	used := booking("USED22", 1, app.StatusUsed)
+	used.UsedAt, used.UsedByDevice = show.Add(-10*time.Minute), "caisse-1"
+	fc := &fakeCounter{verdicts: map[string]counter.Verdict{
+		"ABC234": {Token: "ABC234", Outcome: app.Outcome{Code: app.OutcomeAdmitted, Message: app.MsgAdmitted, Booking: booking("ABC234", 2, app.StatusUsed)}},
+		"USED22": {Token: "USED22", Outcome: app.Outcome{Code: app.OutcomeAlreadyUsed, Message: app.MsgAlreadyUsed, Booking: used}},
+		"OFFLN2": {Token: "OFFLN2", Offline: true, Outcome: app.Outcome{Code: app.OutcomeAdmitted, Message: app.MsgAdmitted, Booking: booking("OFFLN2", 1, app.StatusUsed)}},
+	}}
+	fb := &fakeBackend{c: fc}
+	u := New(context.Background(), a, fb)
+	u.async = func(f func()) { f() }
+	u.now = func() time.Time { return show.Add(-time.Hour) }
+	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: app.RoleManager, Venue: protocol.Venue{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}})
+	u.Show()
+	if u.screen == nil {
+		t.Fatal("the counter screen did not open with a saved pairing")
+	}
+	return u, fc, fb
+}
+
+func texts(u *UI) string {
+	var out []string
+	out = append(out, u.screen.title.Text)
+	for _, o := range u.screen.lines.Objects {
+		out = append(out, o.(*canvas.Text).Text)
+	}
+	return strings.Join(out, " | ")
+}
+
+func TestCounterScreen_Verdicts(t *testing.T) {
+	u, _, _ := newTestUI(t)
+	s := u.screen
+	for _, tc := range []struct {
+		name, input string
+		color       any
+		want        []string
+		keep        bool
+	}{
+		{"admitted duo", "PASSCULTURE:v3;TOKEN:ABC234", colorAdmitted, []string{"Entrée validée", "Parasite (VO)", "Séance du 01/12/2026 à 20:45", "2 places (DUO) — Léa Martin", app.MsgCheckIdentity}, false},
+		{"already used", "used22", colorUsed, []string{"Déjà validée", "Validée le 01/12/2026 à 20:35 sur « caisse-1 »"}, true},
+		{"not found", "ZZZZZZ", colorRefused, []string{"Entrée refusée", app.MsgNotFound}, false},
+		{"garbage", "https://example.org", colorRefused, []string{app.MsgNotCountermark}, false},
+		{"too short", "AB", colorRefused, []string{app.MsgTokenLength}, false},
+		{"offline", "OFFLN2", colorAdmitted, []string{"hors ligne"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			test.Type(s.entry, tc.input)
+			s.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			got := texts(u)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("screen shows %q, missing %q", got, w)
+				}
+			}
+			if s.bg.FillColor != tc.color {
+				t.Errorf("colour %v, want %v", s.bg.FillColor, tc.color)
+			}
+			if s.keepBtn.Visible() != tc.keep {
+				t.Errorf("keep button visible = %v", s.keepBtn.Visible())
+			}
+			if s.entry.Text != "" {
+				t.Errorf("the input should be cleared for the next scan, has %q", s.entry.Text)
+			}
+		})
+	}
+}
+
+func TestCounterScreen_Keyboard(t *testing.T) {
+	u, fc, _ := newTestUI(t)
+	s := u.screen
+	c := u.win.Canvas()
+
+	// A USB scanner types a burst and Enter while the focus is elsewhere.
+	c.Unfocus()
+	for _, r := range "PASSCULTURE:v3;TOKEN:ABC234" {
+		c.OnTypedRune()(r)
+	}
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(fc.inputs) != 1 || fc.inputs[0] != "PASSCULTURE:v3;TOKEN:ABC234" {
+		t.Fatalf("counter got %q", fc.inputs)
+	}
+	if s.title.Text != app.MsgAdmitted {
+		t.Errorf("title %q", s.title.Text)
+	}
+	// Space (on the empty input) and Escape return to scanning.
+	s.entry.TypedRune(' ')
+	if s.shown != nil || s.entry.Text != "" {
+		t.Error("space should return to scanning without typing a space")
+	}
+	test.Type(s.entry, "ZZZZZZ")
+	s.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.shown == nil {
+		t.Fatal("no verdict shown")
+	}
+	s.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if s.shown != nil || s.title.Text != "Prêt à scanner" {
+		t.Error("escape should return to scanning")
+	}
+	// Keep asks first: nothing is undone until confirmed.
+	test.Type(s.entry, "USED22")
+	s.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Tap(s.keepBtn)
+	if len(fc.kept) != 0 {
+		t.Error("keep ran without confirmation")
+	}
+	if c.Overlays().Top() == nil {
+		t.Error("no confirmation dialog")
+	}
+}
+
+func TestUI_StatusBar(t *testing.T) {
+	u, _, _ := newTestUI(t)
+	u.showStatus(counter.Status{Online: false, Pending: 12, Conflicts: 2, ClockSkew: 3 * time.Minute, Error: "Serveur injoignable"})
+	got := u.statusLabel.Text
+	for _, w := range []string{"Hors ligne", "12 en attente", "2 conflit", "horloge décalée de 3m0s", "Serveur injoignable"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("status %q lacks %q", got, w)
+		}
+	}
+	u.showStatus(counter.Status{Online: true, LastSync: show})
+	if got := u.statusLabel.Text; !strings.Contains(got, "En ligne — synchro 20:45:00") || strings.Contains(got, "horloge") {
+		t.Errorf("status %q", got)
+	}
+}
+
+func TestUI_CurrentShowtime(t *testing.T) {
+	u, fc, _ := newTestUI(t)
+	capacity := 120
+	fc.shows = []cache.Showtime{
+		{StockID: 1, OfferName: "Intouchables", Version: "VF", Start: show.Add(-3 * time.Hour), Capacity: &capacity},
+		{StockID: 2, OfferName: "Parasite", Version: "VO", Start: show, Capacity: &capacity, Booked: 80, Admitted: 34},
+		{StockID: 3, OfferName: "Parasite", Version: "VO", Start: show.Add(3 * time.Hour)},
+	}
+	u.refreshViews()
+	if got := u.screen.current.Text; !strings.Contains(got, "20:45  Parasite (VO) — 34 entrés / 80 réservés / 120 places") {
+		t.Errorf("current showtime %q", got)
+	}
+}
+
+func TestUI_Pairing(t *testing.T) {
+	a := test.NewTempApp(t)
+	fb := &fakeBackend{c: &fakeCounter{}}
+	u := New(context.Background(), a, fb)
+	u.async = func(f func()) { f() }
+	u.Show()
+	if u.screen != nil {
+		t.Fatal("no pairing saved: the pairing screen must come first")
+	}
+	u.finishPairing("http://x", "gk_good", &protocol.Me{OffererName: "Ciné", Role: "cashier",
+		Venues: []protocol.Venue{{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}}}, 0, widget.NewLabel(""))
+	if len(fb.started) != 1 || u.screen == nil {
+		t.Fatalf("pairing did not start the counter: %+v", fb.started)
+	}
+	if u.prefs.String(prefKey) != "gk_good" || u.prefs.Int(prefVenue) != 1 {
+		t.Error("pairing not saved")
+	}
+	if got := maskKey("gk_abcdefghijkl"); strings.Contains(got, "ghijkl") {
+		t.Errorf("key shown in clear: %q", got)
+	}
+}

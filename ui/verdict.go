@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"time"
+
+	"guichet/app"
+	"guichet/counter"
+)
+
+// Verdict colours: green to let in, orange for "already validated", red for every refusal.
+var (
+	colorAdmitted = color.NRGBA{R: 0x1b, G: 0x7f, B: 0x3b, A: 0xff}
+	colorUsed     = color.NRGBA{R: 0xe0, G: 0x6c, B: 0x00, A: 0xff}
+	colorRefused  = color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
+	colorIdle     = color.NRGBA{R: 0x2b, G: 0x3a, B: 0x4a, A: 0xff}
+)
+
+// verdictView is what a verdict shows: a colour, a title and lines, in French.
+type verdictView struct {
+	Color   color.Color
+	Title   string
+	Lines   []string
+	CanKeep bool // "Invalider" is offered
+}
+
+// describe turns a verdict into what the screen shows, in the venue's time zone.
+func describe(v counter.Verdict, loc *time.Location) verdictView {
+	b := v.Booking
+	var out verdictView
+	switch v.Code {
+	case app.OutcomeAdmitted:
+		out = verdictView{Color: colorAdmitted, Title: app.MsgAdmitted}
+	case app.OutcomeAlreadyUsed:
+		out = verdictView{Color: colorUsed, Title: "Déjà validée", CanKeep: b != nil}
+		if b != nil && !b.UsedAt.IsZero() {
+			where := b.UsedByDevice
+			if where == "" {
+				where = b.UsedByKey
+			}
+			line := "Validée le " + b.UsedAt.In(loc).Format("02/01/2006 à 15:04")
+			if where != "" {
+				line += " sur « " + where + " »"
+			}
+			out.Lines = append(out.Lines, line)
+		}
+	case app.OutcomeKept:
+		out = verdictView{Color: colorUsed, Title: "Validation annulée", Lines: []string{v.Message}}
+	default:
+		out = verdictView{Color: colorRefused, Title: "Entrée refusée", Lines: []string{v.Message}}
+	}
+	if b != nil {
+		film := b.OfferName
+		if b.Version != "" {
+			film += " (" + b.Version + ")"
+		}
+		out.Lines = append(out.Lines, film)
+		if !b.ShowStart.IsZero() {
+			out.Lines = append(out.Lines, "Séance du "+b.ShowStart.In(loc).Format("02/01/2006 à 15:04"))
+		}
+		places := "1 place"
+		if b.Quantity > 1 {
+			places = fmt.Sprintf("%d places (DUO)", b.Quantity)
+		}
+		out.Lines = append(out.Lines, places+" — "+b.FirstName+" "+b.LastName)
+	}
+	out.Lines = append(out.Lines, v.Warnings...)
+	if v.Code == app.OutcomeAdmitted {
+		out.Lines = append(out.Lines, app.MsgCheckIdentity)
+	}
+	if v.Offline {
+		out.Lines = append(out.Lines, "(décision hors ligne : sera transmise au serveur)")
+	}
+	return out
+}
