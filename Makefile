@@ -7,11 +7,16 @@ BIN     := bin
 VAR     := var
 DEMO_DB := $(VAR)/demo.db
 ADDR    ?= 127.0.0.1:8080
+FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+export LANG := en_US.UTF-8
 
-# Debian packages the build and the tests need (checked with dpkg, installed with apt-get when absent).
-SYS_PKGS := gcc pkg-config
+# Debian packages the build and the tests need (checked with dpkg, installed with apt-get when
+# absent): cgo and Fyne's GL/X11 headers, Xvfb and ImageMagick for the smoke test's real window
+# and screenshots, curl for its server check.
+SYS_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
+	libxi-dev libxxf86vm-dev xvfb xauth imagemagick curl
 
-.PHONY: all build run server test deps vet lint fmt-check bench clean
+.PHONY: all build run server test deps vet lint fmt-check smoke bench package clean
 
 all: build
 
@@ -23,17 +28,26 @@ deps: ## install missing system packages
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-build: deps
+build: deps ## the server and the counter app, in bin/
 	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/guichet-server ./sync/cmd/guichet-server
+	$(GO) build -o $(BIN)/guichet .
+
+run: build ## seed the demo, serve it, and open the counter app paired with it
+	@mkdir -p $(VAR)
+	$(BIN)/guichet-server demo --db $(DEMO_DB) --howto $(ADDR) > $(VAR)/demo.json
+	@$(BIN)/guichet-server serve --db $(DEMO_DB) --addr $(ADDR) 2> $(VAR)/server.log & server=$$!; \
+	trap "kill $$server 2>/dev/null" EXIT; \
+	for i in $$(seq 50); do curl -sf http://$(ADDR)/healthz >/dev/null && break; sleep 0.1; done; \
+	echo "Serveur : http://$(ADDR) (journal : $(VAR)/server.log). Fermez la fenêtre de Guichet pour tout arrêter."; \
+	if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "Pas d'écran (DISPLAY) : le serveur tourne seul ; Ctrl-C pour l'arrêter."; wait $$server; \
+	else \
+	  $(BIN)/guichet --data $(VAR)/app --demo $(VAR)/demo.json --server http://$(ADDR); \
+	fi
 
 server: build ## serve the database in var/ (make run seeds it)
 	@mkdir -p $(VAR)
-	$(BIN)/guichet-server serve --db $(DEMO_DB) --addr $(ADDR)
-
-run: build ## seed the demo and start the server, printing how to try it
-	@mkdir -p $(VAR)
-	$(BIN)/guichet-server demo --db $(DEMO_DB) --howto $(ADDR) > $(VAR)/demo.json
 	$(BIN)/guichet-server serve --db $(DEMO_DB) --addr $(ADDR)
 
 fmt-check:
@@ -43,14 +57,24 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-lint: fmt-check vet
+lint: deps fmt-check vet
 	$(GO) tool staticcheck ./...
 
-test: deps lint
+smoke: build ## the real app in a real window under Xvfb against a real server, with screenshots
+	scripts/smoke.sh $(VAR)/smoke
+
+test: deps lint ## everything: lint, unit and integration tests with -race, the smoke test
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory smoke
 
 bench: deps ## benchmarks (see docs/bench.md)
-	$(GO) test -run '^$$' -bench . -benchtime 3s ./sync/...
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./sync/... ./counter/... ./app/...
+
+package: deps ## a Linux package of the counter app (fyne package), in bin/
+	@mkdir -p $(BIN)
+	$(GO) run $(FYNE_TOOL) package --os linux --release --name Guichet --app-id fr.guichet.counter --icon assets/icon.png
+	mv -f Guichet.tar.xz $(BIN)/
+	@echo "bin/Guichet.tar.xz: extract it and run 'make user-install' (or 'sudo make install') inside"
 
 clean:
 	rm -rf $(BIN) $(VAR)

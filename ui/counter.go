@@ -30,10 +30,13 @@ type counterScreen struct {
 	keepBtn *widget.Button
 	current *widget.Label // the showtime on now
 	shown   *counter.Verdict
-	timer   *time.Timer
-	seq     int // verdicts shown so far, to ignore stale timers
-	busy    bool
-	content fyne.CanvasObject
+	// the showtime on now, for the "another showtime" warning
+	currentStock int64
+	currentStart time.Time
+	timer        *time.Timer
+	seq          int // verdicts shown so far, to ignore stale timers
+	busy         bool
+	content      fyne.CanvasObject
 }
 
 func newCounterScreen(u *UI) *counterScreen {
@@ -96,6 +99,9 @@ func (s *counterScreen) onSubmit(text string) {
 func (s *counterScreen) show(v counter.Verdict) {
 	s.shown = &v
 	view := describe(v, s.u.loc)
+	if w := s.otherShowtime(v); w != "" {
+		view.Lines = append(view.Lines, w)
+	}
 	s.bg.FillColor = view.Color
 	s.bg.Refresh()
 	s.title.Text = view.Title
@@ -174,7 +180,24 @@ func (s *counterScreen) onKeep() {
 }
 
 // setCurrent shows which showtime is on now.
-func (s *counterScreen) setCurrent(text string) { s.current.SetText(text) }
+func (s *counterScreen) setCurrent(stockID int64, start time.Time, text string) {
+	s.currentStock, s.currentStart = stockID, start
+	s.current.SetText(text)
+}
+
+// otherShowtime warns (without refusing) when an admitted ticket is for another showtime of the
+// day than the one on now; another day is already warned about by the domain.
+func (s *counterScreen) otherShowtime(v counter.Verdict) string {
+	b := v.Booking
+	if v.Code != app.OutcomeAdmitted || b == nil || s.currentStock == 0 || b.StockID == 0 || b.StockID == s.currentStock {
+		return ""
+	}
+	if b.ShowStart.In(s.u.loc).Format(time.DateOnly) != s.currentStart.In(s.u.loc).Format(time.DateOnly) {
+		return ""
+	}
+	return "Attention : billet pour la séance de " + b.ShowStart.In(s.u.loc).Format("15:04") +
+		", pas celle en cours (" + s.currentStart.In(s.u.loc).Format("15:04") + ")"
+}
 
 // scanEntry is the input: Escape and Space (while a verdict shows) return to scanning instead
 // of editing.

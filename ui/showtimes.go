@@ -42,11 +42,7 @@ func (s *showtimesScreen) line(st cache.Showtime) string {
 	if st.Capacity != nil {
 		capacity = fmt.Sprintf("%d places", *st.Capacity)
 	}
-	mark := "  "
-	if st.StockID == s.current {
-		mark = "▶ "
-	}
-	return fmt.Sprintf("%s%s  %s (%s) — %d entrés / %d réservés / %s", mark, st.Start.In(s.u.loc).Format("15:04"),
+	return fmt.Sprintf("%s  %s (%s) — %d entrés / %d réservés / %s", st.Start.In(s.u.loc).Format("15:04"),
 		st.OfferName, st.Version, st.Admitted, st.Booked, capacity)
 }
 
@@ -77,13 +73,14 @@ func (s *showtimesScreen) refresh() {
 			s.items = items
 			s.current = 0
 			text := "Aucune séance à venir aujourd'hui"
+			var start time.Time
 			if cur := currentShowtime(items, now); cur != nil {
-				s.current = cur.StockID
-				text = "Séance en cours : " + s.line(*cur)[2:]
+				s.current, start = cur.StockID, cur.Start
+				text = "Séance en cours : " + s.line(*cur)
 			}
 			s.list.Refresh()
 			if s.u.screen != nil {
-				s.u.screen.setCurrent(text)
+				s.u.screen.setCurrent(s.current, start, text)
 			}
 		})
 	})

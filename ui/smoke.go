@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"image/png"
 	"os"
 	"path/filepath"
 	"time"
@@ -30,19 +29,20 @@ func (u *UI) Smoke(dir, scan string) error {
 		time.Sleep(200 * time.Millisecond)
 	}
 	time.Sleep(time.Second) // let the first sync and the showtimes land
+	// Each screen is announced with NAME.ready; the smoke script photographs the real X
+	// display (the GL canvas cannot be read back under a software renderer) and writes NAME.png.
 	shot := func(name string) error {
-		errc := make(chan error, 1)
-		fyne.DoAndWait(func() {
-			img := u.win.Canvas().Capture()
-			f, err := os.Create(filepath.Join(dir, name))
-			if err != nil {
-				errc <- err
-				return
+		time.Sleep(700 * time.Millisecond) // let the frame reach the screen
+		if err := os.WriteFile(filepath.Join(dir, name+".ready"), nil, 0o644); err != nil {
+			return err
+		}
+		for i := 0; i < 100; i++ {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+				return nil
 			}
-			defer f.Close()
-			errc <- png.Encode(f, img)
-		})
-		return <-errc
+			time.Sleep(100 * time.Millisecond)
+		}
+		return fmt.Errorf("no screenshot %s was taken", name)
 	}
 	if err := shot("counter-idle.png"); err != nil {
 		return err

@@ -18,7 +18,6 @@ import (
 	"guichet/sync/protocol"
 )
 
-var paris, _ = time.LoadLocation("Europe/Paris")
 
 // fakeCounter answers with canned verdicts and records what it was asked.
 type fakeCounter struct {
@@ -218,6 +217,15 @@ func TestUI_CurrentShowtime(t *testing.T) {
 	u.refreshViews()
 	if got := u.screen.current.Text; !strings.Contains(got, "20:45  Parasite (VO) — 34 entrés / 80 réservés / 120 places") {
 		t.Errorf("current showtime %q", got)
+	}
+	// A ticket for the 23:45 showing while the 20:45 one is on: admitted, with a warning.
+	late := booking("LATE22", 1, app.StatusUsed)
+	late.StockID, late.ShowStart = 3, show.Add(3*time.Hour)
+	fc.verdicts["LATE22"] = counter.Verdict{Token: "LATE22", Outcome: app.Outcome{Code: app.OutcomeAdmitted, Booking: late}}
+	test.Type(u.screen.entry, "LATE22")
+	u.screen.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := texts(u); !strings.Contains(got, "Attention : billet pour la séance de 23:45, pas celle en cours (20:45)") {
+		t.Errorf("no other-showtime warning: %q", got)
 	}
 }
 

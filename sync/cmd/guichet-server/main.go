@@ -29,7 +29,7 @@ import (
 const usage = `usage: guichet-server <command> [flags]
 
 commands:
-  serve     --db FILE --addr HOST:PORT         serve the API
+  serve     --db FILE --addr HOST:PORT [--addr-file F] [--log-format text|json]   serve the API
   demo      --db FILE [--howto HOST:PORT]      (re)seed the demo and print its keys and countermarks as JSON
   offerer   create --db FILE --siren S --name N
   venue     create --db FILE --offerer ID --siret S --name N --address A --postal-code P --city C
@@ -74,10 +74,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "serve":
 		addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 		logFormat := fs.String("log-format", "text", "log format: text or json")
+		addrFile := fs.String("addr-file", "", "write the address actually listened on to this file (with --addr HOST:0)")
 		if err := fs.Parse(rest); err != nil {
 			return usageError(err.Error())
 		}
-		return serve(ctx, *db, *addr, *logFormat, stderr)
+		return serve(ctx, *db, *addr, *addrFile, *logFormat, stderr)
 	case "demo":
 		howto := fs.String("howto", "", "also print to stderr how to try the demo on a server at this address")
 		if err := fs.Parse(rest); err != nil {
@@ -226,7 +227,7 @@ func printJSON(w io.Writer, v any) error {
 }
 
 // serve runs the HTTP server until ctx is cancelled, then shuts down gracefully.
-func serve(ctx context.Context, dbPath, addr, logFormat string, stderr io.Writer) error {
+func serve(ctx context.Context, dbPath, addr, addrFile, logFormat string, stderr io.Writer) error {
 	var h slog.Handler = slog.NewTextHandler(stderr, nil)
 	if logFormat == "json" {
 		h = slog.NewJSONHandler(stderr, nil)
@@ -250,6 +251,12 @@ func serve(ctx context.Context, dbPath, addr, logFormat string, stderr io.Writer
 		return fmt.Errorf("listen: %w", err)
 	}
 	log.Info("guichet-server listening", "addr", ln.Addr().String(), "db", dbPath)
+	if addrFile != "" {
+		if err := os.WriteFile(addrFile, []byte(ln.Addr().String()), 0o644); err != nil {
+			ln.Close()
+			return fmt.Errorf("write address: %w", err)
+		}
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
