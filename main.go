@@ -86,7 +86,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.demo, "demo", "", "pair with the demo: the JSON printed by guichet-server demo (uses its manager key)")
 	fs.Int64Var(&o.venue, "venue", 0, "venue id when the key sees several")
 	fs.StringVar(&o.smoke, "smoke", "", "smoke test: scan --smoke-scan, save screenshots of each screen into this folder, quit")
-	fs.StringVar(&o.smokeScan, "smoke-scan", "", "what the smoke test scans")
+	fs.StringVar(&o.smokeScan, "smoke-scan", "", "what the smoke test scans (comma-separated)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

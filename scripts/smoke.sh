@@ -19,15 +19,16 @@ rm -f "$out"/*.png "$out"/*.ready
 server_pid=$!
 for _ in $(seq 50); do [ -s "$tmp/addr" ] && break; sleep 0.1; done
 addr=$(cat "$tmp/addr")
-token=$(grep -A1 '"confirmed"' "$tmp/demo.json" | tail -1 | tr -d ' ",')
+first() { grep -A1 "\"$1\"" "$tmp/demo.json" | tail -1 | tr -d ' ",'; }
+token=$(first confirmed) used=$(first used) early=$(first notYetConfirmed)
 cashier=$(grep '"cashier"' "$tmp/demo.json" | cut -d'"' -f4)
-echo "smoke: server on $addr, scanning $token"
+echo "smoke: server on $addr, scanning $token (confirmed), $used (used), $early (too early)"
 
-shots="counter-idle counter-verdict showtimes search conflicts settings"
+shots="counter-idle counter-verdict-1 counter-verdict-2 counter-verdict-3 showtimes search conflicts settings"
 cat > "$tmp/inside.sh" <<INSIDE
 set -u
 "$root/bin/guichet" --data "$tmp/app" --demo "$tmp/demo.json" --server "http://$addr" \
-  --smoke "$out" --smoke-scan "PASSCULTURE:v3;TOKEN:$token" 2> "$tmp/app.log" &
+  --smoke "$out" --smoke-scan "PASSCULTURE:v3;TOKEN:$token,$used,$(echo $early | tr A-Z a-z)" 2> "$tmp/app.log" &
 app=\$!
 for s in $shots; do
   for _ in \$(seq 300); do [ -e "$out/\$s.png.ready" ] && break; kill -0 \$app 2>/dev/null || break; sleep 0.1; done

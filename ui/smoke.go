@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 )
 
-// Smoke drives the real window for the smoke test: wait for the counter, scan a code, and save
-// a screenshot of each screen into dir.
+// Smoke drives the real window for the smoke test: wait for the counter, scan each of the
+// comma-separated codes, and have a screenshot taken of every verdict and screen into dir.
 func (u *UI) Smoke(dir, scan string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -47,9 +48,13 @@ func (u *UI) Smoke(dir, scan string) error {
 	if err := shot("counter-idle.png"); err != nil {
 		return err
 	}
-	if scan != "" {
+	for n, code := range strings.Split(scan, ",") {
+		if code == "" {
+			continue
+		}
 		fyne.DoAndWait(func() {
-			u.screen.entry.SetText(scan)
+			u.screen.onDismiss()
+			u.screen.entry.SetText(code)
 			u.screen.onSubmit(u.screen.entry.Text)
 		})
 		for i := 0; ; i++ {
@@ -59,11 +64,11 @@ func (u *UI) Smoke(dir, scan string) error {
 				break
 			}
 			if i > 100 {
-				return fmt.Errorf("no verdict for %q", scan)
+				return fmt.Errorf("no verdict for %q", code)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		if err := shot("counter-verdict.png"); err != nil {
+		if err := shot(fmt.Sprintf("counter-verdict-%d.png", n+1)); err != nil {
 			return err
 		}
 	}

@@ -75,9 +75,16 @@ func (c *Cache) Apply(ctx context.Context, ch Changes) error {
 				return fmt.Errorf("apply stock: %w", err)
 			}
 		}
-		for i := range ch.Bookings {
-			if err := upsertBooking(ctx, tx, &ch.Bookings[i]); err != nil {
-				return err
+		if len(ch.Bookings) > 0 {
+			stmt, err := tx.PrepareContext(ctx, upsertBookingSQL)
+			if err != nil {
+				return fmt.Errorf("apply bookings: %w", err)
+			}
+			defer stmt.Close()
+			for i := range ch.Bookings {
+				if err := upsertBooking(ctx, stmt, &ch.Bookings[i]); err != nil {
+					return err
+				}
 			}
 		}
 		if err := reapplyPending(ctx, tx); err != nil {
@@ -95,9 +102,7 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func upsertBooking(ctx context.Context, tx execer, b *Booking) error {
-	search := strings.ToLower(b.Token + " " + b.FirstName + " " + b.LastName + " " + b.Email)
-	_, err := tx.ExecContext(ctx, `INSERT INTO bookings (id, token, status, quantity, unit_price_cents, booked_us,
+const upsertBookingSQL = `INSERT INTO bookings (id, token, status, quantity, unit_price_cents, booked_us,
 		cancellation_limit_us, used_us, used_by, used_key, used_device, cancelled_us, offer_id, offer_name, version, stock_id,
 		show_start_us, venue_id, venue_name, first_name, last_name, email, phone, search, rev)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -107,7 +112,25 @@ func upsertBooking(ctx context.Context, tx execer, b *Booking) error {
 		offer_name = excluded.offer_name, version = excluded.version, stock_id = excluded.stock_id,
 		show_start_us = excluded.show_start_us, rev = excluded.rev
 		WHERE excluded.rev > bookings.rev
-		AND NOT EXISTS (SELECT 1 FROM ob.outbox WHERE ob.outbox.token = bookings.token AND ob.outbox.state = 'pending')`,
+		AND NOT EXISTS (SELECT 1 FROM ob.outbox WHERE ob.outbox.token = bookings.token AND ob.outbox.state = 'pending')`
+
+// stmtExecer is a prepared statement or a transaction with its query bound.
+type stmtExecer interface {
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+}
+
+type boundExec struct {
+	tx    execer
+	query string
+}
+
+func (b boundExec) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return b.tx.ExecContext(ctx, b.query, args...)
+}
+
+func upsertBooking(ctx context.Context, stmt stmtExecer, b *Booking) error {
+	search := strings.ToLower(b.Token + " " + b.FirstName + " " + b.LastName + " " + b.Email)
+	_, err := stmt.ExecContext(ctx,
 		b.ID, b.Token, string(b.Status), b.Quantity, b.UnitPriceCents, us(b.BookedAt), nullUS(b.CancellationLimit),
 		nullUS(b.UsedAt), string(b.UsedBy), b.UsedByKey, b.UsedByDevice, nullUS(b.CancelledAt), b.OfferID, b.OfferName,
 		b.Version, b.StockID, us(b.ShowStart), b.VenueID, b.VenueName, b.FirstName, b.LastName, b.Email, b.Phone, search, b.Rev)

@@ -115,7 +115,7 @@ func (c *Cache) Resolve(ctx context.Context, nonce string, verdict app.OutcomeCo
 		}
 		// The server's state wins once no other event of this booking is pending.
 		b.Rev = 0
-		if err := upsertBooking(ctx, tx, b); err != nil {
+		if err := upsertBooking(ctx, boundExec{tx, upsertBookingSQL}, b); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE bookings SET status = ?, used_us = ?, used_by = ?, used_key = ?, used_device = ?,
@@ -177,11 +177,13 @@ func (c *Cache) PendingCount(ctx context.Context) (int, error) {
 func (c *Cache) reapplyPending(ctx context.Context) error { return reapplyPending(ctx, c.db) }
 
 func reapplyPending(ctx context.Context, db execer) error {
+	// Driven from the (small) set of pending admissions through the token index, so a pull
+	// with nothing pending costs nothing.
 	_, err := db.ExecContext(ctx, `UPDATE bookings SET status = 'USED',
 		used_us = (SELECT MIN(o.scanned_us) FROM ob.outbox o WHERE o.token = bookings.token AND o.state = 'pending'
 			AND o.kind = 'use' AND o.local_verdict = 'ADMITTED')
-		WHERE status = 'CONFIRMED' AND EXISTS (SELECT 1 FROM ob.outbox o WHERE o.token = bookings.token
-			AND o.state = 'pending' AND o.kind = 'use' AND o.local_verdict = 'ADMITTED')`)
+		WHERE status = 'CONFIRMED' AND token IN (SELECT token FROM ob.outbox WHERE state = 'pending' AND kind = 'use'
+			AND local_verdict = 'ADMITTED')`)
 	if err != nil {
 		return fmt.Errorf("reapply pending scans: %w", err)
 	}
