@@ -165,7 +165,9 @@ func (s *counterScreen) onKeep() {
 		return
 	}
 	token := s.shown.Booking.Token
-	dialog.ShowConfirm("Invalider la contremarque "+token, app.MsgKeepConfirm, func(ok bool) {
+	msg := widget.NewLabel(app.MsgKeepConfirm)
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Invalider la contremarque "+token, "Invalider", "Annuler", msg, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -177,6 +179,8 @@ func (s *counterScreen) onKeep() {
 			})
 		})
 	}, s.u.win)
+	d.Resize(fyne.NewSize(520, 220))
+	d.Show()
 }
 
 // setCurrent shows which showtime is on now.

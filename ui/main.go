@@ -37,7 +37,8 @@ func (u *UI) showMain() {
 	}
 	u.tabs = tabs
 	u.win.SetTitle("Guichet — " + u.pairing.Venue.Name)
-	u.win.SetContent(container.NewBorder(nil, status, nil, nil, tabs))
+	syncNow := widget.NewButton("Synchroniser", func() { u.counter.Kick() })
+	u.win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, nil, syncNow, status), nil, nil, tabs))
 	u.installWedge()
 	u.counter.OnStatus(func(s counter.Status) { fyne.Do(func() { u.showStatus(s); u.refreshViews() }) })
 	u.showStatus(u.counter.Status())
