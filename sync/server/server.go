@@ -94,6 +94,7 @@ func (s *Server) register() {
 	m.handle("GET /pro/v1/stocks/{stockId}", s.auth(app.RoleCashier, s.getStock))
 	m.handle("PATCH /pro/v1/stocks/{stockId}", s.auth(app.RoleManager, s.updateStock))
 	m.handle("DELETE /pro/v1/stocks/{stockId}", s.auth(app.RoleManager, s.deleteStock))
+	s.registerNative()
 }
 
 // ServeHTTP serves a request: panics are logged and answered with a plain 500, every request is
