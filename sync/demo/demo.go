@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"guichet/app"
+	"guichet/sync/auth"
 	"guichet/sync/store"
 )
 
@@ -38,7 +41,19 @@ type Result struct {
 		NotYetConfirmed []string `json:"notYetConfirmed"`
 		OtherOfferer    []string `json:"otherOfferer"`
 	} `json:"tokens"`
+	// Beneficiaries can sign in to the native API with these credentials.
+	Beneficiaries []Credentials `json:"beneficiaries"`
 }
+
+// Credentials are a demo beneficiary's e-mail and password.
+type Credentials struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// Password is every demo beneficiary's password. It is published, so it is hashed at bcrypt's
+// minimum cost to keep the seed fast.
+const Password = "seance-demo-2026"
 
 // The demo's identities. The SIRENs and SIRETs are Luhn-valid but fictitious.
 const (
@@ -115,6 +130,10 @@ func Seed(ctx context.Context, st Store, now time.Time, paris *time.Location) (*
 		return nil, err
 	}
 
+	hash, err := auth.HashPassword(Password, bcrypt.MinCost)
+	if err != nil {
+		return nil, err
+	}
 	bens := make([]*app.Beneficiary, len(people))
 	for i, p := range people {
 		b := &app.Beneficiary{Email: fmt.Sprintf("%s.%s%s", ascii(p.first), ascii(p.last), emailDomain), FirstName: p.first,
@@ -124,6 +143,10 @@ func Seed(ctx context.Context, st Store, now time.Time, paris *time.Location) (*
 			return nil, err
 		}
 		bens[i] = b
+		if err := st.SetBeneficiaryPassword(ctx, b.ID, hash); err != nil {
+			return nil, err
+		}
+		res.Beneficiaries = append(res.Beneficiaries, Credentials{Email: b.Email, Password: Password})
 	}
 
 	// Showtimes made for the demo's bookings, relative to now.

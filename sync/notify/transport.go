@@ -82,7 +82,9 @@ func NewDir(path string) (*Dir, error) {
 }
 
 // FileName is the file a row is written to.
-func (d *Dir) FileName(id int64) string { return filepath.Join(d.path, fmt.Sprintf("outbox-%06d.eml", id)) }
+func (d *Dir) FileName(id int64) string {
+	return filepath.Join(d.path, fmt.Sprintf("outbox-%06d.eml", id))
+}
 
 // Send writes the message atomically (a temporary file renamed into place).
 func (d *Dir) Send(_ context.Context, id int64, m *gomail.Msg) error {

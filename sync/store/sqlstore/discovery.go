@@ -156,4 +156,3 @@ func (s *Store) venueShowtimes(ctx context.Context, tx *sql.Tx, c candidate, now
 	}
 	return out, rows.Err()
 }
-
