@@ -19,6 +19,7 @@ type Store interface {
 	store.Store
 	PurgeOfferer(ctx context.Context, siren string) error
 	PurgeBeneficiaries(ctx context.Context, suffix string) error
+	SkipNotifications(ctx context.Context, offererID int64, note string) error
 }
 
 // Result is what the demo prints: how to reach and try it.
@@ -210,6 +211,12 @@ func Seed(ctx context.Context, st Store, now time.Time, paris *time.Location) (*
 			return nil, fmt.Errorf("demo other offerer booking: %w", err)
 		}
 		res.Tokens.OtherOfferer = append(res.Tokens.OtherOfferer, b.Token)
+	}
+	// The seeded history is made up: its e-mails are not sent, only new bookings' are.
+	for _, o := range []*app.Offerer{main, other} {
+		if err := st.SkipNotifications(ctx, o.ID, "demo seed: not sent"); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }

@@ -172,7 +172,7 @@ func Build(n *store.Notification, b *app.Booking, loc *time.Location, from strin
 			return nil, err
 		}
 		if err := m.EmbedReader("qrcode.png", bytes.NewReader(png), gomail.WithFileContentType(gomail.ContentType("image/png")),
-			gomail.WithFileContentID("qrcode.png")); err != nil {
+			gomail.WithFileContentID("<qrcode.png>")); err != nil {
 			return nil, fmt.Errorf("embed qr: %w", err)
 		}
 	}

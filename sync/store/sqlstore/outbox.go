@@ -133,3 +133,17 @@ func (s *Store) RecordJobRun(ctx context.Context, name string, at time.Time, res
 		return nil
 	})
 }
+
+// SkipNotifications settles, without sending, the pending e-mails about an offerer's bookings
+// (FAILED with note as the reason). The demo seed uses it so that its made-up history does not
+// flood the mail folder; nothing in production calls it.
+func (s *Store) SkipNotifications(ctx context.Context, offererID int64, note string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE outbox SET status = 'FAILED', last_error = ?
+			WHERE status = 'PENDING' AND booking_id IN (SELECT id FROM bookings WHERE offerer_id = ?)`), note, offererID)
+		if err != nil {
+			return fmt.Errorf("skip notifications: %w", err)
+		}
+		return nil
+	})
+}
