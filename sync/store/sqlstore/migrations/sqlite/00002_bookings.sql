@@ -6,6 +6,10 @@ ALTER TABLE beneficiaries ADD COLUMN password_hash TEXT NOT NULL DEFAULT '';
 
 -- Spatial pre-filter of the discovery: a bounding box on latitude, then longitude.
 CREATE INDEX venues_geo ON venues(latitude, longitude);
+-- Covering indexes for the discovery's count per venue: a venue's active offers, and an offer's
+-- future showtimes with everything the "bookable" filter reads, so the count never touches rows.
+CREATE INDEX offers_venue_active ON offers(venue_id, active);
+CREATE INDEX stocks_bookable ON stocks(offer_id, starts_us, booking_limit_us, deleted, capacity, booked);
 
 -- Server-wide secrets generated once and shared by every replica (the sign-in token key).
 CREATE TABLE secrets (
@@ -46,5 +50,7 @@ CREATE INDEX outbox_booking ON outbox(booking_id);
 DROP TABLE outbox;
 DROP TABLE job_runs;
 DROP TABLE secrets;
+DROP INDEX stocks_bookable;
+DROP INDEX offers_venue_active;
 DROP INDEX venues_geo;
 ALTER TABLE beneficiaries DROP COLUMN password_hash;
