@@ -26,10 +26,10 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration)     { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
-func (c *clock) Set(t time.Time)         { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-func (e *nativeEnv) fresh(i int) string  { return fmt.Sprintf("jeune%d@example.org", i) }
+func (c *clock) Now() time.Time           { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration)      { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+func (c *clock) Set(t time.Time)          { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+func (e *nativeEnv) fresh(i int) string   { return fmt.Sprintf("jeune%d@example.org", i) }
 func (e *nativeEnv) ctx() context.Context { return context.Background() }
 
 // nativeEnv is the demo served with a controllable clock.
