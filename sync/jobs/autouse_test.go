@@ -50,7 +50,7 @@ type fakeClock struct {
 	fire  chan time.Time
 }
 
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *fakeClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
 func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	c.waits <- d
