@@ -41,10 +41,16 @@ func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, lease tim
 			return err
 		}
 		for _, id := range ids {
-			_, err := tx.ExecContext(ctx, s.q(`UPDATE outbox SET status = 'SENDING', attempts = attempts + 1, lease_until_us = ?
-				WHERE id = ?`), us(now.Add(lease)), id)
+			// The condition is repeated so that a row another sender claimed meanwhile (possible on
+			// a database with concurrent writers) is skipped rather than claimed twice.
+			res, err := tx.ExecContext(ctx, s.q(`UPDATE outbox SET status = 'SENDING', attempts = attempts + 1, lease_until_us = ?
+				WHERE id = ? AND ((status = 'PENDING' AND next_attempt_us <= ?) OR (status = 'SENDING' AND lease_until_us <= ?))`),
+				us(now.Add(lease)), id, us(now), us(now))
 			if err != nil {
 				return fmt.Errorf("claim notification: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				continue
 			}
 			n, err := scanNotification(tx.QueryRowContext(ctx, s.q(`SELECT `+outboxCols+` FROM outbox WHERE id = ?`), id))
 			if err != nil {
