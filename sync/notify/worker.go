@@ -29,11 +29,11 @@ type Worker struct {
 	Log         *slog.Logger
 	Now         func() time.Time // time.Now when nil
 	Poll        time.Duration    // between drains (2 s when 0)
-	Lease       time.Duration    // a claimed row is retaken after this if not settled (2 min when 0)
+	Lease       time.Duration    // a claimed row is retaken after this if not settled (5 min when 0)
 	BaseDelay   time.Duration    // first retry delay, doubled each attempt (30 s when 0)
 	MaxDelay    time.Duration    // cap of the retry delay (1 h when 0)
 	MaxAttempts int              // then FAILED (20 when 0)
-	Batch       int              // rows claimed at once (20 when 0)
+	Batch       int              // rows claimed at once (5 when 0)
 }
 
 func (w *Worker) defaults() {
@@ -47,7 +47,7 @@ func (w *Worker) defaults() {
 		w.Poll = 2 * time.Second
 	}
 	if w.Lease <= 0 {
-		w.Lease = 2 * time.Minute
+		w.Lease = 5 * time.Minute
 	}
 	if w.BaseDelay <= 0 {
 		w.BaseDelay = 30 * time.Second
@@ -59,7 +59,7 @@ func (w *Worker) defaults() {
 		w.MaxAttempts = 20
 	}
 	if w.Batch <= 0 {
-		w.Batch = 20
+		w.Batch = 5
 	}
 	if w.From == "" {
 		w.From = "Guichet <noreply@guichet.local>"
@@ -130,10 +130,15 @@ func (w *Worker) deliver(ctx context.Context, n *store.Notification) (bool, erro
 	}
 	m, err := Build(n, b, location(b.VenueTimezone), w.From, w.Now())
 	if err == nil {
-		sendCtx, cancel := context.WithTimeout(ctx, w.Lease/2)
+		// Each send of the batch gets its share of half the lease, so the whole batch is settled
+		// before any of its leases expires and no other sender retakes a row being sent.
+		sendCtx, cancel := context.WithTimeout(ctx, w.Lease/time.Duration(2*w.Batch))
 		err = w.Transport.Send(sendCtx, n.ID, m)
 		cancel()
 	}
+	// Settle the row even when serve is stopping, so that it is not left claimed until its lease ends.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	if err == nil {
 		log.Info("e-mail sent")
 		return true, w.Store.NotificationSent(ctx, n.ID, w.Now())
