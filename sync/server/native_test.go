@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -144,6 +145,16 @@ func TestNative_Auth(t *testing.T) {
 	tampered := parts[0] + "." + strings.TrimRight(parts[1], "=") + "x." + parts[2]
 	if status, _ := e.do("GET", "/native/v1/bookings", token, nil); status != 200 {
 		t.Fatalf("valid token: %d", status)
+	}
+	// Another server on the same database (a restart, a replica) accepts the token: the key is in the database.
+	replica := httptest.NewServer(server.New(e.st, server.Options{}))
+	defer replica.Close()
+	req, _ := http.NewRequest("GET", replica.URL+"/native/v1/bookings", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("the replica refused the token: %v %v", err, resp)
+	} else {
+		resp.Body.Close()
 	}
 	for name, tok := range map[string]string{"missing": "", "garbage": "abc", "forged": forged, "tampered": tampered,
 		"api key": e.demo.Keys.Manager} {
