@@ -30,14 +30,20 @@ type clock struct {
 func (c *clock) Now() time.Time           { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Add(d time.Duration)      { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 func (c *clock) Set(t time.Time)          { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-func (e *nativeEnv) fresh(i int) string   { return fmt.Sprintf("jeune%d@example.org", i) }
 func (e *nativeEnv) ctx() context.Context { return context.Background() }
+
+// fresh returns an e-mail not used yet in this environment.
+func (e *nativeEnv) fresh() string {
+	e.seq++
+	return fmt.Sprintf("jeune%d@example.org", e.seq)
+}
 
 // nativeEnv is the demo served with a controllable clock.
 type nativeEnv struct {
 	*env
 	clock *clock
 	hash  string
+	seq   int
 }
 
 func newNativeEnv(t *testing.T) *nativeEnv {
@@ -109,8 +115,26 @@ func errMessage(t *testing.T, body []byte) string {
 	return e.Message
 }
 
-func TestNative_Signin(t *testing.T) {
+// TestNative runs the native API's tests on one demo (seeding is the slow part), each with
+// fresh beneficiaries and showtimes, the clock put back after each.
+func TestNative(t *testing.T) {
 	e := newNativeEnv(t)
+	for _, c := range []struct {
+		name string
+		test func(*testing.T, *nativeEnv)
+	}{
+		{"Offers", testOffers}, {"Signin", testSignin}, {"Auth", testAuth}, {"Booking", testBooking},
+		{"Cancel", testCancel}, {"ProAPI_CancelBookingByID", testProCancel}, {"Concurrent", testConcurrent},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e.t = t
+			defer e.clock.Set(e.now)
+			c.test(t, e)
+		})
+	}
+}
+
+func testSignin(t *testing.T, e *nativeEnv) {
 	cred := e.demo.Beneficiaries[0]
 	if cred.Password != demo.Password || !strings.HasSuffix(cred.Email, "@demo.guichet.test") || len(e.demo.Beneficiaries) != 30 {
 		t.Errorf("demo credentials %+v (%d)", cred, len(e.demo.Beneficiaries))
@@ -136,9 +160,8 @@ func TestNative_Signin(t *testing.T) {
 	}
 }
 
-func TestNative_Auth(t *testing.T) {
-	e := newNativeEnv(t)
-	_, token := e.beneficiary(e.fresh(1))
+func testAuth(t *testing.T, e *nativeEnv) {
+	_, token := e.beneficiary(e.fresh())
 	forger, _ := auth.NewSigner([]byte(strings.Repeat("k", 32)))
 	forged, _ := forger.Issue(1, e.now)
 	parts := strings.Split(token, ".")
@@ -174,8 +197,7 @@ func TestNative_Auth(t *testing.T) {
 	}
 }
 
-func TestNative_Offers(t *testing.T) {
-	e := newNativeEnv(t)
+func testOffers(t *testing.T, e *nativeEnv) {
 	for _, q := range []string{"", "?latitude=48.8", "?latitude=91&longitude=2", "?latitude=48.8&longitude=-181",
 		"?latitude=x&longitude=2", "?latitude=48.8&longitude=2.4&radius=0", "?latitude=48.8&longitude=2.4&radius=-3",
 		"?latitude=48.8&longitude=2.4&page=0", "?latitude=48.8&longitude=2.4&perPage=abc", "?latitude=NaN&longitude=2"} {
@@ -213,9 +235,8 @@ func TestNative_Offers(t *testing.T) {
 	}
 }
 
-func TestNative_Booking(t *testing.T) {
-	e := newNativeEnv(t)
-	me, token := e.beneficiary(e.fresh(1))
+func testBooking(t *testing.T, e *nativeEnv) {
+	me, token := e.beneficiary(e.fresh())
 	st := e.stock(0, e.now.Add(5*24*time.Hour), 10)
 	status, body := e.book(token, st.ID, 2)
 	if status != 201 {
@@ -290,10 +311,9 @@ func TestNative_Booking(t *testing.T) {
 	}
 }
 
-func TestNative_Cancel(t *testing.T) {
-	e := newNativeEnv(t)
-	me, token := e.beneficiary(e.fresh(1))
-	_, other := e.beneficiary(e.fresh(2))
+func testCancel(t *testing.T, e *nativeEnv) {
+	me, token := e.beneficiary(e.fresh())
+	_, other := e.beneficiary(e.fresh())
 	early := e.stock(0, e.now.Add(5*24*time.Hour), 10)
 	lastMinute := e.stock(1, e.now.Add(24*time.Hour), 10)
 	var a, b protocol.NativeBookingResult
@@ -336,9 +356,8 @@ func TestNative_Cancel(t *testing.T) {
 	}
 }
 
-func TestProAPI_CancelBookingByID(t *testing.T) {
-	e := newNativeEnv(t)
-	me, token := e.beneficiary(e.fresh(1))
+func testProCancel(t *testing.T, e *nativeEnv) {
+	me, token := e.beneficiary(e.fresh())
 	st := e.stock(0, e.now.Add(24*time.Hour), 10) // last minute: the beneficiary could not cancel it
 	status, body := e.book(token, st.ID, 2)
 	var res protocol.NativeBookingResult
@@ -381,13 +400,12 @@ func TestProAPI_CancelBookingByID(t *testing.T) {
 	}
 }
 
-func TestNative_Concurrent(t *testing.T) {
-	e := newNativeEnv(t)
+func testConcurrent(t *testing.T, e *nativeEnv) {
 	t.Run("50 bookings at a 10-place showtime get 10", func(t *testing.T) {
-		st := e.stock(2, e.now.Add(72*time.Hour), 10)
+		st := e.stock(1, e.now.Add(72*time.Hour), 10) // film 2 is deactivated by testBooking
 		tokens := make([]string, 50)
 		for i := range tokens {
-			_, tokens[i] = e.beneficiary(e.fresh(100 + i))
+			_, tokens[i] = e.beneficiary(e.fresh())
 		}
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -412,7 +430,7 @@ func TestNative_Concurrent(t *testing.T) {
 		}
 	})
 	t.Run("two bookings racing past the balance get one", func(t *testing.T) {
-		b, token := e.beneficiary(e.fresh(1))
+		b, token := e.beneficiary(e.fresh())
 		// Spend 290 € first so that 10 € are left; then race two 7,50 € bookings of two films.
 		first := e.stock(0, e.now.Add(72*time.Hour), 10)
 		big := e.stock(4, e.now.Add(74*time.Hour), 10)
