@@ -2,7 +2,6 @@ package protocol
 
 import (
 	"guichet/app"
-	"guichet/sync/store"
 )
 
 // SigninInput is the body of POST /native/v1/signin.
@@ -46,22 +45,6 @@ type NativeShowtime struct {
 	StartsAt        string      `json:"startsAt"`
 	PriceCents      int64       `json:"priceCents"`
 	RemainingPlaces *int        `json:"remainingPlaces"` // null: unlimited
-}
-
-// NativeShowtimeOf converts a discovery result; the distance is rounded to 10 m.
-func NativeShowtimeOf(sh *store.Showtime) NativeShowtime {
-	out := NativeShowtime{
-		DistanceKm: float64(int64(sh.DistanceKm*100+0.5)) / 100,
-		Venue: NativeVenue{ID: sh.Venue.ID, Name: sh.Venue.Name, Address: sh.Venue.Address, PostalCode: sh.Venue.PostalCode,
-			City: sh.Venue.City},
-		Offer: NativeOffer{ID: sh.Offer.ID, Name: sh.Offer.Name, Version: sh.Offer.Version,
-			DurationMinutes: sh.Offer.DurationMinutes, ImageURL: sh.Offer.ImageURL, Duo: sh.Offer.Duo},
-		StockID: sh.Stock.ID, StartsAt: Time(sh.Stock.StartsAt), PriceCents: sh.Stock.PriceCents,
-	}
-	if r := sh.Stock.Remaining(); r >= 0 {
-		out.RemainingPlaces = &r
-	}
-	return out
 }
 
 // NativeBookingInput is the body of POST /native/v1/bookings.

@@ -195,7 +195,7 @@ func (n *native) searchOffers(w http.ResponseWriter, r *http.Request) {
 	out := protocol.NativeShowtimes{Showtimes: make([]protocol.NativeShowtime, len(page.Items)), Total: page.Total,
 		Page: page.Page, PerPage: page.Per, RadiusKm: q.RadiusKm}
 	for i := range page.Items {
-		out.Showtimes[i] = protocol.NativeShowtimeOf(&page.Items[i])
+		out.Showtimes[i] = showtimeOf(&page.Items[i])
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -288,4 +288,20 @@ func (s *Server) cancelBookingByID(w http.ResponseWriter, r *http.Request, k *ap
 	default:
 		s.writeError(w, r, app.Errorf(app.EFORBIDDEN, "%s", out.Message))
 	}
+}
+
+// showtimeOf converts a discovery result; the distance is rounded to 10 m.
+func showtimeOf(sh *store.Showtime) protocol.NativeShowtime {
+	out := protocol.NativeShowtime{
+		DistanceKm: float64(int64(sh.DistanceKm*100+0.5)) / 100,
+		Venue: protocol.NativeVenue{ID: sh.Venue.ID, Name: sh.Venue.Name, Address: sh.Venue.Address, PostalCode: sh.Venue.PostalCode,
+			City: sh.Venue.City},
+		Offer: protocol.NativeOffer{ID: sh.Offer.ID, Name: sh.Offer.Name, Version: sh.Offer.Version,
+			DurationMinutes: sh.Offer.DurationMinutes, ImageURL: sh.Offer.ImageURL, Duo: sh.Offer.Duo},
+		StockID: sh.Stock.ID, StartsAt: protocol.Time(sh.Stock.StartsAt), PriceCents: sh.Stock.PriceCents,
+	}
+	if r := sh.Stock.Remaining(); r >= 0 {
+		out.RemainingPlaces = &r
+	}
+	return out
 }
