@@ -26,7 +26,7 @@ type SMTPConfig struct {
 	MandatoryTLS bool
 }
 
-// SMTP delivers through an SMTP server with go-mail, one connection per batch.
+// SMTP delivers through an SMTP server with go-mail, one connection per message.
 type SMTP struct{ cfg SMTPConfig }
 
 // NewSMTP returns an SMTP transport.
