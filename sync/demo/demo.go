@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"guichet/app"
+	"guichet/sync/auth"
 	"guichet/sync/store"
 )
 
@@ -16,6 +19,7 @@ type Store interface {
 	store.Store
 	PurgeOfferer(ctx context.Context, siren string) error
 	PurgeBeneficiaries(ctx context.Context, suffix string) error
+	SkipNotifications(ctx context.Context, offererID int64, note string) error
 }
 
 // Result is what the demo prints: how to reach and try it.
@@ -38,7 +42,19 @@ type Result struct {
 		NotYetConfirmed []string `json:"notYetConfirmed"`
 		OtherOfferer    []string `json:"otherOfferer"`
 	} `json:"tokens"`
+	// Beneficiaries can sign in to the native API with these credentials.
+	Beneficiaries []Credentials `json:"beneficiaries"`
 }
+
+// Credentials are a demo beneficiary's e-mail and password.
+type Credentials struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// Password is every demo beneficiary's password. It is published, so it is hashed at bcrypt's
+// minimum cost to keep the seed fast.
+const Password = "seance-demo-2026"
 
 // The demo's identities. The SIRENs and SIRETs are Luhn-valid but fictitious.
 const (
@@ -115,6 +131,10 @@ func Seed(ctx context.Context, st Store, now time.Time, paris *time.Location) (*
 		return nil, err
 	}
 
+	hash, err := auth.HashPassword(Password, bcrypt.MinCost)
+	if err != nil {
+		return nil, err
+	}
 	bens := make([]*app.Beneficiary, len(people))
 	for i, p := range people {
 		b := &app.Beneficiary{Email: fmt.Sprintf("%s.%s%s", ascii(p.first), ascii(p.last), emailDomain), FirstName: p.first,
@@ -124,6 +144,10 @@ func Seed(ctx context.Context, st Store, now time.Time, paris *time.Location) (*
 			return nil, err
 		}
 		bens[i] = b
+		if err := st.SetBeneficiaryPassword(ctx, b.ID, hash); err != nil {
+			return nil, err
+		}
+		res.Beneficiaries = append(res.Beneficiaries, Credentials{Email: b.Email, Password: Password})
 	}
 
 	// Showtimes made for the demo's bookings, relative to now.
@@ -187,6 +211,12 @@ func Seed(ctx context.Context, st Store, now time.Time, paris *time.Location) (*
 			return nil, fmt.Errorf("demo other offerer booking: %w", err)
 		}
 		res.Tokens.OtherOfferer = append(res.Tokens.OtherOfferer, b.Token)
+	}
+	// The seeded history is made up: its e-mails are not sent, only new bookings' are.
+	for _, o := range []*app.Offerer{main, other} {
+		if err := st.SkipNotifications(ctx, o.ID, "demo seed: not sent"); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }

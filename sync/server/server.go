@@ -99,6 +99,7 @@ func (s *Server) register() {
 	m.handle("DELETE /pro/v1/stocks/{stockId}", s.auth(app.RoleManager, s.deleteStock))
 
 	s.registerSync()
+	s.registerNative()
 }
 
 // ServeHTTP serves a request: panics are logged and answered with a plain 500, every request is

@@ -125,6 +125,88 @@ type Store interface {
 	AutoUse(ctx context.Context, now time.Time) (int, error)
 
 	Syncer
+
+	// Beneficiaries and notifications (issue 3).
+
+	// SetBeneficiaryPassword stores the password hash (bcrypt) of a beneficiary.
+	SetBeneficiaryPassword(ctx context.Context, id int64, hash string) error
+	// BeneficiaryCredentials returns the beneficiary with this e-mail (any case) and its password
+	// hash ("" when it has none), or ENOTFOUND.
+	BeneficiaryCredentials(ctx context.Context, email string) (*app.Beneficiary, string, error)
+	// Secret returns the server-wide secret called name, generating size random bytes the first
+	// time (the same value for every replica and across restarts).
+	Secret(ctx context.Context, name string, size int) ([]byte, error)
+	// SearchShowtimes returns a page of bookable showtimes around a point, nearest venues first,
+	// then by start.
+	SearchShowtimes(ctx context.Context, q ShowtimeSearch, now time.Time) (Page[Showtime], error)
+	// GetBooking returns a booking by id, or ENOTFOUND.
+	GetBooking(ctx context.Context, id int64) (*app.Booking, error)
+	// ListBeneficiaryBookings returns a beneficiary's bookings, the latest first.
+	ListBeneficiaryBookings(ctx context.Context, beneficiaryID int64) ([]app.Booking, error)
+	// CancelBookingByBeneficiary cancels a beneficiary's own booking (another's is ENOTFOUND);
+	// a refusal is EINVALID with pass Culture's message. Places and credit return.
+	CancelBookingByBeneficiary(ctx context.Context, beneficiaryID, bookingID int64, now time.Time) (*app.Booking, error)
+
+	// ClaimNotifications claims up to limit due outbox rows (PENDING and due, or SENDING with an
+	// expired lease) for lease, counting an attempt on each.
+	ClaimNotifications(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Notification, error)
+	// NotificationSent marks a claimed row sent.
+	NotificationSent(ctx context.Context, id int64, now time.Time) error
+	// NotificationFailed records a failed attempt: retry at retryAt, or never when retryAt is zero.
+	NotificationFailed(ctx context.Context, id int64, errText string, retryAt time.Time) error
+	// ListNotifications returns the outbox rows of a booking (for tests and support).
+	ListNotifications(ctx context.Context, bookingID int64) ([]Notification, error)
+
+	// LastJobRun returns when the named job last ran (zero if never).
+	LastJobRun(ctx context.Context, name string) (time.Time, error)
+	// RecordJobRun records a run of the named job.
+	RecordJobRun(ctx context.Context, name string, at time.Time, result string) error
+}
+
+// ShowtimeSearch is a beneficiary's discovery query: showtimes within RadiusKm of a point.
+type ShowtimeSearch struct {
+	Latitude, Longitude float64
+	RadiusKm            float64
+	Page                int // 1-based
+	Per                 int
+}
+
+// Showtime is one bookable showtime found by the discovery, with its distance.
+type Showtime struct {
+	DistanceKm float64
+	Venue      app.Venue
+	Offer      app.Offer
+	Stock      app.Stock
+}
+
+// Notification events, audiences and outbox statuses.
+const (
+	EventBooked    = "BOOKED"
+	EventCancelled = "CANCELLED"
+
+	AudienceVenue       = "VENUE"
+	AudienceBeneficiary = "BENEFICIARY"
+
+	OutboxPending = "PENDING"
+	OutboxSending = "SENDING"
+	OutboxSent    = "SENT"
+	OutboxFailed  = "FAILED"
+)
+
+// Notification is one e-mail of the outbox: what happened to which booking, for whom.
+type Notification struct {
+	ID          int64
+	BookingID   int64
+	Event       string // EventBooked or EventCancelled
+	Audience    string // AudienceVenue or AudienceBeneficiary
+	Recipient   string
+	Reason      app.CancellationReason
+	Status      string
+	Attempts    int // attempts so far, this one included when claimed
+	NextAttempt time.Time
+	LastError   string
+	CreatedAt   time.Time
+	SentAt      time.Time
 }
 
 // Rev is an item with the revision of its last change.

@@ -29,7 +29,9 @@ import (
 const usage = `usage: guichet-server <command> [flags]
 
 commands:
-  serve     --db FILE --addr HOST:PORT [--addr-file F] [--log-format text|json]   serve the API
+  serve     --db FILE --addr HOST:PORT [--addr-file F] [--log-format text|json]
+            [--smtp-host H --smtp-port P --smtp-user U --smtp-password PW | --smtp-password-file F]
+            [--smtp-from ADDR] [--mail-dir DIR]       serve the API, send e-mails, run auto-use daily
   demo      --db FILE [--howto HOST:PORT]      (re)seed the demo and print its keys and countermarks as JSON
   offerer   create --db FILE --siren S --name N
   venue     create --db FILE --offerer ID --siret S --name N --address A --postal-code P --city C
@@ -38,6 +40,10 @@ commands:
   key       revoke --db FILE --id ID
   key       list   --db FILE --offerer ID
   jobs      auto-use --db FILE [--as-of RFC3339]
+  beneficiary create --db FILE --email E --first-name F --last-name L --phone P --birth-date YYYY-MM-DD
+                   [--password PW]          (a password is generated and printed when not given)
+  try-booking --server URL --email E --password PW [--qr FILE]
+                   sign in, book the nearest showtime around the demo cinema, save its QR code
 `
 
 func main() {
@@ -64,7 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError("missing command")
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "offerer" || cmd == "venue" || cmd == "key" || cmd == "jobs") && len(rest) > 0 {
+	if (cmd == "offerer" || cmd == "venue" || cmd == "key" || cmd == "jobs" || cmd == "beneficiary") && len(rest) > 0 {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
@@ -72,13 +78,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db := fs.String("db", "guichet.db", "SQLite database file")
 	switch cmd {
 	case "serve":
-		addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-		logFormat := fs.String("log-format", "text", "log format: text or json")
-		addrFile := fs.String("addr-file", "", "write the address actually listened on to this file (with --addr HOST:0)")
+		cfg := serveConfig{}
+		fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address")
+		fs.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json")
+		fs.StringVar(&cfg.addrFile, "addr-file", "", "write the address actually listened on to this file (with --addr HOST:0)")
+		cfg.mailFlags(fs)
 		if err := fs.Parse(rest); err != nil {
 			return usageError(err.Error())
 		}
-		return serve(ctx, *db, *addr, *addrFile, *logFormat, stderr)
+		cfg.db = *db
+		return serve(ctx, cfg, stderr)
+	case "beneficiary create":
+		return beneficiaryCreate(ctx, fs, db, rest, stdout, stderr)
+	case "try-booking":
+		return tryBooking(ctx, fs, rest, stdout, stderr)
 	case "demo":
 		howto := fs.String("howto", "", "also print to stderr how to try the demo on a server at this address")
 		if err := fs.Parse(rest); err != nil {
@@ -226,10 +239,12 @@ func printJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// serve runs the HTTP server until ctx is cancelled, then shuts down gracefully.
-func serve(ctx context.Context, dbPath, addr, addrFile, logFormat string, stderr io.Writer) error {
+// serve runs the HTTP server, the e-mail outbox sender and the daily auto-use until ctx is
+// cancelled, then shuts down gracefully.
+func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
+	dbPath, addr, addrFile := cfg.db, cfg.addr, cfg.addrFile
 	var h slog.Handler = slog.NewTextHandler(stderr, nil)
-	if logFormat == "json" {
+	if cfg.logFormat == "json" {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
 	log := slog.New(h)
@@ -238,6 +253,11 @@ func serve(ctx context.Context, dbPath, addr, addrFile, logFormat string, stderr
 		return err
 	}
 	defer st.Close()
+	bg, err := startBackground(ctx, st, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer bg.stop()
 	srv := &http.Server{
 		Handler:           server.New(st, server.Options{Logger: log}),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -289,10 +309,15 @@ Essayez l'API contremarque de pass Culture :
   curl -s -H 'Authorization: Bearer %s' '%s/pro/v1/venues/%d/bookings?perPage=5'
 Description de l'API : %s/openapi.json — toutes les contremarques : var/demo.json
 
+Réservez comme un bénéficiaire (connexion, séance la plus proche, contremarque et QR code) :
+  bin/guichet-server try-booking --server %s --email %s --password %s
+Les e-mails (lieu et bénéficiaire) arrivent dans var/mail/ (fichiers .eml).
+
 `, d.Venue.Name, d.Venue.SIRET, base, d.Keys.Cashier, d.Keys.Manager,
 		d.Keys.Cashier, base, d.Tokens.Confirmed[0],
 		d.Keys.Cashier, base, d.Tokens.Confirmed[0],
 		d.Keys.Cashier, base, d.Tokens.Used[0],
 		d.Keys.Cashier, base, d.Tokens.NotYetConfirmed[0],
-		d.Keys.Cashier, base, d.Venue.ID, base)
+		d.Keys.Cashier, base, d.Venue.ID, base,
+		base, d.Beneficiaries[len(d.Beneficiaries)-1].Email, d.Beneficiaries[len(d.Beneficiaries)-1].Password)
 }

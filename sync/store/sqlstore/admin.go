@@ -26,6 +26,9 @@ func (s *Store) PurgeOfferer(ctx context.Context, siren string) error {
 			`UPDATE beneficiaries SET spent_cents = spent_cents - COALESCE((SELECT SUM(b.unit_price_cents * b.quantity)
 				FROM bookings b WHERE b.beneficiary_id = beneficiaries.id AND b.offerer_id = ? AND b.status <> 'CANCELLED'), 0)`,
 			`DELETE FROM booking_events WHERE booking_id IN (SELECT id FROM bookings WHERE offerer_id = ?)`,
+			`DELETE FROM outbox WHERE booking_id IN (SELECT id FROM bookings WHERE offerer_id = ?)`,
+			`DELETE FROM conflicts WHERE offerer_id = ?`,
+			`DELETE FROM scan_events WHERE offerer_id = ?`,
 			`DELETE FROM bookings WHERE offerer_id = ?`,
 			`DELETE FROM stocks WHERE offer_id IN (SELECT o.id FROM offers o JOIN venues v ON v.id = o.venue_id WHERE v.offerer_id = ?)`,
 			`DELETE FROM offers WHERE venue_id IN (SELECT id FROM venues WHERE offerer_id = ?)`,

@@ -149,7 +149,10 @@ func (s *Store) CreateBooking(ctx context.Context, r store.BookingRequest, now t
 				token, ben.ID, st.ID, offer.ID, venueID, offererID, r.Quantity, st.PriceCents, us(now), us(limit), us(now))
 			switch {
 			case err == nil:
-				return s.event(ctx, tx, id, "BOOK", now, "", store.Validator{})
+				if err := s.event(ctx, tx, id, "BOOK", now, "", store.Validator{}); err != nil {
+					return err
+				}
+				return s.enqueue(ctx, tx, id, store.EventBooked, "", now)
 			case violates(err, "bookings_one_per_offer", "bookings.beneficiary_id"):
 				return errAlreadyBooked
 			case violates(err, "bookings.token", "bookings_token_key") && attempt < 10:
@@ -369,7 +372,10 @@ func (s *Store) cancelBooking(ctx context.Context, tx *sql.Tx, id int64, reason 
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE beneficiaries SET spent_cents = spent_cents - ? WHERE id = ?`), amount, benID); err != nil {
 		return fmt.Errorf("refund credit: %w", err)
 	}
-	return s.event(ctx, tx, id, "CANCEL_"+string(reason), now, "", v)
+	if err := s.event(ctx, tx, id, "CANCEL_"+string(reason), now, "", v); err != nil {
+		return err
+	}
+	return s.enqueue(ctx, tx, id, store.EventCancelled, reason, now)
 }
 
 // AutoUse validates, with author AUTO, the CONFIRMED bookings of showtimes that started more

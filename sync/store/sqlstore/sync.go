@@ -300,14 +300,6 @@ func (s *Store) setUnused(ctx context.Context, tx *sql.Tx, b *app.Booking, v sto
 	return s.event(ctx, tx, b.ID, "KEEP", now, app.ByOfferer, v)
 }
 
-func (s *Store) bookingByID(ctx context.Context, q querier, id int64) (*app.Booking, error) {
-	b, err := scanBooking(q.QueryRowContext(ctx, s.q(bookingView+` WHERE b.id = ?`), id))
-	if err != nil {
-		return nil, fmt.Errorf("get booking %d: %w", id, err)
-	}
-	return b, nil
-}
-
 // reconcileConflict records why an offline admission could not be validated by the server.
 func (s *Store) reconcileConflict(ctx context.Context, tx *sql.Tx, key *app.APIKey, device string, ev store.ScanEvent, scanned time.Time, b *app.Booking, now time.Time) (*store.Conflict, error) {
 	c := &store.Conflict{VenueID: b.VenueID, BookingID: b.ID, Token: b.Token, OfferName: b.OfferName,
