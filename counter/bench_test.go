@@ -227,3 +227,27 @@ func BenchmarkPush_10k(b *testing.B) {
 	}
 	b.ReportMetric(10_000*float64(b.N)/b.Elapsed().Seconds(), "scans/s")
 }
+
+// BenchmarkFsyncReference is the floor under a durable validation: writing 4 KiB and fsyncing
+// it on the same disk, in the same run.
+func BenchmarkFsyncReference(b *testing.B) {
+	f, err := os.Create(filepath.Join(b.TempDir(), "probe"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, 4096)
+	lat := make([]time.Duration, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := f.WriteAt(buf, int64(i%64)*4096); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Sync(); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}

@@ -274,7 +274,11 @@ func (e *Engine) Run(ctx context.Context) {
 			wait = time.Hour
 			continue
 		}
-		if err := e.Sync(ctx); err != nil {
+		err := e.Sync(ctx)
+		if cerr := e.cache.Checkpoint(ctx); cerr != nil { // off the scan path, online or not
+			e.log.Warn("checkpoint", "err", cerr)
+		}
+		if err != nil {
 			wait = min(max(2*wait, 2*time.Second), 2*time.Minute)
 			continue
 		}

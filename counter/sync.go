@@ -68,14 +68,15 @@ func (e *Engine) push(ctx context.Context) error {
 			return err
 		}
 		e.noteSkew(resp.ServerTime)
-		for _, r := range resp.Results {
-			var b *cache.Booking
+		rs := make([]cache.Resolution, len(resp.Results))
+		for i, r := range resp.Results {
+			rs[i] = cache.Resolution{Nonce: r.Nonce, Verdict: app.OutcomeCode(r.Verdict), Message: r.Message}
 			if r.Booking != nil {
-				b = &cache.Booking{Booking: r.Booking.Domain()}
+				rs[i].Booking = &cache.Booking{Booking: r.Booking.Domain()}
 			}
-			if err := e.cache.Resolve(ctx, r.Nonce, app.OutcomeCode(r.Verdict), r.Message, b, e.cfg.Now()); err != nil {
-				return err
-			}
+		}
+		if err := e.cache.ResolveAll(ctx, rs, e.cfg.Now()); err != nil {
+			return err
 		}
 		if len(pending) < protocol.MaxPushEvents {
 			return nil

@@ -18,7 +18,6 @@ import (
 	"guichet/sync/protocol"
 )
 
-
 // fakeCounter answers with canned verdicts and records what it was asked.
 type fakeCounter struct {
 	mu       sync.Mutex

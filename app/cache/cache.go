@@ -85,6 +85,8 @@ func (c *Cache) open(ctx context.Context) (*sql.DB, error) {
 		`ATTACH DATABASE '` + strings.ReplaceAll(obPath, "'", "''") + `' AS ob`,
 		`PRAGMA ob.journal_mode = WAL`,
 		`PRAGMA ob.synchronous = FULL`,
+		`PRAGMA main.wal_autocheckpoint = 0`, // checkpoints run in the background (Checkpoint)
+		`PRAGMA ob.wal_autocheckpoint = 0`,
 		`PRAGMA quick_check`,
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {

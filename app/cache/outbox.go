@@ -101,32 +101,61 @@ func upsertEvent(ctx context.Context, tx *sql.Tx, ev Event) error {
 	return nil
 }
 
+// Resolution is the server's answer to one event.
+type Resolution struct {
+	Nonce   string
+	Verdict app.OutcomeCode
+	Message string
+	Booking *Booking // the server's view of the booking, when it has one
+}
+
 // Resolve records the server's answer to an event and refreshes the cached booking with the
 // server's facts.
 func (c *Cache) Resolve(ctx context.Context, nonce string, verdict app.OutcomeCode, message string, b *Booking, now time.Time) error {
+	return c.ResolveAll(ctx, []Resolution{{Nonce: nonce, Verdict: verdict, Message: message, Booking: b}}, now)
+}
+
+// ResolveAll records the server's answers to a pushed batch in one transaction (one fsync).
+func (c *Cache) ResolveAll(ctx context.Context, rs []Resolution, now time.Time) error {
 	return c.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE ob.outbox SET state = 'done', server_verdict = ?, server_message = ?, done_us = ?
-			WHERE nonce = ?`, string(verdict), message, us(now), nonce)
-		if err != nil {
-			return fmt.Errorf("resolve scan: %w", err)
+		for _, r := range rs {
+			_, err := tx.ExecContext(ctx, `UPDATE ob.outbox SET state = 'done', server_verdict = ?, server_message = ?, done_us = ?
+				WHERE nonce = ?`, string(r.Verdict), r.Message, us(now), r.Nonce)
+			if err != nil {
+				return fmt.Errorf("resolve scan: %w", err)
+			}
 		}
-		if b == nil {
-			return nil
-		}
-		// The server's state wins once no other event of this booking is pending.
-		b.Rev = 0
-		if err := upsertBooking(ctx, boundExec{tx, upsertBookingSQL}, b); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE bookings SET status = ?, used_us = ?, used_by = ?, used_key = ?, used_device = ?,
-			cancelled_us = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM ob.outbox WHERE ob.outbox.token = bookings.token
-			AND ob.outbox.state = 'pending')`, string(b.Status), nullUS(b.UsedAt), string(b.UsedBy), b.UsedByKey, b.UsedByDevice,
-			nullUS(b.CancelledAt), b.ID)
-		if err != nil {
-			return fmt.Errorf("refresh booking: %w", err)
+		for _, r := range rs {
+			b := r.Booking
+			if b == nil {
+				continue
+			}
+			// Insert it if unknown; the server's state wins once no event of it is pending.
+			b.Rev = 0
+			if err := upsertBooking(ctx, boundExec{tx, upsertBookingSQL}, b); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE bookings SET status = ?, used_us = ?, used_by = ?, used_key = ?, used_device = ?,
+				cancelled_us = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM ob.outbox WHERE ob.outbox.token = bookings.token
+				AND ob.outbox.state = 'pending')`, string(b.Status), nullUS(b.UsedAt), string(b.UsedBy), b.UsedByKey, b.UsedByDevice,
+				nullUS(b.CancelledAt), b.ID)
+			if err != nil {
+				return fmt.Errorf("refresh booking: %w", err)
+			}
 		}
 		return nil
 	})
+}
+
+// Checkpoint moves the write-ahead logs into the database files. Automatic checkpoints are off
+// so that a scan never pays for one; the engine calls this from its background loop.
+func (c *Cache) Checkpoint(ctx context.Context) error {
+	for _, q := range []string{`PRAGMA main.wal_checkpoint(PASSIVE)`, `PRAGMA ob.wal_checkpoint(PASSIVE)`} {
+		if _, err := c.db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+	}
+	return nil
 }
 
 // Attempted counts a failed push of an event.
