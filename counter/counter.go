@@ -154,6 +154,13 @@ func (e *Engine) Validate(ctx context.Context, input string) Verdict {
 
 	v := Verdict{Token: scan.Token, Nonce: newNonce(), At: now}
 	if online {
+		// A validation of this countermark made here is still waiting to be pushed: the server
+		// does not know it yet, the cache does.
+		if pending, err := e.cache.HasPending(ctx, scan.Token); err != nil || pending {
+			online = false
+		}
+	}
+	if online {
 		ev := cache.Event{Nonce: v.Nonce, Token: scan.Token, Kind: protocol.KindUse, Mode: protocol.ModeOnline, ScannedAt: now}
 		if err := e.cache.Record(ctx, ev); err != nil {
 			return e.failed(v, err)

@@ -240,3 +240,52 @@ func TestEngine_Outage(t *testing.T) {
 		t.Errorf("replays created conflicts: %d", len(again))
 	}
 }
+
+// TestEngine_KilledAndRestarted: the app dies after recording scans and before pushing them;
+// after a restart on the same cache files they are pushed once, and pushing again is harmless.
+func TestEngine_KilledAndRestarted(t *testing.T) {
+	w := newWorld(t, 3)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "caisse")
+	open := func() (*counter.Engine, *cache.Cache) {
+		c, err := cache.Open(ctx, dir)
+		must(t, err)
+		cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{FastTimeout: time.Second, Retries: -1})
+		return counter.New(c, cl, counter.Config{Device: "caisse-1", VenueID: w.venue.ID, Location: paris}), c
+	}
+	e, c := open()
+	must(t, e.Sync(ctx))
+	w.down.Store(true)
+	for _, tok := range w.tokens[:2] {
+		if v := e.Validate(ctx, tok); v.Code != app.OutcomeAdmitted || !v.Offline {
+			t.Fatalf("offline scan: %+v", v)
+		}
+	}
+	c.Close() // killed: no push happened
+
+	w.down.Store(false)
+	e, c = open()
+	defer c.Close()
+	if st := e.Status(); st.Pending != 2 {
+		t.Fatalf("after restart %d scans pending, want 2", st.Pending)
+	}
+	if v := e.Validate(ctx, w.tokens[0]); v.Code != app.OutcomeAlreadyUsed {
+		t.Errorf("after restart the cache must still know the admission: %s", v.Code)
+	}
+	must(t, e.Sync(ctx))
+	must(t, e.Sync(ctx))
+	var validations int
+	for _, tok := range w.tokens[:2] {
+		b, err := w.st.GetBookingByToken(ctx, tok)
+		must(t, err)
+		if b.Status == app.StatusUsed && b.UsedByDevice == "caisse-1" {
+			validations++
+		}
+	}
+	if validations != 2 {
+		t.Errorf("%d of the 2 offline admissions reached the server", validations)
+	}
+	if cs, _ := w.st.Conflicts(ctx, w.offerer.ID, w.venue.ID, true); len(cs) != 0 {
+		t.Errorf("a restart must not create conflicts: %+v", cs)
+	}
+}

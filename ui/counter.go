@@ -30,11 +30,12 @@ type counterScreen struct {
 	keepBtn *widget.Button
 	current *widget.Label // the showtime on now
 	shown   *counter.Verdict
+	burst   func() // stops the pending check of a partial scanner burst
 	// the showtime on now, for the "another showtime" warning
 	currentStock int64
 	currentStart time.Time
-	timer        *time.Timer
-	seq          int // verdicts shown so far, to ignore stale timers
+	timer        func() // stops the pending return to scanning
+	seq          int    // verdicts shown so far, to ignore stale timers
 	busy         bool
 	content      fyne.CanvasObject
 }
@@ -44,6 +45,7 @@ func newCounterScreen(u *UI) *counterScreen {
 	s.entry = newScanEntry()
 	s.entry.SetPlaceHolder("Scannez le QR code ou saisissez la contremarque (6 caractères), puis Entrée")
 	s.entry.OnSubmitted = s.onSubmit
+	s.entry.OnChanged = s.onChanged
 	s.entry.onEscape = s.onDismiss
 	s.entry.onSpace = func() bool {
 		if s.shown == nil {
@@ -95,7 +97,31 @@ func (s *counterScreen) onSubmit(text string) {
 	})
 }
 
-// show fills the screen with a verdict.
+// partialBurstDelay is how long a scanner burst may pause before it is taken as incomplete.
+const partialBurstDelay = 2500 * time.Millisecond
+
+// onChanged watches for a QR payload that stops without its Enter (a scanner that misread): after
+// a pause it is cleared with a message instead of lingering in the input.
+func (s *counterScreen) onChanged(text string) {
+	if s.burst != nil {
+		s.burst()
+	}
+	if !strings.HasPrefix(strings.ToUpper(text), "PASSCULTURE") {
+		return
+	}
+	s.burst = s.u.after(partialBurstDelay, func() {
+		fyne.Do(func() {
+			if s.entry.Text != text {
+				return
+			}
+			s.entry.SetText("")
+			s.show(counter.Verdict{At: s.u.now(), Outcome: app.Outcome{Code: app.OutcomeInvalidInput,
+				Message: "Lecture incomplète du QR code : scannez à nouveau."}})
+		})
+	})
+}
+
+// show fills the screen with a verdict, with a short flash so that a glance catches it.
 func (s *counterScreen) show(v counter.Verdict) {
 	s.shown = &v
 	view := describe(v, s.u.loc)
@@ -104,6 +130,14 @@ func (s *counterScreen) show(v counter.Verdict) {
 	}
 	s.bg.FillColor = view.Color
 	s.bg.Refresh()
+	if target, ok := view.Color.(color.NRGBA); ok && s.u.animate {
+		flash := canvas.NewColorRGBAAnimation(color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}, target, 250*time.Millisecond,
+			func(c color.Color) {
+				s.bg.FillColor = c
+				s.bg.Refresh()
+			})
+		flash.Start()
+	}
 	s.title.Text = view.Title
 	s.title.Refresh()
 	s.lines.RemoveAll()
@@ -126,9 +160,9 @@ func (s *counterScreen) show(v counter.Verdict) {
 	s.seq++
 	seq := s.seq
 	if s.timer != nil {
-		s.timer.Stop()
+		s.timer()
 	}
-	s.timer = time.AfterFunc(verdictTimeout, func() {
+	s.timer = s.u.after(verdictTimeout, func() {
 		fyne.Do(func() {
 			if s.seq == seq {
 				s.idle()

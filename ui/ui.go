@@ -76,6 +76,10 @@ type UI struct {
 	counter Counter
 	loc     *time.Location
 	locked  bool // manager screens locked behind the PIN
+	animate bool // flash verdicts (off in tests)
+	// after runs f once d has passed, off the UI goroutine, and returns a function that cancels it
+	// (tests replace it to fire timers by hand).
+	after func(d time.Duration, f func()) (stop func())
 
 	screen      *counterScreen
 	views       []refresher
@@ -85,8 +89,12 @@ type UI struct {
 
 // New builds the UI in a new window of a.
 func New(ctx context.Context, a fyne.App, b Backend) *UI {
-	u := &UI{app: a, backend: b, prefs: a.Preferences(), ctx: ctx, now: time.Now,
-		async: func(f func()) { go f() }}
+	u := &UI{app: a, backend: b, prefs: a.Preferences(), ctx: ctx, now: time.Now, animate: true,
+		async: func(f func()) { go f() },
+		after: func(d time.Duration, f func()) func() {
+			t := time.AfterFunc(d, f)
+			return func() { t.Stop() }
+		}}
 	u.win = a.NewWindow("Guichet")
 	u.win.Resize(fyne.NewSize(1100, 720))
 	return u

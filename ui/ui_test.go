@@ -71,6 +71,9 @@ func (b *fakeBackend) Start(_ context.Context, p Pairing) (Counter, error) {
 	return b.c, nil
 }
 
+// timers holds what the UI scheduled, for the tests to fire.
+var timers []func()
+
 var show = time.Date(2026, 12, 1, 19, 45, 0, 0, time.UTC)
 
 func booking(token string, qty int, status app.BookingStatus) *app.Booking {
@@ -91,6 +94,11 @@ func newTestUI(t *testing.T) (*UI, *fakeCounter, *fakeBackend) {
 	fb := &fakeBackend{c: fc}
 	u := New(context.Background(), a, fb)
 	u.async = func(f func()) { f() }
+	u.animate = false
+	u.after = func(_ time.Duration, f func()) func() {
+		timers = append(timers, f)
+		return func() {}
+	}
 	u.now = func() time.Time { return show.Add(-time.Hour) }
 	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: app.RoleManager, Venue: protocol.Venue{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}})
 	u.Show()
@@ -247,5 +255,22 @@ func TestUI_Pairing(t *testing.T) {
 	}
 	if got := maskKey("gk_abcdefghijkl"); strings.Contains(got, "ghijkl") {
 		t.Errorf("key shown in clear: %q", got)
+	}
+}
+
+func TestCounterScreen_PartialBurst(t *testing.T) {
+	u, fc, _ := newTestUI(t)
+	s := u.screen
+	timers = nil
+	test.Type(s.entry, "PASSCULTURE:v3;TOK") // the scanner stops mid-payload, no Enter
+	if len(timers) == 0 {
+		t.Fatal("no check scheduled")
+	}
+	timers[len(timers)-1]() // the pause has passed
+	if s.shown == nil || !strings.Contains(texts(u), "Lecture incomplète") || s.entry.Text != "" {
+		t.Errorf("a partial burst must be cleared with a message: %q, input %q", texts(u), s.entry.Text)
+	}
+	if len(fc.inputs) != 0 {
+		t.Errorf("a partial burst was validated: %q", fc.inputs)
 	}
 }

@@ -192,6 +192,18 @@ func (c *Cache) Pending(ctx context.Context, limit int) ([]Event, error) {
 	return out, rows.Err()
 }
 
+// HasPending reports whether an event of this countermark still waits for the server: the
+// server's view of that booking is then out of date, and the cache's is the one to trust.
+func (c *Cache) HasPending(ctx context.Context, token string) (bool, error) {
+	var n int
+	err := c.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM ob.outbox WHERE token = ? AND state = 'pending'`,
+		app.NormalizeToken(token)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("pending scans of %s: %w", token, err)
+	}
+	return n > 0, nil
+}
+
 // PendingCount is how many events wait for the server.
 func (c *Cache) PendingCount(ctx context.Context) (int, error) {
 	var n int
