@@ -142,14 +142,17 @@ func (s *counterScreen) show(v counter.Verdict) {
 	s.title.Refresh()
 	s.lines.RemoveAll()
 	for i, l := range view.Lines {
-		t := canvas.NewText(l, color.White)
-		t.Alignment = fyne.TextAlignCenter
-		t.TextSize = 26
+		size, max := float32(26), 70
 		if i == 0 {
-			t.TextSize = 30
-			t.TextStyle = fyne.TextStyle{Bold: true}
+			size, max = 30, 56
 		}
-		s.lines.Add(t)
+		for _, part := range wrap(l, max) { // canvas.Text does not wrap: long messages are cut here
+			t := canvas.NewText(part, color.White)
+			t.Alignment = fyne.TextAlignCenter
+			t.TextSize = size
+			t.TextStyle = fyne.TextStyle{Bold: i == 0}
+			s.lines.Add(t)
+		}
 	}
 	s.lines.Refresh()
 	if view.CanKeep {
@@ -266,4 +269,25 @@ func (e *scanEntry) TypedRune(r rune) {
 		return
 	}
 	e.Entry.TypedRune(r)
+}
+
+// wrap breaks a line at spaces into lines of at most max runes (a longer word stays whole).
+func wrap(line string, max int) []string {
+	var out []string
+	cur := ""
+	for _, w := range strings.Fields(line) {
+		switch {
+		case cur == "":
+			cur = w
+		case len([]rune(cur))+1+len([]rune(w)) <= max:
+			cur += " " + w
+		default:
+			out = append(out, cur)
+			cur = w
+		}
+	}
+	if cur != "" || len(out) == 0 {
+		out = append(out, cur)
+	}
+	return out
 }

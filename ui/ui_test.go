@@ -108,13 +108,29 @@ func newTestUI(t *testing.T) (*UI, *fakeCounter, *fakeBackend) {
 	return u, fc, fb
 }
 
+func TestWrap(t *testing.T) {
+	msg := "Vous pourrez valider cette contremarque à partir du 27/11/2026 à 20:04, une fois le délai d’annulation passé."
+	lines := wrap(msg, 56)
+	if strings.Join(lines, " ") != msg || len(lines) != 3 {
+		t.Errorf("wrap = %q", lines)
+	}
+	for _, l := range lines {
+		if len([]rune(l)) > 56 {
+			t.Errorf("line %q longer than 56", l)
+		}
+	}
+	if got := wrap("", 10); len(got) != 1 || got[0] != "" {
+		t.Errorf("wrap of empty = %q", got)
+	}
+}
+
 func texts(u *UI) string {
 	var out []string
 	out = append(out, u.screen.title.Text)
 	for _, o := range u.screen.lines.Objects {
 		out = append(out, o.(*canvas.Text).Text)
 	}
-	return strings.Join(out, " | ")
+	return strings.Join(out, " ")
 }
 
 func TestCounterScreen_Verdicts(t *testing.T) {
