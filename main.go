@@ -23,9 +23,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
 
 	"guichet/app"
 	"guichet/app/cache"
+	"guichet/assets"
 	"guichet/counter"
 	"guichet/sync/client"
 	"guichet/sync/protocol"
@@ -97,7 +99,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		}
 	}
 
+	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+		m.log.Warn("translations", "err", err)
+	}
 	a := fyneapp.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	m.device = deviceID(a.Preferences())
 	u := ui.New(ctx, a, m)
 	if o.server != "" && o.key != "" {

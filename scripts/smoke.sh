@@ -37,7 +37,7 @@ for s in $shots; do
 done
 wait \$app
 INSIDE
-export XDG_CONFIG_HOME="$tmp/config" LIBGL_ALWAYS_SOFTWARE=1 LANG=en_US.UTF-8
+export XDG_CONFIG_HOME="$tmp/config" LIBGL_ALWAYS_SOFTWARE=1 LANG=fr_FR.UTF-8
 if ! timeout 180 xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" bash "$tmp/inside.sh"; then
   echo "smoke: the app failed"; cat "$tmp/app.log"; exit 1
 fi

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
@@ -27,7 +28,7 @@ func newConflictsScreen(u *UI) *conflictsScreen {
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Wrapping = fyne.TextWrapWord
-			return container.NewBorder(nil, nil, nil, widget.NewButton("Acquitter", nil), l)
+			return container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Acquitter"), nil), l)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			c := s.items[i]

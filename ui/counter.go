@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -43,7 +44,7 @@ type counterScreen struct {
 func newCounterScreen(u *UI) *counterScreen {
 	s := &counterScreen{u: u}
 	s.entry = newScanEntry()
-	s.entry.SetPlaceHolder("Scannez le QR code ou saisissez la contremarque (6 caractères), puis Entrée")
+	s.entry.SetPlaceHolder(lang.L("Scannez le QR code ou saisissez la contremarque (6 caractères), puis Entrée"))
 	s.entry.OnSubmitted = s.onSubmit
 	s.entry.OnChanged = s.onChanged
 	s.entry.onEscape = s.onDismiss
@@ -54,21 +55,21 @@ func newCounterScreen(u *UI) *counterScreen {
 		s.onDismiss()
 		return true
 	}
-	validate := widget.NewButton("Valider", func() { s.onSubmit(s.entry.Text) })
+	validate := widget.NewButton(lang.L("Valider"), func() { s.onSubmit(s.entry.Text) })
 	validate.Importance = widget.HighImportance
 	s.bg = canvas.NewRectangle(colorIdle)
-	s.title = canvas.NewText("Prêt à scanner", color.White)
+	s.title = canvas.NewText(lang.L("Prêt à scanner"), color.White)
 	s.title.TextSize = 44
 	s.title.TextStyle = fyne.TextStyle{Bold: true}
 	s.title.Alignment = fyne.TextAlignCenter
 	s.lines = container.NewVBox()
-	s.keepBtn = widget.NewButton("Invalider cette validation…", s.onKeep)
+	s.keepBtn = widget.NewButton(lang.L("Invalider cette validation…"), s.onKeep)
 	s.keepBtn.Hide()
 	s.current = widget.NewLabel("")
 	s.current.TextStyle = fyne.TextStyle{Bold: true}
 	verdict := container.NewStack(s.bg, container.NewVBox(layout.NewSpacer(), s.title, s.lines,
 		container.NewCenter(s.keepBtn), layout.NewSpacer()))
-	hint := widget.NewLabel("Espace ou Échap : scanner le suivant. " + app.MsgCheckIdentity)
+	hint := widget.NewLabel(lang.L("Espace ou Échap : scanner le suivant.") + " " + app.MsgCheckIdentity)
 	hint.Wrapping = fyne.TextWrapWord
 	bottom := container.NewVBox(container.NewBorder(nil, nil, nil, validate, s.entry), hint)
 	s.content = container.NewBorder(s.current, bottom, nil, nil, verdict)
@@ -180,10 +181,10 @@ func (s *counterScreen) idle() {
 	s.shown = nil
 	s.bg.FillColor = colorIdle
 	s.bg.Refresh()
-	s.title.Text = "Prêt à scanner"
+	s.title.Text = lang.L("Prêt à scanner")
 	s.title.Refresh()
 	s.lines.RemoveAll()
-	t := canvas.NewText("Présentez le QR code du pass Culture", color.NRGBA{R: 0xdd, G: 0xe6, B: 0xee, A: 0xff})
+	t := canvas.NewText(lang.L("Présentez le QR code du pass Culture"), color.NRGBA{R: 0xdd, G: 0xe6, B: 0xee, A: 0xff})
 	t.Alignment = fyne.TextAlignCenter
 	t.TextSize = 24
 	s.lines.Add(t)
@@ -204,7 +205,7 @@ func (s *counterScreen) onKeep() {
 	token := s.shown.Booking.Token
 	msg := widget.NewLabel(app.MsgKeepConfirm)
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Invalider la contremarque "+token, "Invalider", "Annuler", msg, func(ok bool) {
+	d := dialog.NewCustomConfirm("Invalider la contremarque "+token, lang.L("Invalider"), lang.L("Annuler"), msg, func(ok bool) {
 		if !ok {
 			return
 		}

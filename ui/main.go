@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/counter"
@@ -23,21 +24,21 @@ func (u *UI) showMain() {
 	status.Truncation = fyne.TextTruncateEllipsis
 	u.statusLabel = status
 	tabs := container.NewAppTabs(
-		container.NewTabItem("Caisse", u.screen.content),
-		container.NewTabItem("Séances du jour", st.content),
-		container.NewTabItem("Recherche", se.content),
-		container.NewTabItem("Conflits", cf.content),
-		container.NewTabItem("Réglages", sg.content),
+		container.NewTabItem(lang.L("Caisse"), u.screen.content),
+		container.NewTabItem(lang.L("Séances du jour"), st.content),
+		container.NewTabItem(lang.L("Recherche"), se.content),
+		container.NewTabItem(lang.L("Conflits"), cf.content),
+		container.NewTabItem(lang.L("Réglages"), sg.content),
 	)
 	tabs.OnSelected = func(t *container.TabItem) {
-		if t.Text == "Caisse" {
+		if tabs.SelectedIndex() == 0 {
 			u.win.Canvas().Focus(u.screen.entry)
 		}
 		u.refreshViews()
 	}
 	u.tabs = tabs
 	u.win.SetTitle("Guichet — " + u.pairing.Venue.Name)
-	syncNow := widget.NewButton("Synchroniser", func() { u.counter.Kick() })
+	syncNow := widget.NewButton(lang.L("Synchroniser"), func() { u.counter.Kick() })
 	u.win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, nil, syncNow, status), nil, nil, tabs))
 	u.installWedge()
 	u.counter.OnStatus(func(s counter.Status) { fyne.Do(func() { u.showStatus(s); u.refreshViews() }) })
@@ -82,12 +83,12 @@ func (u *UI) showStatus(s counter.Status) {
 	if u.statusLabel == nil {
 		return
 	}
-	text := "● En ligne"
+	text := lang.L("● En ligne")
 	if !s.Online {
-		text = "○ Hors ligne"
+		text = lang.L("○ Hors ligne")
 	}
 	if s.AuthRefused {
-		text = "⚠ Clé refusée"
+		text = lang.L("⚠ Clé refusée")
 	}
 	if s.LastSync.IsZero() {
 		text += " — jamais synchronisé"

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
@@ -24,7 +25,7 @@ func (u *UI) showPairing(message string) {
 	venues := widget.NewSelect(nil, nil)
 	venues.Hide()
 	var me *protocol.Me
-	connect := widget.NewButton("Associer ce poste", nil)
+	connect := widget.NewButton(lang.L("Associer ce poste"), nil)
 	connect.Importance = widget.HighImportance
 	connect.OnTapped = func() {
 		url, k := strings.TrimSpace(server.Text), strings.TrimSpace(key.Text)
@@ -65,9 +66,9 @@ func (u *UI) showPairing(message string) {
 			})
 		})
 	}
-	form := widget.NewForm(widget.NewFormItem("Serveur", server), widget.NewFormItem("Clé d'API", key),
-		widget.NewFormItem("Lieu", venues))
-	title := widget.NewLabel("Associer ce poste de caisse à votre serveur Guichet")
+	form := widget.NewForm(widget.NewFormItem(lang.L("Serveur"), server), widget.NewFormItem(lang.L("Clé d'API"), key),
+		widget.NewFormItem(lang.L("Lieu"), venues))
+	title := widget.NewLabel(lang.L("Associer ce poste de caisse à votre serveur Guichet"))
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	u.win.SetContent(container.NewPadded(container.NewVBox(title, form, connect, info)))
 	u.win.Canvas().Focus(key)

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
@@ -24,12 +25,12 @@ type searchScreen struct {
 func newSearchScreen(u *UI) *searchScreen {
 	s := &searchScreen{u: u}
 	s.entry = widget.NewEntry()
-	s.entry.SetPlaceHolder("Nom, prénom, e-mail ou contremarque")
+	s.entry.SetPlaceHolder(lang.L("Nom, prénom, e-mail ou contremarque"))
 	s.entry.OnSubmitted = s.search
 	s.info = widget.NewLabel("")
 	s.list = widget.NewList(func() int { return len(s.items) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, nil, widget.NewButton("Valider", nil), widget.NewLabel(""))
+			return container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Valider"), nil), widget.NewLabel(""))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			b := s.items[i]
@@ -41,7 +42,7 @@ func newSearchScreen(u *UI) *searchScreen {
 				u.screen.onSubmit(b.Token)
 			}
 		})
-	bar := container.NewBorder(nil, nil, nil, widget.NewButton("Chercher", func() { s.search(s.entry.Text) }), s.entry)
+	bar := container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Chercher"), func() { s.search(s.entry.Text) }), s.entry)
 	s.content = container.NewBorder(container.NewVBox(bar, s.info), nil, nil, nil, s.list)
 	return s
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
@@ -56,22 +57,22 @@ func (s *settingsScreen) render() {
 		}
 		pin.OnSubmitted = func(string) { unlock() }
 		s.body.Add(widget.NewLabel("Écrans responsable verrouillés."))
-		s.body.Add(container.NewBorder(nil, nil, nil, widget.NewButton("Déverrouiller", unlock), pin))
+		s.body.Add(container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Déverrouiller"), unlock), pin))
 		return
 	}
 	form := widget.NewForm(
-		widget.NewFormItem("Serveur", widget.NewLabel(u.pairing.ServerURL)),
-		widget.NewFormItem("Structure", widget.NewLabel(u.pairing.Offerer)),
-		widget.NewFormItem("Lieu", widget.NewLabel(u.pairing.Venue.Name)),
-		widget.NewFormItem("Clé d'API", widget.NewLabel(maskKey(u.pairing.Key))),
-		widget.NewFormItem("Rôle", widget.NewLabel(map[app.Role]string{app.RoleManager: "responsable", app.RoleCashier: "caisse"}[u.pairing.Role])),
+		widget.NewFormItem(lang.L("Serveur"), widget.NewLabel(u.pairing.ServerURL)),
+		widget.NewFormItem(lang.L("Structure"), widget.NewLabel(u.pairing.Offerer)),
+		widget.NewFormItem(lang.L("Lieu"), widget.NewLabel(u.pairing.Venue.Name)),
+		widget.NewFormItem(lang.L("Clé d'API"), widget.NewLabel(maskKey(u.pairing.Key))),
+		widget.NewFormItem(lang.L("Rôle"), widget.NewLabel(map[app.Role]string{app.RoleManager: "responsable", app.RoleCashier: "caisse"}[u.pairing.Role])),
 	)
 	s.body.Add(form)
 	if u.pairing.Role == app.RoleManager {
 		pin := widget.NewPasswordEntry()
 		pin.SetPlaceHolder("Nouveau code PIN (4 chiffres ou plus), vide pour aucun")
 		s.body.Add(widget.NewLabel("Verrouiller les écrans responsable par un code PIN :"))
-		s.body.Add(container.NewBorder(nil, nil, nil, widget.NewButton("Enregistrer le PIN", func() {
+		s.body.Add(container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Enregistrer le PIN"), func() {
 			switch {
 			case pin.Text == "":
 				u.prefs.SetString(prefPIN, "")

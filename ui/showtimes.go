@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app/cache"
@@ -31,7 +32,7 @@ func newShowtimesScreen(u *UI) *showtimesScreen {
 			l.TextStyle = fyne.TextStyle{Bold: s.items[i].StockID == s.current}
 			l.Refresh()
 		})
-	title := widget.NewLabel("Séances du jour — entrées / réservations / jauge")
+	title := widget.NewLabel(lang.L("Séances du jour — entrées / réservations / jauge"))
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	s.content = container.NewBorder(title, nil, nil, nil, s.list)
 	return s

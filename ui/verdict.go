@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"fyne.io/fyne/v2/lang"
 	"image/color"
 	"time"
 
@@ -22,7 +23,7 @@ type verdictView struct {
 	Color   color.Color
 	Title   string
 	Lines   []string
-	CanKeep bool // "Invalider" is offered
+	CanKeep bool // lang.L("Invalider") is offered
 }
 
 // describe turns a verdict into what the screen shows, in the venue's time zone.
@@ -31,9 +32,9 @@ func describe(v counter.Verdict, loc *time.Location) verdictView {
 	var out verdictView
 	switch v.Code {
 	case app.OutcomeAdmitted:
-		out = verdictView{Color: colorAdmitted, Title: app.MsgAdmitted}
+		out = verdictView{Color: colorAdmitted, Title: lang.L(app.MsgAdmitted)}
 	case app.OutcomeAlreadyUsed:
-		out = verdictView{Color: colorUsed, Title: "Déjà validée", CanKeep: b != nil}
+		out = verdictView{Color: colorUsed, Title: lang.L("Déjà validée"), CanKeep: b != nil}
 		if b != nil && !b.UsedAt.IsZero() {
 			where := b.UsedByDevice
 			if where == "" {
@@ -46,9 +47,9 @@ func describe(v counter.Verdict, loc *time.Location) verdictView {
 			out.Lines = append(out.Lines, line)
 		}
 	case app.OutcomeKept:
-		out = verdictView{Color: colorUsed, Title: "Validation annulée", Lines: []string{v.Message}}
+		out = verdictView{Color: colorUsed, Title: lang.L("Validation annulée"), Lines: []string{v.Message}}
 	default:
-		out = verdictView{Color: colorRefused, Title: "Entrée refusée", Lines: []string{v.Message}}
+		out = verdictView{Color: colorRefused, Title: lang.L("Entrée refusée"), Lines: []string{v.Message}}
 	}
 	if b != nil {
 		film := b.OfferName
