@@ -33,12 +33,15 @@ type world struct {
 	stock   *app.Stock
 	tokens  []string
 	key     string
+	skew    time.Duration // the server's clock minus the real one
 }
 
-func newWorld(t *testing.T, bookings int) *world {
+func newWorld(t *testing.T, bookings int) *world { return newSkewedWorld(t, bookings, 0) }
+
+func newSkewedWorld(t *testing.T, bookings int, skew time.Duration) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{t: t}
+	w := &world{t: t, skew: skew}
 	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "server.db"), sqlstore.Options{SyncNormal: true})
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +69,7 @@ func newWorld(t *testing.T, bookings int) *world {
 	}
 	w.key, _, err = st.CreateAPIKey(ctx, w.offerer.ID, app.RoleCashier, "Caisse")
 	must(t, err)
-	h := server.New(st, server.Options{})
+	h := server.New(st, server.Options{Now: func() time.Time { return time.Now().Add(w.skew) }})
 	w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		switch {
 		case w.down.Load():
@@ -287,5 +290,14 @@ func TestEngine_KilledAndRestarted(t *testing.T) {
 	}
 	if cs, _ := w.st.Conflicts(ctx, w.offerer.ID, w.venue.ID, true); len(cs) != 0 {
 		t.Errorf("a restart must not create conflicts: %+v", cs)
+	}
+}
+
+func TestEngine_ClockSkew(t *testing.T) {
+	w := newSkewedWorld(t, 1, 5*time.Minute)
+	a := w.device("caisse-1", w.key)
+	must(t, a.Sync(context.Background()))
+	if skew := a.Status().ClockSkew; skew < 4*time.Minute || skew > 6*time.Minute {
+		t.Errorf("clock skew %s, want about 5m", skew)
 	}
 }
