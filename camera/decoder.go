@@ -1,0 +1,147 @@
+package camera
+
+import (
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// Result is one decoded QR code.
+type Result struct {
+	Text     string        // the code's content, as is (the caller parses it)
+	Pass     string        // which attempt found it (for stats and tuning)
+	Elapsed  time.Duration // decode time of the frame
+	FrameSeq uint64        // Seq of the frame it came from (pipeline only)
+}
+
+// DecodeStats counts what a Decoder did.
+type DecodeStats struct {
+	Frames  uint64            // frames decoded
+	Found   uint64            // frames that gave a code
+	Passes  map[string]uint64 // successful attempts by pass name
+	Retries uint64            // frames that went past the cheap passes
+}
+
+// Decoder finds one QR code in a grey plane. It keeps scratch buffers
+// between calls, so it is not safe for concurrent use: give each goroutine
+// its own (the Pipeline uses one).
+type Decoder struct {
+	reader  gozxing.Reader
+	hints   map[gozxing.DecodeHintType]interface{}
+	cands   []candidate
+	scratch scratch
+	stats   DecodeStats
+	plain   bool
+}
+
+// NewDecoder returns a decoder restricted to QR codes with the full retry
+// strategy (see strategy.go).
+func NewDecoder() *Decoder {
+	d := &Decoder{reader: qrcode.NewQRCodeReader()}
+	d.hints = map[gozxing.DecodeHintType]interface{}{
+		gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{gozxing.BarcodeFormat_QR_CODE},
+		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(p gozxing.ResultPoint) {
+			if fp, ok := p.(*detector.FinderPattern); ok {
+				d.cands = append(d.cands, candidate{fp.GetX(), fp.GetY(), fp.GetEstimatedModuleSize()})
+			}
+		}),
+	}
+	d.stats.Passes = map[string]uint64{}
+	return d
+}
+
+// NewPlainDecoder returns the baseline: one gozxing attempt with the hybrid
+// binarizer on the full grey plane. It exists to measure the strategy
+// against; the camera pipeline uses NewDecoder.
+func NewPlainDecoder() *Decoder {
+	d := NewDecoder()
+	d.plain = true
+	return d
+}
+
+// Stats returns a copy of the decoder's counters.
+func (d *Decoder) Stats() DecodeStats {
+	s := d.stats
+	s.Passes = make(map[string]uint64, len(d.stats.Passes))
+	for k, v := range d.stats.Passes {
+		s.Passes[k] = v
+	}
+	return s
+}
+
+// Decode looks for a QR code in gray (w*h bytes). ok is false when there is
+// none or it cannot be read; a frame without a code never yields a result.
+func (d *Decoder) Decode(gray []byte, w, h int) (res Result, ok bool) {
+	start := time.Now()
+	d.stats.Frames++
+	if w <= 0 || h <= 0 || len(gray) < w*h {
+		return Result{}, false
+	}
+	var text, pass string
+	if d.plain {
+		text, ok = d.try(plane{gray, w, h}, rect{0, 0, w, h}, hybrid, false)
+		pass = "plain"
+	} else {
+		text, pass, ok = d.run(gray, w, h)
+	}
+	if !ok {
+		return Result{}, false
+	}
+	d.stats.Found++
+	d.stats.Passes[pass]++
+	return Result{Text: text, Pass: pass, Elapsed: time.Since(start)}, true
+}
+
+// binarizer picks gozxing's thresholding.
+type binarizer int
+
+const (
+	hybrid binarizer = iota // local 8x8-block thresholds (zxing's default)
+	global                  // one threshold from the histogram
+)
+
+// plane is a grey image.
+type plane struct {
+	pix  []byte
+	w, h int
+}
+
+type rect struct{ x, y, w, h int }
+
+// try runs one gozxing attempt on r inside p. The finder-pattern candidates
+// it saw are appended to d.cands (in p's coordinates).
+func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool) (string, bool) {
+	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, r.x, r.y, r.w, r.h, false)
+	if err != nil {
+		return "", false
+	}
+	if inverted {
+		src = gozxing.NewInvertedLuminanceSource(src)
+	}
+	var bin gozxing.Binarizer
+	if b == global {
+		bin = gozxing.NewGlobalHistgramBinarizer(src)
+	} else {
+		bin = gozxing.NewHybridBinarizer(src)
+	}
+	bmp, err := gozxing.NewBinaryBitmap(bin)
+	if err != nil {
+		return "", false
+	}
+	n := len(d.cands)
+	res, err := d.reader.Decode(bmp, d.hints)
+	for i := n; i < len(d.cands); i++ { // back to p's coordinates
+		d.cands[i].x += float64(r.x)
+		d.cands[i].y += float64(r.y)
+	}
+	if err != nil {
+		return "", false
+	}
+	return res.GetText(), res.GetText() != ""
+}
+
+// candidate is a finder pattern gozxing saw, in the attempted plane's
+// coordinates, with its estimated module size in pixels.
+type candidate struct{ x, y, module float64 }
