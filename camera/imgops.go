@@ -1,0 +1,133 @@
+package camera
+
+import "math"
+
+// Image operations used by the retry strategy. All write into caller-owned
+// buffers (grown when needed) so that a steady stream of frames does not
+// allocate.
+
+// grow returns buf resized to n bytes, reallocating only when too small.
+func grow(buf []byte, n int) []byte {
+	if cap(buf) < n {
+		return make([]byte, n)
+	}
+	return buf[:n]
+}
+
+// halve averages 2x2 blocks of p into dst (odd last row/column dropped).
+func halve(dst []byte, p plane) ([]byte, plane) {
+	w, h := p.w/2, p.h/2
+	dst = grow(dst, w*h)
+	for y := 0; y < h; y++ {
+		r0 := p.pix[2*y*p.w : 2*y*p.w+2*w]
+		r1 := p.pix[(2*y+1)*p.w : (2*y+1)*p.w+2*w]
+		out := dst[y*w : (y+1)*w]
+		for x := range out {
+			out[x] = byte((uint(r0[2*x]) + uint(r0[2*x+1]) + uint(r1[2*x]) + uint(r1[2*x+1]) + 2) >> 2)
+		}
+	}
+	return dst, plane{dst, w, h}
+}
+
+// double upsamples r of p 2x (bilinear) into dst.
+func double(dst []byte, p plane, r rect) ([]byte, plane) {
+	w, h := 2*r.w, 2*r.h
+	dst = grow(dst, w*h)
+	for y := 0; y < h; y++ {
+		sy := r.y + y/2
+		ny := min(sy+1, p.h-1)
+		if y%2 == 0 {
+			ny = sy
+		}
+		row0 := p.pix[sy*p.w : (sy+1)*p.w]
+		row1 := p.pix[ny*p.w : (ny+1)*p.w]
+		out := dst[y*w : (y+1)*w]
+		for x := 0; x < w; x += 2 {
+			sx := r.x + x/2
+			nx := min(sx+1, p.w-1)
+			a, b := uint(row0[sx])+uint(row1[sx]), uint(row0[nx])+uint(row1[nx])
+			out[x] = byte((a + 1) >> 1)
+			out[x+1] = byte((a + b + 2) >> 2)
+		}
+	}
+	return dst, plane{dst, w, h}
+}
+
+// stretch copies r of p into dst with its grey levels stretched so that the
+// 1st and 99th percentiles become 0 and 255. It reports false when r is
+// flat (nothing to stretch).
+func stretch(dst []byte, p plane, r rect) ([]byte, plane, bool) {
+	var hist [256]int
+	for y := r.y; y < r.y+r.h; y++ {
+		for _, v := range p.pix[y*p.w+r.x : y*p.w+r.x+r.w] {
+			hist[v]++
+		}
+	}
+	n := r.w * r.h
+	lo, hi := percentileOf(&hist, n/100), percentileOf(&hist, n-n/100-1)
+	dst = grow(dst, n)
+	if hi-lo < 8 {
+		return dst, plane{}, false
+	}
+	var lut [256]byte
+	for i := range lut {
+		v := (i - lo) * 255 / (hi - lo)
+		lut[i] = byte(min(max(v, 0), 255))
+	}
+	for y := 0; y < r.h; y++ {
+		src := p.pix[(r.y+y)*p.w+r.x : (r.y+y)*p.w+r.x+r.w]
+		out := dst[y*r.w : (y+1)*r.w]
+		for x, v := range src {
+			out[x] = lut[v]
+		}
+	}
+	return dst, plane{dst, r.w, r.h}, true
+}
+
+// percentileOf returns the grey level below which rank pixels lie.
+func percentileOf(hist *[256]int, rank int) int {
+	acc := 0
+	for v, c := range hist {
+		acc += c
+		if acc > rank {
+			return v
+		}
+	}
+	return 255
+}
+
+// rotate resamples r of p rotated by deg degrees around r's centre into a
+// square of side s (bilinear), so that a code tilted by about deg becomes
+// upright. Pixels falling outside p take the mean grey of r's border.
+func rotate(dst []byte, p plane, r rect, deg float64, scale float64) ([]byte, plane) {
+	side := int(float64(max(r.w, r.h)) * scale)
+	dst = grow(dst, side*side)
+	sin, cos := math.Sincos(deg * math.Pi / 180)
+	cx, cy := float64(r.x)+float64(r.w)/2, float64(r.y)+float64(r.h)/2
+	half := float64(side) / 2
+	inv := 1 / scale
+	for y := 0; y < side; y++ {
+		dy := (float64(y) + 0.5 - half) * inv
+		for x := 0; x < side; x++ {
+			dx := (float64(x) + 0.5 - half) * inv
+			sx := cx + dx*cos - dy*sin - 0.5
+			sy := cy + dx*sin + dy*cos - 0.5
+			dst[y*side+x] = bilinear(p, sx, sy)
+		}
+	}
+	return dst, plane{dst, side, side}
+}
+
+func bilinear(p plane, x, y float64) byte {
+	if x < 0 || y < 0 || x >= float64(p.w-1) || y >= float64(p.h-1) {
+		return 255 // outside the frame: light, like a quiet zone
+	}
+	ix, iy := int(x), int(y)
+	fx, fy := x-float64(ix), y-float64(iy)
+	i := iy*p.w + ix
+	a, b := float64(p.pix[i]), float64(p.pix[i+1])
+	c, d := float64(p.pix[i+p.w]), float64(p.pix[i+p.w+1])
+	top := a + (b-a)*fx
+	bot := c + (d-c)*fx
+	return byte(top + (bot-top)*fy + 0.5)
+}
