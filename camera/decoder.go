@@ -14,14 +14,17 @@ type Result struct {
 	Pass     string        // which attempt found it (for stats and tuning)
 	Elapsed  time.Duration // decode time of the frame
 	FrameSeq uint64        // Seq of the frame it came from (pipeline only)
+	Captured time.Time     // capture time of that frame (pipeline only)
+	Decoded  time.Time     // when the text came out (pipeline only)
 }
 
 // DecodeStats counts what a Decoder did.
 type DecodeStats struct {
-	Frames  uint64            // frames decoded
-	Found   uint64            // frames that gave a code
-	Passes  map[string]uint64 // successful attempts by pass name
-	Retries uint64            // frames that went past the cheap passes
+	Frames   uint64            // frames decoded
+	Found    uint64            // frames that gave a code
+	Passes   map[string]uint64 // successful attempts by pass name
+	Retries  uint64            // frames that went past the cheap passes
+	Attempts uint64            // gozxing attempts, all passes together
 }
 
 // Decoder finds one QR code in a grey plane. It keeps scratch buffers
@@ -44,7 +47,8 @@ func NewDecoder() *Decoder {
 		gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{gozxing.BarcodeFormat_QR_CODE},
 		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(p gozxing.ResultPoint) {
 			if fp, ok := p.(*detector.FinderPattern); ok {
-				d.cands = append(d.cands, candidate{fp.GetX(), fp.GetY(), fp.GetEstimatedModuleSize()})
+				m := fp.GetEstimatedModuleSize()
+				d.cands = append(d.cands, candidate{fp.GetX(), fp.GetY(), m, m})
 			}
 		}),
 	}
@@ -113,6 +117,7 @@ type rect struct{ x, y, w, h int }
 // try runs one gozxing attempt on r inside p. The finder-pattern candidates
 // it saw are appended to d.cands (in p's coordinates).
 func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool) (string, bool) {
+	d.stats.Attempts++
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, r.x, r.y, r.w, r.h, false)
 	if err != nil {
 		return "", false
@@ -144,4 +149,6 @@ func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool) (string, bool
 
 // candidate is a finder pattern gozxing saw, in the attempted plane's
 // coordinates, with its estimated module size in pixels.
-type candidate struct{ x, y, module float64 }
+// planeModule keeps the module size in that plane (before mapping to the
+// full frame), which tells noise (under 2 px) from a code.
+type candidate struct{ x, y, module, planeModule float64 }

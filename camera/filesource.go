@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -65,6 +66,7 @@ type FileSource struct {
 	last   time.Time
 	stats  SourceStats
 	closed chan struct{}
+	once   sync.Once
 }
 
 // NewFileSource plays the given files in order.
@@ -134,16 +136,13 @@ func (s *FileSource) pace(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// Stats reports delivered and skipped files.
+// Stats reports delivered and skipped files (call it from the goroutine
+// that calls Next).
 func (s *FileSource) Stats() SourceStats { return s.stats }
 
 // Close stops the source; a pending or later Next returns ErrClosed.
 func (s *FileSource) Close() error {
-	select {
-	case <-s.closed:
-	default:
-		close(s.closed)
-	}
+	s.once.Do(func() { close(s.closed) })
 	return nil
 }
 

@@ -53,27 +53,52 @@ func double(dst []byte, p plane, r rect) ([]byte, plane) {
 	return dst, plane{dst, w, h}
 }
 
+// spread returns the 1st and 99th percentile grey levels of r in p,
+// sampling every 4th pixel of every 4th row.
+func spread(p plane, r rect) (lo, hi int) {
+	var hist [256]int
+	n := 0
+	for y := r.y; y < r.y+r.h; y += 4 {
+		for x := r.x; x < r.x+r.w; x += 4 {
+			hist[p.pix[y*p.w+x]]++
+			n++
+		}
+	}
+	return percentileOf(&hist, n/100), percentileOf(&hist, n-n/100-1)
+}
+
+// stretchLUT maps [lo, hi] linearly onto [0, 255], clamping outside.
+func stretchLUT(lo, hi int) *[256]byte {
+	var lut [256]byte
+	if hi <= lo {
+		hi = lo + 1
+	}
+	for i := range lut {
+		lut[i] = byte(min(max((i-lo)*255/(hi-lo), 0), 255))
+	}
+	return &lut
+}
+
+// applyLUT maps every pixel of p through lut into dst.
+func applyLUT(dst []byte, p plane, lut *[256]byte) ([]byte, plane) {
+	dst = grow(dst, p.w*p.h)
+	for i, v := range p.pix[:p.w*p.h] {
+		dst[i] = lut[v]
+	}
+	return dst, plane{dst, p.w, p.h}
+}
+
 // stretch copies r of p into dst with its grey levels stretched so that the
 // 1st and 99th percentiles become 0 and 255. It reports false when r is
 // flat (nothing to stretch).
 func stretch(dst []byte, p plane, r rect) ([]byte, plane, bool) {
-	var hist [256]int
-	for y := r.y; y < r.y+r.h; y++ {
-		for _, v := range p.pix[y*p.w+r.x : y*p.w+r.x+r.w] {
-			hist[v]++
-		}
-	}
+	lo, hi := spread(p, r)
 	n := r.w * r.h
-	lo, hi := percentileOf(&hist, n/100), percentileOf(&hist, n-n/100-1)
 	dst = grow(dst, n)
 	if hi-lo < 8 {
 		return dst, plane{}, false
 	}
-	var lut [256]byte
-	for i := range lut {
-		v := (i - lo) * 255 / (hi - lo)
-		lut[i] = byte(min(max(v, 0), 255))
-	}
+	lut := stretchLUT(lo, hi)
 	for y := 0; y < r.h; y++ {
 		src := p.pix[(r.y+y)*p.w+r.x : (r.y+y)*p.w+r.x+r.w]
 		out := dst[y*r.w : (y+1)*r.w]

@@ -27,6 +27,14 @@ import (
 // Harder passes run only when gozxing reported at least one finder-pattern
 // candidate, so a frame without a code costs one or two cheap attempts.
 
+// lowContrast is the aim box's 1st-to-99th percentile span (grey levels)
+// under which a stretched attempt is worth it.
+const lowContrast = 110
+
+// minContrast is the span under which the aim box holds nothing but
+// noise: stretching it would only turn noise into fake finder patterns.
+const minContrast = 32
+
 // maxROISide bounds the side of a resampled region (cost control).
 const maxROISide = 640
 
@@ -35,41 +43,52 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 	d.cands = d.cands[:0]
 	full := plane{gray, w, h}
 
-	// Pass 1: the whole frame, at half resolution for 720p and above.
+	// Pass 1: the whole frame at half resolution. Most codes held up to
+	// the camera have modules of 4 px or more and are read here, 4x cheaper.
 	f := 1
-	if h >= 600 {
-		f = 2
-	}
 	first := full
-	if f > 1 {
+	if h >= 240 {
+		f = 2
 		d.scratch.small, first = halve(d.scratch.small, full)
 	}
 	if text, ok := d.try(first, rect{0, 0, first.w, first.h}, hybrid, false); ok {
 		return text, "fast", true
 	}
 	scaleCands(d.cands, float64(f))
-	// Pass 2: the aim box (centre quarter of the frame) at twice the
-	// resolution of pass 1, for codes held far from the camera.
-	aim := rect{w / 4, h / 4, w / 2, h / 2}
-	if f > 1 {
-		if text, ok := d.try(full, aim, hybrid, false); ok {
-			return text, "aim", true
-		}
-	} else {
-		var up plane
-		d.scratch.up, up = double(d.scratch.up, full, aim)
-		n := len(d.cands)
-		text, ok := d.try(up, rect{0, 0, up.w, up.h}, hybrid, false)
-		for i := n; i < len(d.cands); i++ {
-			c := &d.cands[i]
-			c.x, c.y, c.module = c.x/2+float64(aim.x), c.y/2+float64(aim.y), c.module/2
-		}
-		if ok {
-			return text, "aim", true
-		}
+	// Pass 2: full resolution, for small or far codes: the whole frame up
+	// to 640x480, the aim box (centre quarter) above that.
+	second := rect{0, 0, w, h}
+	if w*h > 640*480 {
+		second = rect{w / 4, h / 4, w / 2, h / 2}
+	}
+	if text, ok := d.try(full, second, hybrid, false); ok {
+		return text, "full", true
 	}
 	group := worthCandidates(d.cands)
-	if len(group) == 0 || (len(group) == 1 && group[0].module < 2.5) {
+	if len(group) == 0 {
+		// Low contrast (dim light, screen glare) hides the finder patterns
+		// from the hybrid binarizer: stretch and look again.
+		if lo, hi := spread(first, rect{first.w / 4, first.h / 4, first.w / 2, first.h / 2}); hi-lo < lowContrast && hi-lo >= minContrast {
+			// At 320 px wide at most: cheap, and a stretched frame of
+			// clutter can hold many fake finder patterns that gozxing
+			// would otherwise spend milliseconds combining.
+			var st plane
+			sf := f
+			src := first
+			if src.w > 400 {
+				d.scratch.inv, src = halve(d.scratch.inv, first)
+				sf *= 2
+			}
+			d.scratch.work, st = applyLUT(d.scratch.work, src, stretchLUT(lo, hi))
+			n := len(d.cands)
+			if text, ok := d.try(st, rect{0, 0, st.w, st.h}, hybrid, false); ok {
+				return text, "stretch", true
+			}
+			scaleCands(d.cands[n:], float64(sf))
+			group = worthCandidates(d.cands)
+		}
+	}
+	if len(group) == 0 {
 		// Nothing that looks like a code's finder patterns: try an inverted
 		// code (light modules on a dark phone screen) at low resolution,
 		// where such codes are big, then give up.
@@ -84,32 +103,49 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 	return d.hard(full, group)
 }
 
-// minModule is the smallest module size (full-frame pixels) a readable code
-// has; smaller finder-pattern candidates are sensor noise or texture.
-const minModule = 2.0
+// minModule is the smallest module size, in pixels of the plane where the
+// candidate was seen, that a readable code has; smaller finder-pattern
+// candidates are sensor noise or texture.
+const minModule = 1.8
 
-// worthCandidates keeps the largest group of candidates whose module sizes
-// agree (within a factor 1.45), after dropping those too small to be real.
-// A code seen by gozxing gives at least two such patterns; noise and
-// clutter give scattered tiny ones.
+// worthCandidates returns the candidates that could be one code's finder
+// patterns: a pair of candidates with similar module sizes (within a factor
+// 1.45) at a distance that a QR code's finder patterns have (version 1 to
+// 10: 14 to 50 modules, with slack for perspective), plus the candidates
+// around them. Noise and clutter give scattered or tiny candidates and no
+// such pair, so frames without a code skip the expensive passes.
 func worthCandidates(cs []candidate) []candidate {
-	var best []candidate
-	for _, c := range cs {
-		if c.module < minModule {
+	for i, a := range cs {
+		if a.planeModule < minModule {
 			continue
 		}
-		var g []candidate
-		for _, o := range cs {
-			if o.module >= minModule && o.module > c.module/1.45 && o.module < c.module*1.45 {
-				g = append(g, o)
+		for _, b := range cs[i+1:] {
+			if b.planeModule < minModule || b.module > a.module*1.45 || b.module < a.module/1.45 {
+				continue
+			}
+			m := (a.module + b.module) / 2
+			dist := math.Hypot(a.x-b.x, a.y-b.y)
+			if dist < 10*m || dist > 75*m {
+				continue
+			}
+			cx, cy := (a.x+b.x)/2, (a.y+b.y)/2
+			var group []candidate
+			for _, c := range cs {
+				if c.planeModule >= minModule && c.module < m*1.45 && c.module > m/1.45 &&
+					math.Hypot(c.x-cx, c.y-cy) < 80*m {
+					group = append(group, c)
+				}
+			}
+			if len(group) >= minGroup {
+				return group
 			}
 		}
-		if len(g) > len(best) {
-			best = g
-		}
 	}
-	return best
+	return nil
 }
+
+// minGroup is how many agreeing candidates make the hard passes worth it.
+const minGroup = 3
 
 // hard runs the expensive passes on the region around the candidates.
 func (d *Decoder) hard(full plane, group []candidate) (string, string, bool) {
@@ -125,15 +161,24 @@ func (d *Decoder) hard(full plane, group []candidate) (string, string, bool) {
 	if text, ok := d.try(st, stRect, hybrid, false); ok {
 		return text, "roi-stretch", true
 	}
+	// Resample so that modules are at least ~6 px: the hybrid binarizer's
+	// 8 px blocks then sit inside modules and the grid sampler has room.
 	scale := 1.0
-	if module > 0 && module < 3.5 {
+	switch {
+	case module < 3.5:
 		scale = 2
+	case module < 5.5:
+		scale = 1.5
 	}
 	side := float64(max(roi.w, roi.h)) * scale
 	if side > maxROISide {
 		scale *= maxROISide / side
 	}
-	for _, deg := range []float64{45, 22.5, -22.5} {
+	angles := []float64{45, -30, 15}
+	if scale > 1 {
+		angles = append([]float64{0}, angles...)
+	}
+	for _, deg := range angles {
 		var rp plane
 		sc.rot, rp = rotate(sc.rot, st, stRect, deg, scale)
 		if text, ok := d.try(rp, rect{0, 0, rp.w, rp.h}, hybrid, false); ok {
@@ -173,9 +218,10 @@ func candidateROI(cs []candidate, w, h int) (rect, float64) {
 	slices.Sort(mods)
 	m := mods[len(mods)/2]
 	// With fewer than three patterns the code may extend far on one side.
-	margin := 12 * m
+	margin := 10 * m
 	if len(cs) < 3 {
-		margin = 40 * m
+		// The third finder pattern lies on either side of the seen pair.
+		margin += max(x1-x0, y1-y0)
 	}
 	r := rect{
 		x: clampInt(int(x0-margin), 0, w),

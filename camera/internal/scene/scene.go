@@ -66,6 +66,7 @@ type Params struct {
 	Inverted      bool    // light modules on dark background (dark-mode screens)
 	Clutter       int     // number of random rectangles in the background
 	Quiet         float64 // quiet zone in modules (default 4)
+	Supersample   int     // samples per pixel axis for antialiasing (default 3)
 }
 
 // Render draws the frame described by p as a row-major grey plane.
@@ -133,14 +134,17 @@ func drawCode(buf []float64, code *Code, p Params, dark, light, quiet float64) {
 	if p.Inverted {
 		fg, bgc = light, dark
 	}
-	const ss = 3 // supersampling per axis
+	ss := p.Supersample
+	if ss <= 0 {
+		ss = 3
+	}
 	for y := y0; y < y1; y++ {
 		for x := x0; x < x1; x++ {
 			acc, hits := 0.0, 0
 			for sy := 0; sy < ss; sy++ {
 				for sx := 0; sx < ss; sx++ {
-					ix := float64(x) + (float64(sx)+0.5)/ss - p.CX
-					iy := float64(y) + (float64(sy)+0.5)/ss - p.CY
+					ix := float64(x) + (float64(sx)+0.5)/float64(ss) - p.CX
+					iy := float64(y) + (float64(sy)+0.5)/float64(ss) - p.CY
 					// Undo the perspective tilt, then the rotation and scale.
 					den := f*tc - iy*ts
 					if den <= 0 {
@@ -165,41 +169,47 @@ func drawCode(buf []float64, code *Code, p Params, dark, light, quiet float64) {
 			}
 			if hits > 0 {
 				i := y*w + x
-				buf[i] = (acc + buf[i]*float64(ss*ss-hits)) / (ss * ss)
+				buf[i] = (acc + buf[i]*float64(ss*ss-hits)) / float64(ss*ss)
 			}
 		}
 	}
 }
 
-// blur approximates a gaussian of the given sigma with three box passes in
-// each direction.
+// blur applies a separable gaussian of the given sigma (pixels).
 func blur(buf []float64, w, h int, sigma float64) {
-	r := int(math.Round(math.Sqrt(12*sigma*sigma/3+1)-1) / 2)
-	if r < 1 {
-		r = 1
+	r := int(math.Ceil(3 * sigma))
+	kernel := make([]float64, 2*r+1)
+	sum := 0.0
+	for i := range kernel {
+		d := float64(i - r)
+		kernel[i] = math.Exp(-d * d / (2 * sigma * sigma))
+		sum += kernel[i]
+	}
+	for i := range kernel {
+		kernel[i] /= sum
 	}
 	tmp := make([]float64, max(w, h))
-	for pass := 0; pass < 3; pass++ {
-		for y := 0; y < h; y++ {
-			boxLine(buf[y*w:(y+1)*w], 1, w, r, tmp)
-		}
-		for x := 0; x < w; x++ {
-			boxLine(buf[x:], w, h, r, tmp)
-		}
+	for y := 0; y < h; y++ {
+		convolve(buf[y*w:], 1, w, kernel, tmp)
+	}
+	for x := 0; x < w; x++ {
+		convolve(buf[x:], w, h, kernel, tmp)
 	}
 }
 
-func boxLine(line []float64, stride, n, r int, tmp []float64) {
+// convolve filters n samples of line (stride apart) with kernel, clamping
+// at the ends.
+func convolve(line []float64, stride, n int, kernel, tmp []float64) {
+	r := len(kernel) / 2
 	for i := 0; i < n; i++ {
 		tmp[i] = line[i*stride]
 	}
-	sum := 0.0
-	for i := -r; i <= r; i++ {
-		sum += tmp[min(max(i, 0), n-1)]
-	}
 	for i := 0; i < n; i++ {
-		line[i*stride] = sum / float64(2*r+1)
-		sum += tmp[min(i+r+1, n-1)] - tmp[max(i-r, 0)]
+		acc := 0.0
+		for k, kv := range kernel {
+			acc += kv * tmp[min(max(i+k-r, 0), n-1)]
+		}
+		line[i*stride] = acc
 	}
 }
 
