@@ -29,30 +29,6 @@ func halve(dst []byte, p plane) ([]byte, plane) {
 	return dst, plane{dst, w, h}
 }
 
-// double upsamples r of p 2x (bilinear) into dst.
-func double(dst []byte, p plane, r rect) ([]byte, plane) {
-	w, h := 2*r.w, 2*r.h
-	dst = grow(dst, w*h)
-	for y := 0; y < h; y++ {
-		sy := r.y + y/2
-		ny := min(sy+1, p.h-1)
-		if y%2 == 0 {
-			ny = sy
-		}
-		row0 := p.pix[sy*p.w : (sy+1)*p.w]
-		row1 := p.pix[ny*p.w : (ny+1)*p.w]
-		out := dst[y*w : (y+1)*w]
-		for x := 0; x < w; x += 2 {
-			sx := r.x + x/2
-			nx := min(sx+1, p.w-1)
-			a, b := uint(row0[sx])+uint(row1[sx]), uint(row0[nx])+uint(row1[nx])
-			out[x] = byte((a + 1) >> 1)
-			out[x+1] = byte((a + b + 2) >> 2)
-		}
-	}
-	return dst, plane{dst, w, h}
-}
-
 // spread returns the 1st and 99th percentile grey levels of r in p,
 // sampling every 4th pixel of every 4th row.
 func spread(p plane, r rect) (lo, hi int) {
