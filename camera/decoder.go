@@ -33,7 +33,8 @@ type DecodeStats struct {
 type Decoder struct {
 	reader  gozxing.Reader
 	hints   map[gozxing.DecodeHintType]interface{}
-	cands   []candidate
+	cands   []candidate // finder-pattern candidates of the current frame
+	triple  []candidate // the three finder patterns of an unread code
 	scratch scratch
 	stats   DecodeStats
 	plain   bool
@@ -85,7 +86,7 @@ func (d *Decoder) Decode(gray []byte, w, h int) (res Result, ok bool) {
 	}
 	var text, pass string
 	if d.plain {
-		text, ok = d.try(plane{gray, w, h}, rect{0, 0, w, h}, hybrid, false)
+		text, ok = d.try(plane{gray, w, h}, rect{0, 0, w, h}, hybrid, false, 0)
 		pass = "plain"
 	} else {
 		text, pass, ok = d.run(gray, w, h)
@@ -114,9 +115,13 @@ type plane struct {
 
 type rect struct{ x, y, w, h int }
 
-// try runs one gozxing attempt on r inside p. The finder-pattern candidates
-// it saw are appended to d.cands (in p's coordinates).
-func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool) (string, bool) {
+// try runs one gozxing attempt on r inside p. scale maps p's pixels to the
+// full frame's (2 for a half-resolution plane); with scale > 0 the
+// finder-pattern candidates gozxing saw are kept in d.cands and, when it
+// found a code's three finder patterns but could not read it, they are
+// kept in d.triple, all in full-frame coordinates. scale 0 (resampled
+// planes) keeps nothing.
+func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool, scale float64) (string, bool) {
 	d.stats.Attempts++
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, r.x, r.y, r.w, r.h, false)
 	if err != nil {
@@ -137,14 +142,33 @@ func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool) (string, bool
 	}
 	n := len(d.cands)
 	res, err := d.reader.Decode(bmp, d.hints)
-	for i := n; i < len(d.cands); i++ { // back to p's coordinates
-		d.cands[i].x += float64(r.x)
-		d.cands[i].y += float64(r.y)
+	if err == nil && res.GetText() != "" {
+		return res.GetText(), true
 	}
-	if err != nil {
+	if scale <= 0 {
+		d.cands = d.cands[:n]
 		return "", false
 	}
-	return res.GetText(), res.GetText() != ""
+	toFull := func(c candidate) candidate {
+		return candidate{(c.x + float64(r.x)) * scale, (c.y + float64(r.y)) * scale, c.module * scale, c.planeModule}
+	}
+	for i := n; i < len(d.cands); i++ {
+		d.cands[i] = toFull(d.cands[i])
+	}
+	if len(d.cands)-n >= 3 && d.triple == nil {
+		// gozxing may have found the three finder patterns and failed
+		// further on (grid sampling, error correction): ask its finder
+		// which three, on the black matrix the binarizer has cached.
+		if m, err := bmp.GetBlackMatrix(); err == nil {
+			if info, err := detector.NewFinderPatternFinder(m, nil).Find(d.hints); err == nil {
+				for _, fp := range []*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()} {
+					ms := fp.GetEstimatedModuleSize()
+					d.triple = append(d.triple, toFull(candidate{fp.GetX(), fp.GetY(), ms, ms}))
+				}
+			}
+		}
+	}
+	return "", false
 }
 
 // candidate is a finder pattern gozxing saw, in the attempted plane's
