@@ -97,38 +97,39 @@ func percentileOf(hist *[256]int, rank int) int {
 	return 255
 }
 
-// rotate resamples r of p rotated by deg degrees around r's centre into a
-// square of side s (bilinear), so that a code tilted by about deg becomes
-// upright. Pixels falling outside p take the mean grey of r's border.
+// rotate resamples r of p turned by deg degrees around r's centre and
+// magnified by scale into a square of side max(r.w, r.h)*scale (bilinear,
+// 16.16 fixed point). Pixels falling outside p are white, like a quiet zone.
 func rotate(dst []byte, p plane, r rect, deg float64, scale float64) ([]byte, plane) {
+	const one = 1 << 16
 	side := int(float64(max(r.w, r.h)) * scale)
 	dst = grow(dst, side*side)
 	sin, cos := math.Sincos(deg * math.Pi / 180)
 	cx, cy := float64(r.x)+float64(r.w)/2, float64(r.y)+float64(r.h)/2
-	half := float64(side) / 2
-	inv := 1 / scale
+	half, inv := float64(side)/2, 1/scale
+	stepX, stepY := int(cos*inv*one), int(sin*inv*one)
+	dx0 := (0.5 - half) * inv
 	for y := 0; y < side; y++ {
 		dy := (float64(y) + 0.5 - half) * inv
-		for x := 0; x < side; x++ {
-			dx := (float64(x) + 0.5 - half) * inv
-			sx := cx + dx*cos - dy*sin - 0.5
-			sy := cy + dx*sin + dy*cos - 0.5
-			dst[y*side+x] = bilinear(p, sx, sy)
+		fx := int((cx + dx0*cos - dy*sin - 0.5) * one)
+		fy := int((cy + dx0*sin + dy*cos - 0.5) * one)
+		row := dst[y*side : (y+1)*side]
+		for x := range row {
+			xi, yi := fx>>16, fy>>16
+			if xi < 0 || yi < 0 || xi >= p.w-1 || yi >= p.h-1 {
+				row[x] = 255
+			} else {
+				ax, ay := fx&(one-1), fy&(one-1)
+				i := yi*p.w + xi
+				a, b := int(p.pix[i]), int(p.pix[i+1])
+				c, d := int(p.pix[i+p.w]), int(p.pix[i+p.w+1])
+				top := a*one + (b-a)*ax
+				bot := c*one + (d-c)*ax
+				row[x] = byte((top*one + (bot-top)*ay + 1<<31) >> 32)
+			}
+			fx += stepX
+			fy += stepY
 		}
 	}
 	return dst, plane{dst, side, side}
-}
-
-func bilinear(p plane, x, y float64) byte {
-	if x < 0 || y < 0 || x >= float64(p.w-1) || y >= float64(p.h-1) {
-		return 255 // outside the frame: light, like a quiet zone
-	}
-	ix, iy := int(x), int(y)
-	fx, fy := x-float64(ix), y-float64(iy)
-	i := iy*p.w + ix
-	a, b := float64(p.pix[i]), float64(p.pix[i+1])
-	c, d := float64(p.pix[i+p.w]), float64(p.pix[i+p.w+1])
-	top := a + (b-a)*fx
-	bot := c + (d-c)*fx
-	return byte(top + (bot-top)*fy + 0.5)
 }
