@@ -30,7 +30,19 @@ func YUYVToGray(dst, src []byte, width, height int) ([]byte, error) {
 // corrupt frame, or one whose size differs from width x height (when those
 // are non-zero), is rejected with ErrBadFrame.
 func MJPEGToGray(dst, src []byte, width, height int) ([]byte, int, int, error) {
-	img, err := jpeg.Decode(bytes.NewReader(WithHuffmanTables(src)))
+	src = WithHuffmanTables(src)
+	if width != 0 || height != 0 {
+		// Check the announced size first: a corrupt header must not make
+		// the decoder allocate a huge image.
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(src))
+		if err != nil {
+			return dst, 0, 0, badFrame("mjpeg header: %v", err)
+		}
+		if cfg.Width != width || cfg.Height != height {
+			return dst, 0, 0, badFrame("mjpeg: got %dx%d, want %dx%d", cfg.Width, cfg.Height, width, height)
+		}
+	}
+	img, err := jpeg.Decode(bytes.NewReader(src))
 	if err != nil {
 		return dst, 0, 0, badFrame("mjpeg: %v", err)
 	}
