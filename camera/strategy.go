@@ -61,9 +61,9 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 	if text, ok := d.try(first, rect{0, 0, first.w, first.h}, hybrid, false, f); ok {
 		return text, "fast", true
 	}
-	// Pass 2: full resolution, for small or far codes: the whole frame up
-	// to 640x480, the aim box (centre quarter) above that.
-	second := rect{0, 0, w, h}
+	// Pass 2: full resolution over the aim box, for small or far codes:
+	// the centre two thirds of frames up to 640x480, the centre half above.
+	second := rect{w / 6, h / 6, w - w/3, h - h/3}
 	if w*h > 640*480 {
 		second = rect{w / 4, h / 4, w / 2, h / 2}
 	}
