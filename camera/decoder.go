@@ -155,7 +155,7 @@ func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool, scale float64
 	for i := n; i < len(d.cands); i++ {
 		d.cands[i] = toFull(d.cands[i])
 	}
-	if len(d.cands)-n >= 3 && d.triple == nil {
+	if len(d.cands)-n >= 3 && len(d.triple) == 0 {
 		// gozxing may have found the three finder patterns and failed
 		// further on (grid sampling, error correction): ask its finder
 		// which three, on the black matrix the binarizer has cached.

@@ -154,3 +154,51 @@ func BenchmarkDecoder_Decode(b *testing.B) {
 		}
 	}
 }
+
+// A decoder reused across frames (as the pipeline does) must read exactly
+// what a fresh one reads: no state may leak from one frame to the next.
+func TestDecoder_Decode_reuse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	reused := NewDecoder()
+	for i := 0; i < 24; i++ {
+		payload := scene.Payload(rng)
+		code, err := scene.Encode(payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shot := scene.Random(rng, []string{scene.Moderate, scene.Hard}[i%2], code.Size, 640, 480)
+		gray := scene.Render(code, shot.Params, rng)
+		fresh, okFresh := NewDecoder().Decode(gray, 640, 480)
+		got, okReused := reused.Decode(gray, 640, 480)
+		if okFresh != okReused || fresh.Text != got.Text || fresh.Pass != got.Pass {
+			t.Fatalf("frame %d: reused decoder gave %q/%v (%s), fresh %q/%v (%s)",
+				i, got.Text, okReused, got.Pass, fresh.Text, okFresh, fresh.Pass)
+		}
+	}
+	// White box: the finder patterns of an unread code are located on
+	// every frame, not only until the first success.
+	var gray []byte
+	for i := 0; i < 60 && gray == nil; i++ {
+		code, _ := scene.Encode(v3)
+		shot := scene.Random(rng, scene.Hard, code.Size, 640, 480)
+		g := scene.Render(code, shot.Params, rng)
+		if d := NewDecoder(); !decodes(d, g) && len(d.triple) == 3 {
+			gray = g
+		}
+	}
+	if gray == nil {
+		t.Fatal("no frame with located but unread finder patterns; test premise broken")
+	}
+	d := NewDecoder()
+	for i := 0; i < 3; i++ {
+		d.Decode(gray, 640, 480)
+		if len(d.triple) != 3 {
+			t.Fatalf("decode %d: %d finder patterns located, want 3", i, len(d.triple))
+		}
+	}
+}
+
+func decodes(d *Decoder, gray []byte) bool {
+	_, ok := d.Decode(gray, 640, 480)
+	return ok
+}
