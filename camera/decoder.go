@@ -5,6 +5,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
@@ -31,7 +32,7 @@ type DecodeStats struct {
 // between calls, so it is not safe for concurrent use: give each goroutine
 // its own (the Pipeline uses one).
 type Decoder struct {
-	reader  gozxing.Reader
+	qr      *decoder.Decoder
 	hints   map[gozxing.DecodeHintType]interface{}
 	cands   []candidate // finder-pattern candidates of the current frame
 	triple  []candidate // the three finder patterns of an unread code
@@ -43,7 +44,7 @@ type Decoder struct {
 // NewDecoder returns a decoder restricted to QR codes with the full retry
 // strategy (see strategy.go).
 func NewDecoder() *Decoder {
-	d := &Decoder{reader: qrcode.NewQRCodeReader()}
+	d := &Decoder{qr: decoder.NewDecoder()}
 	d.hints = map[gozxing.DecodeHintType]interface{}{
 		gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{gozxing.BarcodeFormat_QR_CODE},
 		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(p gozxing.ResultPoint) {
@@ -86,7 +87,7 @@ func (d *Decoder) Decode(gray []byte, w, h int) (res Result, ok bool) {
 	}
 	var text, pass string
 	if d.plain {
-		text, ok = d.try(plane{gray, w, h}, rect{0, 0, w, h}, hybrid, false, 0)
+		text, ok = d.plainDecode(gray, w, h)
 		pass = "plain"
 	} else {
 		text, pass, ok = d.run(gray, w, h)
@@ -97,6 +98,25 @@ func (d *Decoder) Decode(gray []byte, w, h int) (res Result, ok bool) {
 	d.stats.Found++
 	d.stats.Passes[pass]++
 	return Result{Text: text, Pass: pass, Elapsed: time.Since(start)}, true
+}
+
+// plainDecode is the baseline: gozxing's own QRCodeReader on the whole
+// plane with the hybrid binarizer.
+func (d *Decoder) plainDecode(gray []byte, w, h int) (string, bool) {
+	d.stats.Attempts++
+	src, err := gozxing.NewPlanarYUVLuminanceSource(gray, w, h, 0, 0, w, h, false)
+	if err != nil {
+		return "", false
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	if err != nil {
+		return "", false
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, d.hints)
+	if err != nil || res.GetText() == "" {
+		return "", false
+	}
+	return res.GetText(), true
 }
 
 // binarizer picks gozxing's thresholding.
@@ -118,9 +138,9 @@ type rect struct{ x, y, w, h int }
 // try runs one gozxing attempt on r inside p. scale maps p's pixels to the
 // full frame's (2 for a half-resolution plane); with scale > 0 the
 // finder-pattern candidates gozxing saw are kept in d.cands and, when it
-// found a code's three finder patterns but could not read it, they are
-// kept in d.triple, all in full-frame coordinates. scale 0 (resampled
-// planes) keeps nothing.
+// chose a code's three finder patterns but could not read the code, those
+// are kept in d.triple (the first such triple of the frame), all in
+// full-frame coordinates. scale 0 (resampled planes) keeps nothing.
 func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool, scale float64) (string, bool) {
 	d.stats.Attempts++
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, r.x, r.y, r.w, r.h, false)
@@ -141,9 +161,9 @@ func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool, scale float64
 		return "", false
 	}
 	n := len(d.cands)
-	res, err := d.reader.Decode(bmp, d.hints)
-	if err == nil && res.GetText() != "" {
-		return res.GetText(), true
+	text, triple := d.read(bmp)
+	if text != "" {
+		return text, true
 	}
 	if scale <= 0 {
 		d.cands = d.cands[:n]
@@ -155,20 +175,38 @@ func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool, scale float64
 	for i := n; i < len(d.cands); i++ {
 		d.cands[i] = toFull(d.cands[i])
 	}
-	if len(d.cands)-n >= 3 && len(d.triple) == 0 {
-		// gozxing may have found the three finder patterns and failed
-		// further on (grid sampling, error correction): ask its finder
-		// which three, on the black matrix the binarizer has cached.
-		if m, err := bmp.GetBlackMatrix(); err == nil {
-			if info, err := detector.NewFinderPatternFinder(m, nil).Find(d.hints); err == nil {
-				for _, fp := range []*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()} {
-					ms := fp.GetEstimatedModuleSize()
-					d.triple = append(d.triple, toFull(candidate{fp.GetX(), fp.GetY(), ms, ms}))
-				}
-			}
+	if triple != nil && len(d.triple) == 0 {
+		for _, fp := range []*detector.FinderPattern{triple.GetTopLeft(), triple.GetTopRight(), triple.GetBottomLeft()} {
+			ms := fp.GetEstimatedModuleSize()
+			d.triple = append(d.triple, toFull(candidate{fp.GetX(), fp.GetY(), ms, ms}))
 		}
 	}
 	return "", false
+}
+
+// read is gozxing's QRCodeReader.Decode (non-pure path) taken apart: find
+// the finder patterns, sample the grid, decode. Doing the steps here keeps
+// the three finder patterns gozxing chose when it then fails to read the
+// code, at no extra cost; the hard passes work around them.
+func (d *Decoder) read(bmp *gozxing.BinaryBitmap) (string, *detector.FinderPatternInfo) {
+	m, err := bmp.GetBlackMatrix()
+	if err != nil {
+		return "", nil
+	}
+	cb, _ := d.hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK].(gozxing.ResultPointCallback)
+	info, err := detector.NewFinderPatternFinder(m, cb).Find(d.hints)
+	if err != nil {
+		return "", nil
+	}
+	det, err := detector.NewDetector(m).ProcessFinderPatternInfo(info)
+	if err != nil {
+		return "", info
+	}
+	res, err := d.qr.Decode(det.GetBits(), d.hints)
+	if err != nil {
+		return "", info
+	}
+	return res.GetText(), info
 }
 
 // candidate is a finder pattern gozxing saw, in the attempted plane's
