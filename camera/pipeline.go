@@ -92,9 +92,10 @@ func (p *Pipeline) Stats() PipelineStats {
 // ErrRunning is returned by Run when the pipeline is already running.
 var ErrRunning = errors.New("pipeline already running")
 
-// Run captures from src and decodes until ctx ends (nil), src is exhausted
-// (nil, after the last frame is decoded) or src fails (the error, wrapped;
-// errors.Is works with ErrDisconnected etc.). Run does not close src.
+// Run captures from src and decodes until ctx ends or src is closed (nil),
+// src is exhausted (nil, after the last frame is decoded) or src fails (the
+// error, wrapped; errors.Is works with ErrDisconnected etc.). Run does not
+// close src.
 func (p *Pipeline) Run(ctx context.Context, src Source) error {
 	if !p.running.CompareAndSwap(false, true) {
 		return ErrRunning
@@ -138,7 +139,8 @@ func (p *Pipeline) Run(ctx context.Context, src Source) error {
 	}
 	cancel()
 	wg.Wait()
-	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrClosed)) {
+	// Stopped on purpose: the caller's context ended or it closed the source.
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrClosed) {
 		return nil
 	}
 	return fmt.Errorf("capture: %w", err)
