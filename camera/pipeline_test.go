@@ -86,8 +86,10 @@ func TestPipeline_Run(t *testing.T) {
 			src:       &fakeSource{frames: []Frame{empty, code, code, code}, delay: 30 * time.Millisecond},
 			wantTexts: []string{v3},
 			check: func(t *testing.T, s PipelineStats) {
-				if s.Suppressed == 0 {
-					t.Errorf("no repeat suppressed: %+v", s)
+				// Frames may go stale on a loaded machine; every decode of
+				// the code after the first must be suppressed.
+				if s.Found < 1 || s.Suppressed != s.Found-1 {
+					t.Errorf("found %d, suppressed %d: want all but the first suppressed", s.Found, s.Suppressed)
 				}
 			},
 		},
