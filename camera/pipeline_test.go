@@ -206,7 +206,12 @@ func TestPipeline_Run_reconnectAndCancel(t *testing.T) {
 		defer wg.Done()
 		runErr = p.Run(ctx, endless)
 	}()
-	time.Sleep(50 * time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); p.Stats().Captured == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("pipeline never captured a frame")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	if err := p.Run(ctx, endless); !errors.Is(err, ErrRunning) {
 		t.Errorf("concurrent Run = %v, want ErrRunning", err)
 	}
