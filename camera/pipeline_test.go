@@ -199,6 +199,7 @@ func TestPipeline_Run_reconnectAndCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before := p.Stats().Captured
 	var wg sync.WaitGroup
 	wg.Add(1)
 	var runErr error
@@ -206,7 +207,7 @@ func TestPipeline_Run_reconnectAndCancel(t *testing.T) {
 		defer wg.Done()
 		runErr = p.Run(ctx, endless)
 	}()
-	for deadline := time.Now().Add(10 * time.Second); p.Stats().Captured == 0; {
+	for deadline := time.Now().Add(10 * time.Second); p.Stats().Captured == before; {
 		if time.Now().After(deadline) {
 			t.Fatal("pipeline never captured a frame")
 		}
