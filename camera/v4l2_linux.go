@@ -61,15 +61,30 @@ func describe(path string, cam *webcam.Webcam) Device {
 	return d
 }
 
+// streamer is the part of *webcam.Webcam that streaming uses (a seam for
+// tests: this machine has no camera).
+type streamer interface {
+	WaitForFrame(timeoutSeconds uint32) error
+	GetFrame() ([]byte, uint32, error)
+	ReleaseFrame(index uint32) error
+	Close() error
+}
+
+// maxBadRun is how many unconvertible frames in a row make the stream
+// fail instead of being skipped (a driver that sends a format we cannot
+// read would otherwise leave the preview frozen without an error).
+const maxBadRun = 60
+
 // V4L2Source streams frames from a webcam.
 type V4L2Source struct {
-	cam    *webcam.Webcam
+	cam    streamer
 	path   string
 	format PixelFormat
 	size   Size
 	stall  time.Duration
 	seq    uint64
 	stats  SourceStats
+	badRun int
 
 	mu      sync.Mutex // guards closed, inNext and closing the device
 	closed  bool
@@ -123,6 +138,9 @@ func start(cam *webcam.Webcam, path string, want Size) (*V4L2Source, error) {
 	}
 	// The driver may answer with another size (or even format) than asked.
 	pf, size = PixelFormat(got), Size{int(w), int(h)}
+	if pf != FormatYUYV && pf != FormatMJPEG {
+		return nil, fmt.Errorf("set format: device chose %s: %w", pf, ErrNoCamera)
+	}
 	if err := cam.SetBufferCount(4); err != nil {
 		return nil, fmt.Errorf("set buffer count: %w", mapErrno(err, ErrCameraBusy))
 	}
@@ -184,8 +202,12 @@ func (s *V4L2Source) Next(ctx context.Context) (Frame, error) {
 		deadline = time.Now().Add(s.stall)
 		if convErr != nil {
 			s.stats.Skipped++
+			if s.badRun++; s.badRun >= maxBadRun {
+				return Frame{}, fmt.Errorf("%s: %d frames in a row unreadable: %w", s.path, s.badRun, convErr)
+			}
 			continue
 		}
+		s.badRun = 0
 		s.seq++
 		s.stats.Frames++
 		return Frame{Gray: gray, Width: s.size.Width, Height: s.size.Height, Time: time.Now(), Seq: s.seq}, nil
