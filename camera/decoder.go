@@ -82,6 +82,7 @@ func (d *Decoder) Stats() DecodeStats {
 func (d *Decoder) Decode(gray []byte, w, h int) (res Result, ok bool) {
 	start := time.Now()
 	d.stats.Frames++
+	d.cands, d.triple = d.cands[:0], d.triple[:0]
 	if w <= 0 || h <= 0 || len(gray) < w*h {
 		return Result{}, false
 	}

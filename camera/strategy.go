@@ -48,7 +48,6 @@ const targetModule = 13
 
 // run tries the passes in order and returns the first decoded text.
 func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
-	d.cands, d.triple = d.cands[:0], d.triple[:0]
 	full := plane{gray, w, h}
 
 	// Pass 1: the whole frame at half resolution.
