@@ -71,9 +71,10 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 	}
 	group := d.worthwhile()
 	if group == nil {
-		// Pass 3, low contrast only: stretch and look again, at 320 px wide
-		// at most (cheap, and a stretched frame of clutter can hold many
-		// fake finder patterns that gozxing spends milliseconds combining).
+		// Pass 3, low contrast only: stretch and look again over the aim
+		// box (centre 2/3), at 320 px wide at most: cheap, and a stretched
+		// frame of clutter can hold many fake finder patterns that gozxing
+		// spends milliseconds combining.
 		aim := rect{first.w / 4, first.h / 4, first.w / 2, first.h / 2}
 		if lo, hi := spread(first, aim); hi-lo < lowContrast && hi-lo >= minContrast {
 			src, sf := first, f
@@ -83,7 +84,8 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 			}
 			var st plane
 			d.scratch.work, st = applyLUT(d.scratch.work, src, stretchLUT(lo, hi))
-			if text, ok := d.try(st, rect{0, 0, st.w, st.h}, hybrid, false, sf); ok {
+			box := rect{st.w / 6, st.h / 6, st.w - st.w/3, st.h - st.h/3}
+			if text, ok := d.try(st, box, hybrid, false, sf); ok {
 				return text, "stretch", true
 			}
 			group = d.worthwhile()
