@@ -78,3 +78,26 @@ package: deps ## a Linux package of the counter app (fyne package), in bin/
 
 clean:
 	rm -rf $(BIN) $(VAR)
+
+# Webcam QR decoding bench (issue 5): generates the deterministic frame set, then decodes the very same
+# frames in one process with this pipeline ("guichet"), plain gozxing ("plain"), zxing-cpp and zbar
+# (cgo harness behind the refdecoders tag), and prints rates per difficulty and per-frame times.
+# Debian 12 has no package named "zbar": the library and headers come with libzbar-dev.
+SCAN_PKGS := libzxing-dev libzbar-dev g++ pkg-config
+SCAN_DIR  := $(VAR)/scanframes
+
+.PHONY: bench-scan
+bench-scan:
+	@missing=""; for p in $(SCAN_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@rm -rf $(SCAN_DIR) && mkdir -p $(VAR)
+	$(GO) run ./camera/cmd/scangen -out $(SCAN_DIR) -seed 5 -n 40
+	$(GO) run -tags refdecoders ./camera/cmd/scanbench -decoders guichet,plain,zxingcpp,zbar -repeat 3 -markdown $(SCAN_DIR) > $(VAR)/bench-scan.txt
+	@grep -v '^[a-z]' $(VAR)/bench-scan.txt
+	@echo "per-file results: $(VAR)/bench-scan.txt"
+	$(GO) test -run '^$$' -bench 'Decoder_Decode' -benchtime 50x -cpu 1 ./camera/
+	$(GO) test -run '^$$' -bench 'Pipeline_' -benchtime 1x -cpu 1 ./camera/

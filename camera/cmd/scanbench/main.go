@@ -1,0 +1,145 @@
+// Command scanbench decodes every PNG or JPEG of a folder through the same
+// decoder as the camera pipeline and prints one line per file:
+//
+//	NAME<TAB>PAYLOAD-or--<TAB>MICROSECONDS
+//
+// (decode time only, file reading excluded), then summary lines starting
+// with "#". When the folder holds a manifest.tsv (see camera/cmd/scangen),
+// the summary also gives the decode rate per difficulty, wrong reads and
+// false positives.
+//
+//	go run ./camera/cmd/scanbench DIR
+//	go run ./camera/cmd/scanbench -decoders guichet,plain DIR
+//
+// Built with -tags refdecoders (needs libzxing-dev and libzbar-dev), the
+// decoders zxingcpp and zbar are also available, timed in-process on the
+// same grey planes, and -markdown prints a comparison table.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"guichet/camera"
+)
+
+// decodeFunc decodes one grey plane; "" means nothing found.
+type decodeFunc func(gray []byte, w, h int) string
+
+func main() {
+	names := flag.String("decoders", "guichet", "comma-separated decoders: "+strings.Join(available(), ", "))
+	markdown := flag.Bool("markdown", false, "print the comparison as a markdown table")
+	repeat := flag.Int("repeat", 1, "decode each frame this many times; the median time is reported")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: scanbench [-decoders a,b] [-markdown] DIR")
+		os.Exit(2)
+	}
+	if err := run(os.Stdout, flag.Arg(0), strings.Split(*names, ","), *markdown, *repeat); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(out io.Writer, dir string, names []string, markdown bool, repeat int) error {
+	paths, err := camera.ImageFiles(dir)
+	if err != nil {
+		return err
+	}
+	manifest, err := readManifest(filepath.Join(dir, "manifest.tsv"))
+	if err != nil {
+		return err
+	}
+	decs := make([]decodeFunc, len(names))
+	for i, n := range names {
+		f, closeFn, err := newDecoder(n)
+		if err != nil {
+			return err
+		}
+		defer closeFn()
+		decs[i] = f
+	}
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	tallies := make([]*tally, len(names))
+	for i := range tallies {
+		tallies[i] = newTally()
+	}
+	for _, path := range paths {
+		gray, width, height, err := camera.LoadGray(path)
+		if err != nil {
+			fmt.Fprintf(w, "# skip %s: %v\n", filepath.Base(path), err)
+			continue
+		}
+		base := filepath.Base(path)
+		exp, known := manifest[base]
+		for i, dec := range decs {
+			text, us := timeDecode(dec, gray, width, height, repeat)
+			prefix := ""
+			if len(decs) > 1 {
+				prefix = names[i] + "\t"
+			}
+			shown := text
+			if shown == "" {
+				shown = "-"
+			}
+			fmt.Fprintf(w, "%s%s\t%s\t%d\n", prefix, base, shown, us)
+			tallies[i].add(exp, known, text, us, height)
+		}
+	}
+	for i, t := range tallies {
+		t.summary(w, names[i])
+	}
+	if markdown {
+		writeMarkdown(w, names, tallies)
+	}
+	return nil
+}
+
+// timeDecode decodes repeat times and returns the text and the median time
+// in microseconds.
+func timeDecode(dec decodeFunc, gray []byte, w, h, repeat int) (string, int64) {
+	repeat = max(repeat, 1)
+	times := make([]int64, repeat)
+	var text string
+	for r := range repeat {
+		start := time.Now()
+		text = dec(gray, w, h)
+		times[r] = time.Since(start).Microseconds()
+	}
+	return text, median(times)
+}
+
+// newDecoder returns the named decoder and a function releasing it.
+func newDecoder(name string) (decodeFunc, func(), error) {
+	switch name {
+	case "guichet":
+		d := camera.NewDecoder()
+		return textOf(d), func() {}, nil
+	case "plain":
+		d := camera.NewPlainDecoder()
+		return textOf(d), func() {}, nil
+	}
+	if f, closeFn, ok := refDecoder(name); ok {
+		return f, closeFn, nil
+	}
+	return nil, nil, fmt.Errorf("unknown decoder %q (have %s)", name, strings.Join(available(), ", "))
+}
+
+func textOf(d *camera.Decoder) decodeFunc {
+	return func(gray []byte, w, h int) string {
+		r, ok := d.Decode(gray, w, h)
+		if !ok {
+			return ""
+		}
+		return r.Text
+	}
+}
+
+func available() []string { return append([]string{"guichet", "plain"}, refNames()...) }

@@ -1,0 +1,217 @@
+package camera
+
+import (
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// Result is one decoded QR code.
+type Result struct {
+	Text     string        // the code's content, as is (the caller parses it)
+	Pass     string        // which attempt found it (for stats and tuning)
+	Elapsed  time.Duration // decode time of the frame
+	FrameSeq uint64        // Seq of the frame it came from (pipeline only)
+	Captured time.Time     // capture time of that frame (pipeline only)
+	Decoded  time.Time     // when the text came out (pipeline only)
+}
+
+// DecodeStats counts what a Decoder did.
+type DecodeStats struct {
+	Frames   uint64            // frames decoded
+	Found    uint64            // frames that gave a code
+	Passes   map[string]uint64 // successful attempts by pass name
+	Retries  uint64            // frames that went past the cheap passes
+	Attempts uint64            // gozxing attempts, all passes together
+}
+
+// Decoder finds one QR code in a grey plane. It keeps scratch buffers
+// between calls, so it is not safe for concurrent use: give each goroutine
+// its own (the Pipeline uses one).
+type Decoder struct {
+	qr      *decoder.Decoder
+	hints   map[gozxing.DecodeHintType]interface{}
+	cands   []candidate // finder-pattern candidates of the current frame
+	triple  []candidate // the three finder patterns of an unread code
+	scratch scratch
+	stats   DecodeStats
+	plain   bool
+}
+
+// NewDecoder returns a decoder restricted to QR codes with the full retry
+// strategy (see strategy.go).
+func NewDecoder() *Decoder {
+	d := &Decoder{qr: decoder.NewDecoder()}
+	d.hints = map[gozxing.DecodeHintType]interface{}{
+		gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{gozxing.BarcodeFormat_QR_CODE},
+		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(p gozxing.ResultPoint) {
+			if fp, ok := p.(*detector.FinderPattern); ok {
+				m := fp.GetEstimatedModuleSize()
+				d.cands = append(d.cands, candidate{fp.GetX(), fp.GetY(), m, m})
+			}
+		}),
+	}
+	d.stats.Passes = map[string]uint64{}
+	return d
+}
+
+// NewPlainDecoder returns the baseline: one gozxing attempt with the hybrid
+// binarizer on the full grey plane. It exists to measure the strategy
+// against; the camera pipeline uses NewDecoder.
+func NewPlainDecoder() *Decoder {
+	d := NewDecoder()
+	d.plain = true
+	return d
+}
+
+// Stats returns a copy of the decoder's counters.
+func (d *Decoder) Stats() DecodeStats {
+	s := d.stats
+	s.Passes = make(map[string]uint64, len(d.stats.Passes))
+	for k, v := range d.stats.Passes {
+		s.Passes[k] = v
+	}
+	return s
+}
+
+// Decode looks for a QR code in gray (w*h bytes). ok is false when there is
+// none or it cannot be read; a frame without a code never yields a result.
+func (d *Decoder) Decode(gray []byte, w, h int) (res Result, ok bool) {
+	start := time.Now()
+	d.stats.Frames++
+	d.cands, d.triple = d.cands[:0], d.triple[:0]
+	if w <= 0 || h <= 0 || len(gray) < w*h {
+		return Result{}, false
+	}
+	var text, pass string
+	if d.plain {
+		text, ok = d.plainDecode(gray, w, h)
+		pass = "plain"
+	} else {
+		text, pass, ok = d.run(gray, w, h)
+	}
+	if !ok {
+		return Result{}, false
+	}
+	d.stats.Found++
+	d.stats.Passes[pass]++
+	return Result{Text: text, Pass: pass, Elapsed: time.Since(start)}, true
+}
+
+// plainDecode is the baseline: gozxing's own QRCodeReader on the whole
+// plane with the hybrid binarizer.
+func (d *Decoder) plainDecode(gray []byte, w, h int) (string, bool) {
+	d.stats.Attempts++
+	src, err := gozxing.NewPlanarYUVLuminanceSource(gray, w, h, 0, 0, w, h, false)
+	if err != nil {
+		return "", false
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	if err != nil {
+		return "", false
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, d.hints)
+	if err != nil || res.GetText() == "" {
+		return "", false
+	}
+	return res.GetText(), true
+}
+
+// binarizer picks gozxing's thresholding.
+type binarizer int
+
+const (
+	hybrid binarizer = iota // local 8x8-block thresholds (zxing's default)
+	global                  // one threshold from the histogram
+)
+
+// plane is a grey image.
+type plane struct {
+	pix  []byte
+	w, h int
+}
+
+type rect struct{ x, y, w, h int }
+
+// try runs one gozxing attempt on r inside p. scale maps p's pixels to the
+// full frame's (2 for a half-resolution plane); with scale > 0 the
+// finder-pattern candidates gozxing saw are kept in d.cands and, when it
+// chose a code's three finder patterns but could not read the code, those
+// are kept in d.triple (the first such triple of the frame), all in
+// full-frame coordinates. scale 0 (resampled planes) keeps nothing.
+func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool, scale float64) (string, bool) {
+	d.stats.Attempts++
+	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, r.x, r.y, r.w, r.h, false)
+	if err != nil {
+		return "", false
+	}
+	if inverted {
+		src = gozxing.NewInvertedLuminanceSource(src)
+	}
+	var bin gozxing.Binarizer
+	if b == global {
+		bin = gozxing.NewGlobalHistgramBinarizer(src)
+	} else {
+		bin = gozxing.NewHybridBinarizer(src)
+	}
+	bmp, err := gozxing.NewBinaryBitmap(bin)
+	if err != nil {
+		return "", false
+	}
+	n := len(d.cands)
+	text, triple := d.read(bmp)
+	if text != "" {
+		return text, true
+	}
+	if scale <= 0 {
+		d.cands = d.cands[:n]
+		return "", false
+	}
+	toFull := func(c candidate) candidate {
+		return candidate{(c.x + float64(r.x)) * scale, (c.y + float64(r.y)) * scale, c.module * scale, c.planeModule}
+	}
+	for i := n; i < len(d.cands); i++ {
+		d.cands[i] = toFull(d.cands[i])
+	}
+	if triple != nil && len(d.triple) == 0 {
+		for _, fp := range []*detector.FinderPattern{triple.GetTopLeft(), triple.GetTopRight(), triple.GetBottomLeft()} {
+			ms := fp.GetEstimatedModuleSize()
+			d.triple = append(d.triple, toFull(candidate{fp.GetX(), fp.GetY(), ms, ms}))
+		}
+	}
+	return "", false
+}
+
+// read is gozxing's QRCodeReader.Decode (non-pure path) taken apart: find
+// the finder patterns, sample the grid, decode. Doing the steps here keeps
+// the three finder patterns gozxing chose when it then fails to read the
+// code, at no extra cost; the hard passes work around them.
+func (d *Decoder) read(bmp *gozxing.BinaryBitmap) (string, *detector.FinderPatternInfo) {
+	m, err := bmp.GetBlackMatrix()
+	if err != nil {
+		return "", nil
+	}
+	cb, _ := d.hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK].(gozxing.ResultPointCallback)
+	info, err := detector.NewFinderPatternFinder(m, cb).Find(d.hints)
+	if err != nil {
+		return "", nil
+	}
+	det, err := detector.NewDetector(m).ProcessFinderPatternInfo(info)
+	if err != nil {
+		return "", info
+	}
+	res, err := d.qr.Decode(det.GetBits(), d.hints)
+	if err != nil {
+		return "", info
+	}
+	return res.GetText(), info
+}
+
+// candidate is a finder pattern gozxing saw, in the attempted plane's
+// coordinates, with its estimated module size in pixels.
+// planeModule keeps the module size in that plane (before mapping to the
+// full frame), which tells noise (under 2 px) from a code.
+type candidate struct{ x, y, module, planeModule float64 }
