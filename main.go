@@ -75,6 +75,7 @@ type options struct {
 	venue     int64
 	smoke     string
 	smokeScan string
+	synthetic string
 }
 
 // Run parses the flags, opens the window and blocks until it is closed.
@@ -89,6 +90,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	fs.Int64Var(&o.venue, "venue", 0, "venue id when the key sees several")
 	fs.StringVar(&o.smoke, "smoke", "", "smoke test: scan --smoke-scan, save screenshots of each screen into this folder, quit")
 	fs.StringVar(&o.smokeScan, "smoke-scan", "", "what the smoke test scans (comma-separated)")
+	fs.StringVar(&o.synthetic, "camera-synthetic", "", "use a synthetic camera filming this QR payload instead of a webcam (demo, tests)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -106,6 +108,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	m.device = deviceID(a.Preferences())
 	u := ui.New(ctx, a, m)
+	u.SetScanner(webcam{synthetic: o.synthetic})
+	if o.smoke != "" {
+		u.SetCameraOn(false) // the smoke test switches it on last, once the scripted scans are done
+	}
 	if o.server != "" && o.key != "" {
 		p, err := m.pair(ctx, o.server, o.key, o.venue)
 		if err != nil {

@@ -21,14 +21,15 @@ for _ in $(seq 50); do [ -s "$tmp/addr" ] && break; sleep 0.1; done
 addr=$(cat "$tmp/addr")
 first() { grep -A1 "\"$1\"" "$tmp/demo.json" | tail -1 | tr -d ' ",'; }
 token=$(first confirmed) used=$(first used) early=$(first notYetConfirmed)
+filmed=$(grep -A2 '"confirmed"' "$tmp/demo.json" | tail -1 | tr -d ' ",')
 cashier=$(grep '"cashier"' "$tmp/demo.json" | cut -d'"' -f4)
 echo "smoke: server on $addr, scanning $token (confirmed), $used (used), $early (too early)"
 
-shots="counter-idle counter-verdict-1 counter-verdict-2 counter-verdict-3 showtimes search conflicts settings"
+shots="counter-idle counter-verdict-1 counter-verdict-2 counter-verdict-3 camera showtimes search conflicts settings"
 cat > "$tmp/inside.sh" <<INSIDE
 set -u
 "$root/bin/guichet" --data "$tmp/app" --demo "$tmp/demo.json" --server "http://$addr" \
-  --smoke "$out" --smoke-scan "PASSCULTURE:v3;TOKEN:$token,$used,$(echo $early | tr A-Z a-z)" 2> "$tmp/app.log" &
+  --camera-synthetic "PASSCULTURE:v3;TOKEN:$filmed" --smoke "$out" --smoke-scan "PASSCULTURE:v3;TOKEN:$token,$used,$(echo $early | tr A-Z a-z)" 2> "$tmp/app.log" &
 app=\$!
 for s in $shots; do
   for _ in \$(seq 300); do [ -e "$out/\$s.png.ready" ] && break; kill -0 \$app 2>/dev/null || break; sleep 0.1; done
@@ -50,4 +51,8 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $cashi
 if [ "$status" != "410" ]; then
   echo "smoke: the server should now say $token is already validated (410), got $status"; exit 1
 fi
-echo "smoke: ok — screenshots in $out, $token validated on the server"
+status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $cashier" "http://$addr/v2/bookings/token/$filmed")
+if [ "$status" != "410" ]; then
+  echo "smoke: the code filmed by the (synthetic) webcam, $filmed, should be validated (410), got $status"; exit 1
+fi
+echo "smoke: ok — screenshots in $out; $token (typed) and $filmed (webcam) validated on the server"

@@ -39,6 +39,7 @@ type counterScreen struct {
 	seq          int    // verdicts shown so far, to ignore stale timers
 	busy         bool
 	content      fyne.CanvasObject
+	camera       *cameraPanel
 }
 
 func newCounterScreen(u *UI) *counterScreen {
@@ -72,9 +73,25 @@ func newCounterScreen(u *UI) *counterScreen {
 	hint := widget.NewLabel(lang.L("Espace ou Échap : scanner le suivant.") + " " + app.MsgCheckIdentity)
 	hint.Wrapping = fyne.TextWrapWord
 	bottom := container.NewVBox(container.NewBorder(nil, nil, nil, validate, s.entry), hint)
-	s.content = container.NewBorder(s.current, bottom, nil, nil, verdict)
+	s.camera = newCameraPanel(s)
+	s.content = container.NewBorder(s.current, bottom, nil, nil,
+		container.NewHSplit(verdict, s.camera.content))
+	if split, ok := s.content.(*fyne.Container).Objects[0].(*container.Split); ok {
+		split.SetOffset(0.68)
+	}
 	s.idle()
 	return s
+}
+
+// onCamera handles a code the webcam decoded: the same path as typed input, except that the
+// phone still held up while its verdict shows is not validated again.
+func (s *counterScreen) onCamera(text string) {
+	if s.shown != nil && s.shown.Token != "" {
+		if scan := app.ParseScan(text); scan.OK() && scan.Token == s.shown.Token {
+			return
+		}
+	}
+	s.onSubmit(text)
 }
 
 // onSubmit validates what was typed or scanned, off the UI goroutine.

@@ -46,6 +46,7 @@ func (u *UI) showMain() {
 	u.refreshViews()
 	u.win.Canvas().Focus(u.screen.entry)
 	u.counter.Kick()
+	u.screen.camera.start()
 }
 
 // refresher is a screen that reloads its data (off the UI goroutine).

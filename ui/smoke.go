@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+
+	"guichet/counter"
 )
 
 // Smoke drives the real window for the smoke test: wait for the counter, scan each of the
@@ -69,6 +71,30 @@ func (u *UI) Smoke(dir, scan string) error {
 			time.Sleep(100 * time.Millisecond)
 		}
 		if err := shot(fmt.Sprintf("counter-verdict-%d.png", n+1)); err != nil {
+			return err
+		}
+	}
+	if u.scanner != nil {
+		// The webcam last: switch it on and wait for the code it films to give a verdict.
+		var before *counter.Verdict
+		fyne.DoAndWait(func() {
+			u.screen.onDismiss()
+			before = u.screen.shown
+			u.screen.camera.onToggle()
+		})
+		for i := 0; ; i++ {
+			got := make(chan bool)
+			fyne.Do(func() { got <- u.screen.shown != nil && u.screen.shown != before })
+			if <-got {
+				break
+			}
+			if i > 150 {
+				return errors.New("the camera gave no verdict")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		time.Sleep(300 * time.Millisecond) // a few preview frames
+		if err := shot("camera.png"); err != nil {
 			return err
 		}
 	}

@@ -81,6 +81,7 @@ type UI struct {
 	// (tests replace it to fire timers by hand).
 	after func(d time.Duration, f func()) (stop func())
 
+	scanner     Scanner // the webcam; nil when the app has none
 	screen      *counterScreen
 	views       []refresher
 	statusLabel *widget.Label
@@ -99,6 +100,9 @@ func New(ctx context.Context, a fyne.App, b Backend) *UI {
 	u.win.Resize(fyne.NewSize(1100, 720))
 	return u
 }
+
+// SetScanner gives the counter screen a webcam (before Show).
+func (u *UI) SetScanner(sc Scanner) { u.scanner = sc }
 
 // Window is the main window.
 func (u *UI) Window() fyne.Window { return u.win }

@@ -290,3 +290,47 @@ func TestCounterScreen_PartialBurst(t *testing.T) {
 		t.Errorf("a partial burst was validated: %q", fc.inputs)
 	}
 }
+
+// fakeScanner films codes: it sends a frame and the given texts, then waits for the end.
+type fakeScanner struct {
+	texts  []string
+	frames int
+}
+
+func (f *fakeScanner) Devices() ([]string, error) { return []string{"/dev/video0"}, nil }
+func (f *fakeScanner) Run(_ context.Context, _ string, onFrame func([]byte, int, int), onText func(string)) error {
+	onFrame(make([]byte, 64*48), 64, 48)
+	f.frames++
+	for _, t := range f.texts {
+		onText(t)
+	}
+	return nil // the test runs the camera inline: it stops here, as if unplugged
+}
+
+func TestCameraPanel(t *testing.T) {
+	a := test.NewTempApp(t)
+	fc := &fakeCounter{verdicts: map[string]counter.Verdict{
+		"ABC234": {Token: "ABC234", Outcome: app.Outcome{Code: app.OutcomeAdmitted, Booking: booking("ABC234", 1, app.StatusUsed)}},
+	}}
+	u := New(context.Background(), a, &fakeBackend{c: fc})
+	u.async = func(f func()) { f() }
+	u.animate = false
+	u.after = func(time.Duration, func()) func() { return func() {} }
+	// The phone stays in view: the camera reads the same code three times.
+	sc := &fakeScanner{texts: []string{"PASSCULTURE:v3;TOKEN:ABC234", "PASSCULTURE:v3;TOKEN:ABC234", "PASSCULTURE:v3;TOKEN:ABC234"}}
+	u.SetScanner(sc)
+	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: app.RoleCashier, Venue: protocol.Venue{ID: 1, Name: "Le Méliès"}})
+	u.Show()
+	inputs := fc.inputs
+	if len(inputs) != 1 || inputs[0] != "PASSCULTURE:v3;TOKEN:ABC234" {
+		t.Errorf("the filmed code must be validated once while its verdict shows, got %q", inputs)
+	}
+	if sc.frames != 1 || u.screen.camera.img.Image.Bounds().Dx() != 64 {
+		t.Errorf("the preview did not show the frame")
+	}
+	// Switching the camera off is remembered.
+	test.Tap(u.screen.camera.toggle)
+	if !u.prefs.Bool(prefCameraOff) || u.screen.camera.toggle.Text != "Activer la caméra" {
+		t.Error("the camera should be off")
+	}
+}
