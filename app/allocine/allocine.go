@@ -341,3 +341,25 @@ func ParseStart(s string, loc *time.Location) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("date de séance invalide %q", s)
 }
+
+// Counts are how many items an import created and updated.
+type Counts struct {
+	Created int `json:"created"`
+	Updated int `json:"updated"`
+}
+
+// Report is what an import did: offers and stocks created and updated, what it skipped and why,
+// the entries it could not read, and, when the feed could not be fetched or read, the error
+// (nothing was changed then).
+type Report struct {
+	Offers  Counts    `json:"offers"`
+	Stocks  Counts    `json:"stocks"`
+	Skipped []Skipped `json:"skipped"`
+	Invalid []Invalid `json:"invalid"`
+	Error   string    `json:"error,omitempty"`
+}
+
+// NewReport returns an empty report whose lists encode as [] rather than null.
+func NewReport() Report {
+	return Report{Skipped: []Skipped{}, Invalid: []Invalid{}}
+}
