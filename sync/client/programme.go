@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"time"
 
 	"guichet/sync/protocol"
 )
@@ -51,15 +50,8 @@ func (p *Programme) UpdateOffer(ctx context.Context, id int64, in protocol.Offer
 	return &out, call(ctx, p.c.sync, http.MethodPatch, "/pro/v1/offers/"+strconv.FormatInt(id, 10), in, &out)
 }
 
-// NewStock is a showtime to create; a nil capacity is unlimited.
-type NewStock struct {
-	StartsAt   time.Time `json:"startsAt"`
-	PriceCents int64     `json:"priceCents"`
-	Capacity   *int      `json:"capacity"`
-}
-
 // CreateStock adds a showtime to a film.
-func (p *Programme) CreateStock(ctx context.Context, offerID int64, in NewStock) (*protocol.Stock, error) {
+func (p *Programme) CreateStock(ctx context.Context, offerID int64, in protocol.NewStock) (*protocol.Stock, error) {
 	var out protocol.Stock
 	in.StartsAt = in.StartsAt.UTC()
 	return &out, call(ctx, p.c.sync, http.MethodPost, "/pro/v1/offers/"+strconv.FormatInt(offerID, 10)+"/stocks", in, &out)

@@ -48,11 +48,11 @@ func TestProgramme_EndToEnd(t *testing.T) {
 	}
 	capacity := 50
 	start := time.Now().Add(96 * time.Hour).Truncate(time.Minute)
-	s, err := p.CreateStock(ctx, o.ID, client.NewStock{StartsAt: start, PriceCents: 600, Capacity: &capacity})
+	s, err := p.CreateStock(ctx, o.ID, protocol.NewStock{StartsAt: start, PriceCents: 600, Capacity: &capacity})
 	if err != nil || s.PriceCents != 600 || *s.Capacity != 50 {
 		t.Fatalf("CreateStock = %+v, %v", s, err)
 	}
-	unlimited, err := p.CreateStock(ctx, o.ID, client.NewStock{StartsAt: start.Add(24 * time.Hour), PriceCents: 0})
+	unlimited, err := p.CreateStock(ctx, o.ID, protocol.NewStock{StartsAt: start.Add(24 * time.Hour), PriceCents: 0})
 	if err != nil || unlimited.Capacity != nil {
 		t.Fatalf("CreateStock unlimited = %+v, %v", unlimited, err)
 	}

@@ -1,6 +1,10 @@
 package protocol
 
-import "guichet/app/allocine"
+import (
+	"time"
+
+	"guichet/app/allocine"
+)
 
 // AllocineSettings are a venue's Allociné import settings as the pro API shows and takes them
 // (PUT replaces them all; a null or absent capacity means unlimited).
@@ -25,4 +29,11 @@ type ImportRun struct {
 type AllocineStatus struct {
 	Settings   *AllocineSettings `json:"settings"`
 	LastImport *ImportRun        `json:"lastImport"`
+}
+
+// NewStock is a showtime to create through the pro API; a nil capacity is unlimited.
+type NewStock struct {
+	StartsAt   time.Time `json:"startsAt"`
+	PriceCents int64     `json:"priceCents"`
+	Capacity   *int      `json:"capacity"`
 }
