@@ -166,9 +166,11 @@ func (s *programmeScreen) renderDay() {
 		s.days.Add(widget.NewLabel("Aucune séance ce jour."))
 		return
 	}
+	shows := append([]cache.Showtime(nil), s.shows...)
+	sort.SliceStable(shows, func(i, j int) bool { return shows[i].Start.Before(shows[j].Start) })
 	byFilm := map[int64][]cache.Showtime{}
 	var order []int64
-	for _, st := range s.shows {
+	for _, st := range shows {
 		if _, ok := byFilm[st.OfferID]; !ok {
 			order = append(order, st.OfferID)
 		}
