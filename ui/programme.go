@@ -148,15 +148,6 @@ func frenchDay(d time.Time) string {
 	return frenchWeekdays[d.Weekday()] + " " + d.Format("02/01/2006")
 }
 
-func (s *programmeScreen) offerByID(id int64) *protocol.Offer {
-	for i := range s.offers {
-		if s.offers[i].ID == id {
-			return &s.offers[i]
-		}
-	}
-	return nil
-}
-
 func (s *programmeScreen) renderDay() {
 	s.days.RemoveAll()
 	title := widget.NewLabel("Séances du " + frenchDay(s.day))

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +19,6 @@ import (
 
 // fakeProgramme records the programme calls; offline makes every call fail as unreachable.
 type fakeProgramme struct {
-	mu       sync.Mutex
 	offline  bool
 	offers   []protocol.Offer
 	stocks   []protocol.Stock
