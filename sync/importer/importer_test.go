@@ -331,3 +331,22 @@ func TestImporter_RefreshPosters(t *testing.T) {
 		t.Errorf("poster = %q %q", p.ContentType, p.Data)
 	}
 }
+
+func TestImporter_MovedShowtimeLeftAlone(t *testing.T) {
+	e := newEnv(t, "P0001")
+	ctx := context.Background()
+	_, err := e.im.Import(ctx, e.venue.ID, nil)
+	must(t, err)
+	_, stocks := e.programme(t)
+	moved := stocks[mousquetaires][0]
+	later := moved.StartsAt.Add(time.Hour)
+	_, err = e.st.UpdateStock(ctx, moved.ID, store.StockPatch{StartsAt: &later}, e.now)
+	must(t, err)
+	rep, err := e.im.Import(ctx, e.venue.ID, nil)
+	must(t, err)
+	got, err := e.st.GetStock(ctx, moved.ID)
+	must(t, err)
+	if rep.Stocks != (allocine.Counts{}) || !got.StartsAt.Equal(later) || !got.BookingLimit.Equal(later) {
+		t.Errorf("moved showtime after import = %+v (report %+v)", got, rep.Stocks)
+	}
+}

@@ -254,7 +254,8 @@ func (s *Store) UpdateStock(ctx context.Context, id int64, p store.StockPatch, n
 			return err
 		}
 		st.UpdatedAt = now.UTC()
-		edited := p.PriceCents != nil || p.Capacity != nil || p.ClearCapacity || p.BookingLimit != nil // an import keeps these
+		// An Allociné import leaves a showtime the venue edited (moved, priced, sized) alone.
+		edited := p.StartsAt != nil || p.PriceCents != nil || p.Capacity != nil || p.ClearCapacity || p.BookingLimit != nil
 		_, err = tx.ExecContext(ctx, s.q(`UPDATE stocks SET starts_us = ?, price_cents = ?, capacity = ?, booking_limit_us = ?,
 			price_label = ?, updated_us = ?, venue_edited = venue_edited OR ? WHERE id = ?`),
 			us(st.StartsAt), st.PriceCents, nullInt(st.Capacity), us(st.BookingLimit), st.PriceLabel, us(st.UpdatedAt), edited, id)
