@@ -76,7 +76,7 @@ func (im *Importer) Import(ctx context.Context, venueID int64, feed []byte) (all
 	now := im.now()
 	if feed == nil {
 		if im.Source == nil {
-			err = errors.New("aucun accès à l'API Allociné configuré")
+			err = errors.New("aucun jeton d'accès à l'API Allociné n'est configuré sur le serveur")
 		} else {
 			feed, err = im.Source.Fetch(ctx, set.TheaterID)
 		}

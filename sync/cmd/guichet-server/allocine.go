@@ -35,7 +35,9 @@ func (c *allocineConfig) flags(fs *flag.FlagSet, withSchedule bool) {
 	}
 }
 
-func (c *allocineConfig) client() (*importer.Client, error) {
+// client returns the Allociné client, or nil when no token is configured (Allociné refuses
+// anonymous calls: imports then need a saved feed).
+func (c *allocineConfig) client() (importer.Source, error) {
 	token := c.token
 	if token == "" {
 		token = os.Getenv("GUICHET_ALLOCINE_TOKEN")
@@ -46,6 +48,9 @@ func (c *allocineConfig) client() (*importer.Client, error) {
 			return nil, fmt.Errorf("allocine token: %w", err)
 		}
 		token = strings.TrimSpace(string(b))
+	}
+	if token == "" {
+		return nil, nil
 	}
 	return importer.NewClient(importer.ClientOptions{BaseURL: c.url, Token: token, Timeout: c.timeout, MaxBytes: c.maxBytes}), nil
 }
@@ -61,7 +66,9 @@ func startAllocine(ctx context.Context, st *sqlstore.Store, cfg allocineConfig, 
 		return nil, err
 	}
 	im := &importer.Importer{Store: st, Source: c, Log: log.With("component", "allocine")}
-	if cfg.daily {
+	if c == nil {
+		log.Info("allocine import: no token (--allocine-token-file), daily import off")
+	} else if cfg.daily {
 		d := &importer.Daily{Importer: im, Loc: paris}
 		bg.wg.Add(1)
 		go func() { defer bg.wg.Done(); d.Run(ctx) }()

@@ -51,6 +51,14 @@ func TestRun_AllocineImport(t *testing.T) {
 			t.Fatalf("err = %v, out = %s", err, out.String())
 		}
 	})
+	t.Run("no token and no file: refused, says why", func(t *testing.T) {
+		t.Setenv("GUICHET_ALLOCINE_TOKEN", "")
+		var out, errb bytes.Buffer
+		err := run(context.Background(), []string{"allocine", "import", "--db", db, "--venue", itoa(d.Venue.ID)}, &out, &errb)
+		if err == nil || !strings.Contains(out.String(), "aucun jeton") {
+			t.Fatalf("err = %v, out = %s", err, out.String())
+		}
+	})
 	t.Run("venue is required", func(t *testing.T) {
 		var out, errb bytes.Buffer
 		if err := run(context.Background(), []string{"allocine", "import", "--db", db}, &out, &errb); err == nil {
