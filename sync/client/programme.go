@@ -2,9 +2,12 @@ package client
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 
+	"guichet/app"
 	"guichet/sync/protocol"
 )
 
@@ -78,4 +81,26 @@ func (p *Programme) SetAllocine(ctx context.Context, s protocol.AllocineSettings
 func (p *Programme) RunAllocine(ctx context.Context) (*protocol.ImportRun, error) {
 	var out protocol.ImportRun
 	return &out, call(ctx, p.c.sync, http.MethodPost, p.venue()+"/allocine/imports", nil, &out)
+}
+
+// UploadImage sends an image file (JPEG, PNG or WebP, 2 MiB at most) for a film; the film's
+// image then points at it.
+func (p *Programme) UploadImage(ctx context.Context, offerID int64, data []byte) (*protocol.Offer, error) {
+	var out protocol.Offer
+	resp, err := p.c.sync.R().SetContext(ctx).SetHeader("Content-Type", http.DetectContentType(data)).SetBody(data).
+		Put("/pro/v1/offers/" + strconv.FormatInt(offerID, 10) + "/image")
+	if err != nil {
+		return nil, &app.Error{Code: app.EUNAVAILABLE, Message: "Serveur injoignable : " + shortErr(err)}
+	}
+	if resp.StatusCode() >= 300 {
+		var pe protocol.Error
+		if json.Unmarshal(resp.Body(), &pe) == nil && pe.Message != "" {
+			return nil, &app.Error{Code: pe.Code, Message: pe.Message, Field: pe.Field}
+		}
+		return nil, &app.Error{Code: protocol.CodeOf(resp.StatusCode()), Message: fmt.Sprintf("Le serveur a répondu %d.", resp.StatusCode())}
+	}
+	if err := json.Unmarshal(resp.Body(), &out); err != nil {
+		return nil, &app.Error{Code: app.EUNAVAILABLE, Message: "Réponse illisible du serveur."}
+	}
+	return &out, nil
 }

@@ -68,6 +68,18 @@ func TestProgramme_EndToEnd(t *testing.T) {
 		t.Fatalf("Stocks = %+v, %v", stocks, err)
 	}
 
+	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100_000)...) // over the 64 KiB JSON cap
+	up, err := p.UploadImage(ctx, o.ID, png)
+	if err != nil || up.ImageURL == "" {
+		t.Fatalf("UploadImage = %+v, %v", up, err)
+	}
+	if _, err := p.UploadImage(ctx, o.ID, []byte("not an image")); app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("text as image: %v", err)
+	}
+	if _, err := p.UploadImage(ctx, o.ID, append(png, make([]byte, 2<<20)...)); app.ErrorCode(err) != app.ETOOLARGE {
+		t.Errorf("huge image: %v", err)
+	}
+
 	if err := p.SetAllocine(ctx, protocol.AllocineSettings{TheaterID: "C0159", PriceCents: 550, Duo: true, Active: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,11 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -11,6 +15,9 @@ import (
 	"guichet/sync/protocol"
 	"guichet/sync/store"
 )
+
+// MaxImageBody caps an offer's uploaded image.
+const MaxImageBody = 2 << 20
 
 // AllocineImporter runs a venue's Allociné import now (sync/importer.Importer). A feed that
 // could not be fetched or read is reported in the report's error, with a non-nil error that is
@@ -27,6 +34,7 @@ func (s *Server) registerProgramme() {
 	s.handle("POST /pro/v1/venues/{venueId}/allocine/imports", s.auth(app.RoleManager, s.runAllocine))
 	s.handle("GET /pro/v1/venues/{venueId}/allocine/imports/last", s.auth(app.RoleManager, s.lastAllocine))
 	s.handle("GET /pro/v1/offers/{offerId}/poster", s.auth(app.RoleCashier, s.getPoster))
+	s.handle("PUT /pro/v1/offers/{offerId}/image", s.auth(app.RoleManager, s.putImage))
 }
 
 func settingsOf(a *store.AllocineSettings) *protocol.AllocineSettings {
@@ -139,4 +147,45 @@ func (s *Server) getPoster(w http.ResponseWriter, r *http.Request, k *app.APIKey
 	w.Header().Set("Cache-Control", "private, max-age=86400")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(p.Data)
+}
+
+// putImage stores an image file uploaded for an offer (JPEG, PNG or WebP, 2 MiB at most) and
+// points the offer's image at the route that serves it.
+func (s *Server) putImage(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
+	id, err := pathID(r, "offerId")
+	if err == nil {
+		_, err = s.offerOf(r, k, id)
+	}
+	var data []byte
+	if err == nil {
+		data, err = io.ReadAll(r.Body)
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			err = app.Errorf(app.ETOOLARGE, "L'image ne doit pas dépasser %d Mo.", MaxImageBody>>20)
+		}
+	}
+	ct := http.DetectContentType(data)
+	if err == nil && ct != "image/jpeg" && ct != "image/png" && ct != "image/webp" {
+		err = app.Errorf(app.EINVALID, "L'image doit être un fichier JPEG, PNG ou WebP.")
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sum := sha256.Sum256(data)
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	url := fmt.Sprintf("%s://%s/pro/v1/offers/%d/poster?v=%s", scheme, r.Host, id, hex.EncodeToString(sum[:6]))
+	if err := s.store.SavePoster(r.Context(), &store.Poster{URL: url, ContentType: ct, Data: data, FetchedAt: s.now()}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o, err := s.store.UpdateOffer(r.Context(), id, store.OfferPatch{ImageURL: &url})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, protocol.OfferOf(o))
 }

@@ -155,3 +155,32 @@ func TestProAPI_StockEditMarksVenueEdit(t *testing.T) {
 		t.Errorf("price after re-import = %d, want the venue's 800", st.PriceCents)
 	}
 }
+
+func TestProAPI_OfferImage(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	offers, err := e.st.ListOffers(ctx, e.demo.Venue.ID)
+	if err != nil || len(offers) == 0 {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/pro/v1/offers/%d", offers[0].ID)
+	png := "\x89PNG\r\n\x1a\n" + strings.Repeat("\x00", 200_000)
+	if status, _ := e.do("PUT", path+"/image", e.demo.Keys.Cashier, png); status != 403 {
+		t.Errorf("cashier upload: %d", status)
+	}
+	status, body := e.do("PUT", path+"/image", e.demo.Keys.Manager, png)
+	var o struct{ ImageURL string }
+	if err := json.Unmarshal(body, &o); status != 200 || err != nil || !strings.Contains(o.ImageURL, path+"/poster?v=") {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	status, got := e.do("GET", path+"/poster", e.demo.Keys.Cashier, nil)
+	if status != 200 || string(got) != png {
+		t.Errorf("served image: %d, %d bytes", status, len(got))
+	}
+	if status, _ := e.do("PUT", path+"/image", e.demo.Keys.Manager, "<svg onload=alert(1)>"); status != 400 {
+		t.Errorf("svg accepted: %d", status)
+	}
+	if status, _ := e.do("PUT", path+"/image", e.demo.Keys.Manager, png+strings.Repeat("\x00", 2<<20)); status != 413 {
+		t.Errorf("huge image: %d", status)
+	}
+}

@@ -125,6 +125,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/sync/v1/scans" {
 			limit = max(limit, MaxPushBody) // a device's queue, up to 500 scans
 		}
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/image") {
+			limit = max(limit, MaxImageBody) // an offer's image file (issue 6)
+		}
 		r.Body = http.MaxBytesReader(rec, r.Body, limit)
 	}
 	s.mux.ServeHTTP(rec, r)
