@@ -24,6 +24,7 @@ type Programme interface {
 	UpdateOffer(ctx context.Context, id int64, in protocol.OfferInput) (*protocol.Offer, error)
 	CreateStock(ctx context.Context, offerID int64, in protocol.NewStock) (*protocol.Stock, error)
 	DeleteStock(ctx context.Context, id int64) error
+	UploadImage(ctx context.Context, offerID int64, data []byte) (*protocol.Offer, error)
 	Allocine(ctx context.Context) (*protocol.AllocineStatus, error)
 	SetAllocine(ctx context.Context, s protocol.AllocineSettings) error
 	RunAllocine(ctx context.Context) (*protocol.ImportRun, error)

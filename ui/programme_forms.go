@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
@@ -19,11 +22,15 @@ type offerForm struct {
 	name, desc, image, duration *widget.Entry
 	version                     *widget.RadioGroup
 	duo                         *widget.Check
+	upload                      []byte // an image file chosen from disk, sent after the film is saved
+	uploadName                  *widget.Label
+	pick                        *widget.Button
 }
 
 func newOfferForm(o *protocol.Offer) *offerForm {
 	f := &offerForm{name: widget.NewEntry(), desc: widget.NewMultiLineEntry(), image: widget.NewEntry(), duration: widget.NewEntry(),
-		version: widget.NewRadioGroup([]string{app.VersionVF, app.VersionVO}, nil), duo: widget.NewCheck("Accepter les réservations DUO", nil)}
+		version: widget.NewRadioGroup([]string{app.VersionVF, app.VersionVO}, nil), duo: widget.NewCheck("Accepter les réservations DUO", nil),
+		uploadName: widget.NewLabel("aucun fichier")}
 	f.image.SetPlaceHolder("https://…")
 	f.duration.SetPlaceHolder("minutes")
 	f.version.Horizontal = true
@@ -44,7 +51,8 @@ func newOfferForm(o *protocol.Offer) *offerForm {
 
 func (f *offerForm) items() []*widget.FormItem {
 	return []*widget.FormItem{widget.NewFormItem("Titre", f.name), widget.NewFormItem("Description courte", f.desc),
-		widget.NewFormItem("Image (adresse)", f.image), widget.NewFormItem("Durée (min)", f.duration),
+		widget.NewFormItem("Image (adresse)", f.image), widget.NewFormItem("ou fichier image", container.NewHBox(f.pick, f.uploadName)),
+		widget.NewFormItem("Durée (min)", f.duration),
 		widget.NewFormItem("Version", f.version), widget.NewFormItem("", f.duo)}
 }
 
@@ -68,6 +76,7 @@ func (f *offerForm) input() (protocol.OfferInput, error) {
 // editOffer opens the film form: a new film when o is nil.
 func (s *programmeScreen) editOffer(o *protocol.Offer) {
 	f := newOfferForm(o)
+	f.pick = widget.NewButton("Choisir…", func() { s.pickImage(f) })
 	title := "Nouveau film"
 	if o != nil {
 		title = "Modifier « " + o.Name + " »"
@@ -87,12 +96,17 @@ func (s *programmeScreen) saveOffer(o *protocol.Offer, f *offerForm) {
 		s.say(err, "")
 		return
 	}
+	upload := f.upload
 	s.u.async(func() {
+		var saved *protocol.Offer
 		var err error
 		if o == nil {
-			_, err = s.prog.CreateOffer(s.u.ctx, in)
+			saved, err = s.prog.CreateOffer(s.u.ctx, in)
 		} else {
-			_, err = s.prog.UpdateOffer(s.u.ctx, o.ID, in)
+			saved, err = s.prog.UpdateOffer(s.u.ctx, o.ID, in)
+		}
+		if err == nil && upload != nil {
+			_, err = s.prog.UploadImage(s.u.ctx, saved.ID, upload)
 		}
 		fyne.Do(func() {
 			if err != nil {
@@ -208,4 +222,37 @@ func (s *programmeScreen) duplicateDialog(st cache.Showtime) {
 			}
 			s.duplicate(st, n)
 		}, s.u.win).Show()
+}
+
+// maxImageBytes is the server's cap on an uploaded image.
+const maxImageBytes = 2 << 20
+
+// pickImage lets the manager choose an image file; it is read off the UI goroutine and sent
+// when the film is saved.
+func (s *programmeScreen) pickImage(f *offerForm) {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		name := rc.URI().Name()
+		s.u.async(func() {
+			data, err := io.ReadAll(io.LimitReader(rc, maxImageBytes+1))
+			rc.Close()
+			fyne.Do(func() { s.setImage(f, name, data, err) })
+		})
+	}, s.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".webp"}))
+	d.Show()
+}
+
+func (s *programmeScreen) setImage(f *offerForm, name string, data []byte, err error) {
+	switch {
+	case err != nil:
+		s.say(app.Errorf(app.EINVALID, "Lecture de l'image impossible : %v", err), "")
+	case len(data) > maxImageBytes:
+		s.say(app.Errorf(app.ETOOLARGE, "L'image ne doit pas dépasser 2 Mo."), "")
+	default:
+		f.upload = data
+		f.uploadName.SetText(name)
+	}
 }

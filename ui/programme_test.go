@@ -26,6 +26,7 @@ type fakeProgramme struct {
 	updated  map[int64]protocol.OfferInput
 	newStock []protocol.NewStock
 	deleted  []int64
+	uploads  map[int64]int
 	settings *protocol.AllocineSettings
 	run      protocol.ImportRun
 }
@@ -69,6 +70,13 @@ func (f *fakeProgramme) DeleteStock(_ context.Context, id int64) error {
 	f.deleted = append(f.deleted, id)
 	return nil
 }
+func (f *fakeProgramme) UploadImage(_ context.Context, id int64, data []byte) (*protocol.Offer, error) {
+	if err := f.fail(); err != nil {
+		return nil, err
+	}
+	f.uploads[id] = len(data)
+	return &protocol.Offer{ID: id}, nil
+}
 func (f *fakeProgramme) Allocine(context.Context) (*protocol.AllocineStatus, error) {
 	return &protocol.AllocineStatus{Settings: f.settings}, f.fail()
 }
@@ -102,7 +110,7 @@ func newProgrammeUI(t *testing.T, role app.Role, pin bool) (*UI, *fakeProgramme,
 		{StockID: 12, OfferID: 1, OfferName: "Parasite", Version: "VO", Start: time.Date(2027, 3, 26, 14, 0, 0, 0, paris), Capacity: &capacity},
 		{StockID: 13, OfferID: 2, OfferName: "Intouchables", Version: "VF", Start: time.Date(2027, 3, 26, 18, 0, 0, 0, paris)},
 	}}
-	fp := &fakeProgramme{updated: map[int64]protocol.OfferInput{},
+	fp := &fakeProgramme{updated: map[int64]protocol.OfferInput{}, uploads: map[int64]int{},
 		offers: []protocol.Offer{{ID: 1, Name: "Parasite", Version: "VO", DurationMinutes: 132, Duo: true, Active: true},
 			{ID: 2, Name: "Intouchables", Version: "VF", Active: false}},
 		stocks: []protocol.Stock{{ID: 12, PriceCents: 650}}}
@@ -249,6 +257,19 @@ func TestProgrammeScreen_Edits(t *testing.T) {
 	}
 	if !strings.Contains(s.message.Text, "enregistré") {
 		t.Errorf("message %q", s.message.Text)
+	}
+	if len(fp.uploads) != 0 {
+		t.Errorf("uploaded without a file: %v", fp.uploads)
+	}
+	f.pick = widget.NewButton("Choisir…", nil)
+	s.setImage(f, "affiche.png", make([]byte, 3<<20), nil)
+	if f.upload != nil || !strings.Contains(s.message.Text, "2 Mo") {
+		t.Errorf("oversized image kept: %q", s.message.Text)
+	}
+	s.setImage(f, "affiche.png", []byte("\x89PNG"), nil)
+	s.saveOffer(&fp.offers[0], f)
+	if fp.uploads[1] != 4 || f.uploadName.Text != "affiche.png" {
+		t.Errorf("uploads = %v", fp.uploads)
 	}
 	f.duration.SetText("deux heures")
 	s.saveOffer(nil, f)
