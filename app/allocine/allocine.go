@@ -304,8 +304,11 @@ func ParseRuntime(s string) (int, error) {
 		if i < 0 {
 			continue
 		}
+		if i == 0 || strings.TrimLeft(rest[:i], "0123456789") != "" {
+			return 0, bad
+		}
 		n, err := strconv.ParseInt(rest[:i], 10, 32)
-		if err != nil || n < 0 || rest[0] == '+' {
+		if err != nil {
 			return 0, bad
 		}
 		total += n * unit.sec

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"guichet/app"
@@ -132,8 +133,8 @@ func (im *Importer) RefreshPosters(ctx context.Context, venueID int64) (int, err
 	now := im.now()
 	n := 0
 	for _, o := range offers {
-		if o.AllocineID == "" || o.ImageURL == "" {
-			continue
+		if o.AllocineID == "" || o.ImageURL == "" || strings.Contains(o.ImageURL, "/pro/v1/offers/") {
+			continue // not imported, no poster, or an image uploaded by the venue
 		}
 		p, err := im.Store.Poster(ctx, o.ImageURL)
 		if err == nil && now.Sub(p.FetchedAt) < PosterAge {
