@@ -36,7 +36,8 @@ type ClientOptions struct {
 
 // Client fetches Allociné feeds and posters.
 type Client struct {
-	http     *resty.Client
+	http     *resty.Client // the API, with the bearer token
+	posters  *resty.Client // image hosts: no token sent there
 	maxBytes int
 }
 
@@ -73,10 +74,12 @@ func NewClient(o ClientOptions) *Client {
 			}
 			return r.StatusCode() == http.StatusTooManyRequests || r.StatusCode() >= 500
 		})
+	posters := resty.New().SetTimeout(o.Timeout).SetRetryCount(1).SetRetryWaitTime(o.RetryWait).
+		SetHeader("User-Agent", "guichet-server")
 	if o.Token != "" {
 		h.SetAuthToken(o.Token)
 	}
-	return &Client{http: h, maxBytes: o.MaxBytes}
+	return &Client{http: h, posters: posters, maxBytes: o.MaxBytes}
 }
 
 // Fetch returns the raw movieShowtimeList document of a theater.
@@ -101,7 +104,7 @@ func (c *Client) FetchPoster(ctx context.Context, rawURL string) (contentType st
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
 		return "", nil, fmt.Errorf("fetch poster: bad url %q", rawURL)
 	}
-	resp, err := c.http.R().SetContext(ctx).SetResponseBodyLimit(MaxPosterBytes).SetHeader("Accept", "image/*").Get(rawURL)
+	resp, err := c.posters.R().SetContext(ctx).SetResponseBodyLimit(MaxPosterBytes).SetHeader("Accept", "image/*").Get(rawURL)
 	if err != nil {
 		return "", nil, fmt.Errorf("fetch poster: %w", err)
 	}

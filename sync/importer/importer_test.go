@@ -28,6 +28,10 @@ type fakeAllocine struct {
 func (f *fakeAllocine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.calls.Add(1)
 	if strings.HasPrefix(r.URL.Path, "/posters/") {
+		if r.Header.Get("Authorization") != "" {
+			http.Error(w, "the API token leaked to the image host", http.StatusBadRequest)
+			return
+		}
 		w.Header().Set("Content-Type", "image/jpeg")
 		_, _ = w.Write([]byte("\xff\xd8\xff poster " + r.URL.Path))
 		return
