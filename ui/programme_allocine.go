@@ -22,6 +22,7 @@ type allocinePanel struct {
 	duo, active              *widget.Check
 	report                   *widget.Label
 	save, run                *widget.Button
+	loaded                   bool // the form was filled from the server once: later refreshes keep what is typed
 	content                  fyne.CanvasObject
 }
 
@@ -60,7 +61,8 @@ func (p *allocinePanel) refresh() {
 }
 
 func (p *allocinePanel) show(st *protocol.AllocineStatus) {
-	if set := st.Settings; set != nil {
+	if set := st.Settings; set != nil && !p.loaded {
+		p.loaded = true
 		p.theater.SetText(set.TheaterID)
 		p.price.SetText(strings.TrimSuffix(app.FormatEuros(set.PriceCents), "\u00a0€"))
 		p.capacity.SetText("")

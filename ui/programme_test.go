@@ -358,6 +358,10 @@ func TestProgrammeScreen_Allocine(t *testing.T) {
 	}
 	p.price.SetText("4,50")
 	p.capacity.SetText("")
+	u.refreshViews() // a sync status change while the manager types
+	if p.price.Text != "4,50" {
+		t.Fatalf("a refresh overwrote the typed price: %q", p.price.Text)
+	}
 	test.Tap(p.save)
 	if fp.settings.PriceCents != 450 || fp.settings.Capacity != nil {
 		t.Errorf("saved settings: %+v", fp.settings)
