@@ -191,10 +191,14 @@ func TestImporter_VenueEdits(t *testing.T) {
 	anatomie := stocks["TW92aWU6MzAzMDMw"][0]
 	_, err = e.st.DeleteStock(ctx, anatomie.ID, e.now)
 	must(t, err)
-	// The venue raises the import price.
+	// Another showtime: only its capacity is the venue's.
+	ninety := 90
+	_, err = e.st.UpdateStock(ctx, stocks[mousquetaires][1].ID, store.StockPatch{Capacity: &ninety}, e.now)
+	must(t, err)
+	// The venue raises the import price and stops duo for new films.
 	set, err := e.st.AllocineSettings(ctx, e.venue.ID)
 	must(t, err)
-	set.PriceCents = 700
+	set.PriceCents, set.Duo = 700, false
 	must(t, e.st.SetAllocineSettings(ctx, set, e.now))
 
 	rep, err := e.im.Import(ctx, e.venue.ID, nil)
@@ -216,8 +220,11 @@ func TestImporter_VenueEdits(t *testing.T) {
 	if got := stocks[mousquetaires][0]; got.PriceCents != 900 || *got.Capacity != 80 {
 		t.Errorf("edited showtime = %+v, want the venue's 9 € and 80 places", got)
 	}
-	if got := stocks[mousquetaires][1]; got.PriceCents != 700 {
-		t.Errorf("other showtime = %+v, want the new 7 €", got)
+	if got := stocks[mousquetaires][1]; got.PriceCents != 700 || *got.Capacity != 90 {
+		t.Errorf("other showtime = %+v, want the new 7 € and the venue's 90 places", got)
+	}
+	if !offers[mousquetaires].Duo {
+		t.Error("the duo setting changed an existing film")
 	}
 	if offers[oppenheimer].Active {
 		t.Error("a deactivated film was re-activated")

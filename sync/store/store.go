@@ -173,9 +173,9 @@ type Store interface {
 	ListAllocineSettings(ctx context.Context) ([]AllocineSettings, error)
 	// ApplyAllocineImport applies mapped films to a venue in one transaction: one offer per film
 	// (by Allociné id), one stock per showtime key. Film data and showtimes are overwritten,
-	// except the price, capacity and booking limit of a showtime the venue edited; a film the
-	// venue deactivated and a deleted showtime are left as they are (and listed as skipped);
-	// nothing is deleted. It returns the counts and skips it adds to the report.
+	// except what the venue edited on a showtime (price, capacity, booking limit; a moved one is
+	// left alone) and the duo flag of an existing film; a film the venue deactivated and a
+	// deleted showtime are left as they are (and listed as skipped); nothing is deleted. It returns the counts and skips it adds to the report.
 	ApplyAllocineImport(ctx context.Context, venueID int64, films []allocine.Film, now time.Time) (allocine.Report, error)
 	// RecordAllocineImport stores an import's report as the venue's last one.
 	RecordAllocineImport(ctx context.Context, run *ImportRun) error

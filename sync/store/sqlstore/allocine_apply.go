@@ -8,16 +8,44 @@ import (
 
 	"guichet/app"
 	"guichet/app/allocine"
+	"guichet/sync/store"
 )
 
 type importedStock struct {
-	id, price   int64
-	capacity    sql.NullInt64
-	booked      int
-	limit       int64
-	label       string
-	deleted     bool
-	venueEdited bool
+	id, price int64
+	capacity  sql.NullInt64
+	booked    int
+	limit     int64
+	label     string
+	deleted   bool
+	edited    int // editedPrice | editedCapacity | editedLimit | editedStart
+}
+
+// What the venue edited on a showtime (stocks.venue_edited): an import keeps those fields; a
+// showtime the venue moved is left alone entirely.
+const (
+	editedPrice = 1 << iota
+	editedCapacity
+	editedLimit
+	editedStart
+)
+
+// editedMask is what a pro API edit of a showtime changes.
+func editedMask(p store.StockPatch) int {
+	m := 0
+	if p.PriceCents != nil {
+		m |= editedPrice
+	}
+	if p.Capacity != nil || p.ClearCapacity {
+		m |= editedCapacity
+	}
+	if p.BookingLimit != nil {
+		m |= editedLimit
+	}
+	if p.StartsAt != nil {
+		m |= editedStart
+	}
+	return m
 }
 
 // ApplyAllocineImport applies mapped films to a venue in one transaction (see store.Store).
@@ -92,7 +120,7 @@ func (a *applier) load(ctx context.Context, venueID int64) error {
 		var offerID int64
 		var key string
 		if err := srows.Scan(&st.id, &offerID, &key, &st.price, &st.capacity, &st.booked, &st.limit, &st.label,
-			&st.deleted, &st.venueEdited); err != nil {
+			&st.deleted, &st.edited); err != nil {
 			return fmt.Errorf("load imported stocks: %w", err)
 		}
 		if a.stocks[offerID] == nil {
@@ -110,7 +138,7 @@ func (a *applier) prepare(ctx context.Context) error {
 	}{
 		{&a.insOffer, `INSERT INTO offers (venue_id, name, description, image_url, duration_minutes, version, duo, active,
 			allocine_id, created_us, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, ?, ?, ?) RETURNING id`},
-		{&a.updOffer, `UPDATE offers SET name = ?, description = ?, image_url = ?, duration_minutes = ?, version = ?, duo = ?,
+		{&a.updOffer, `UPDATE offers SET name = ?, description = ?, image_url = ?, duration_minutes = ?, version = ?,
 			updated_us = ? WHERE id = ?`},
 		{&a.insStock, `INSERT INTO stocks (offer_id, starts_us, price_cents, capacity, booked, booking_limit_us, price_label,
 			deleted, created_us, updated_us, allocine_key) VALUES (?, ?, ?, ?, 0, ?, ?, FALSE, ?, ?, ?)`},
@@ -152,8 +180,10 @@ func (a *applier) film(ctx context.Context, venueID int64, f *allocine.Film) err
 		a.rep.Skipped = append(a.rep.Skipped, allocine.Skipped{Reason: "film désactivé par le lieu", MovieID: f.MovieID, Title: o.Name})
 		return nil
 	case o.Name != in.Name || o.Description != in.Description || o.ImageURL != in.ImageURL ||
-		o.DurationMinutes != in.DurationMinutes || o.Version != in.Version || o.Duo != in.Duo:
-		if _, err := a.updOffer.ExecContext(ctx, in.Name, in.Description, in.ImageURL, in.DurationMinutes, in.Version, in.Duo,
+		o.DurationMinutes != in.DurationMinutes || o.Version != in.Version:
+		// Duo is the settings' choice for a new film only (pass Culture's importer): the venue's
+		// later choice on the film stays.
+		if _, err := a.updOffer.ExecContext(ctx, in.Name, in.Description, in.ImageURL, in.DurationMinutes, in.Version,
 			a.now, o.ID); err != nil {
 			return fmt.Errorf("update imported offer: %w", err)
 		}
@@ -184,17 +214,25 @@ func (a *applier) stock(ctx context.Context, o *app.Offer, cur *importedStock, f
 			Title: o.Name, StartsAt: in.StartsAt.UTC().Format(time.RFC3339)})
 		return nil
 	}
-	if cur.venueEdited {
-		return nil // the venue's price, capacity and booking limit win
+	if cur.edited&editedStart != 0 {
+		return nil // moved by the venue: left alone
 	}
-	capacity := nullInt(in.Capacity)
-	if capacity.Valid && capacity.Int64 < int64(cur.booked) {
+	price, label, capacity, limit := in.PriceCents, in.PriceLabel, nullInt(in.Capacity), us(in.BookingLimit)
+	if cur.edited&editedPrice != 0 {
+		price, label = cur.price, cur.label
+	}
+	if cur.edited&editedCapacity != 0 {
+		capacity = cur.capacity
+	} else if capacity.Valid && capacity.Int64 < int64(cur.booked) {
 		capacity.Int64 = int64(cur.booked) // never below the places already booked
 	}
-	if cur.price == in.PriceCents && cur.capacity == capacity && cur.limit == us(in.BookingLimit) && cur.label == in.PriceLabel {
+	if cur.edited&editedLimit != 0 {
+		limit = cur.limit
+	}
+	if cur.price == price && cur.capacity == capacity && cur.limit == limit && cur.label == label {
 		return nil
 	}
-	if _, err := a.updStock.ExecContext(ctx, in.PriceCents, capacity, us(in.BookingLimit), in.PriceLabel, a.now, cur.id); err != nil {
+	if _, err := a.updStock.ExecContext(ctx, price, capacity, limit, label, a.now, cur.id); err != nil {
 		return fmt.Errorf("update imported stock: %w", err)
 	}
 	a.rep.Stocks.Updated++

@@ -254,11 +254,10 @@ func (s *Store) UpdateStock(ctx context.Context, id int64, p store.StockPatch, n
 			return err
 		}
 		st.UpdatedAt = now.UTC()
-		// An Allociné import leaves a showtime the venue edited (moved, priced, sized) alone.
-		edited := p.StartsAt != nil || p.PriceCents != nil || p.Capacity != nil || p.ClearCapacity || p.BookingLimit != nil
 		_, err = tx.ExecContext(ctx, s.q(`UPDATE stocks SET starts_us = ?, price_cents = ?, capacity = ?, booking_limit_us = ?,
-			price_label = ?, updated_us = ?, venue_edited = venue_edited OR ? WHERE id = ?`),
-			us(st.StartsAt), st.PriceCents, nullInt(st.Capacity), us(st.BookingLimit), st.PriceLabel, us(st.UpdatedAt), edited, id)
+			price_label = ?, updated_us = ?, venue_edited = venue_edited | ? WHERE id = ?`),
+			us(st.StartsAt), st.PriceCents, nullInt(st.Capacity), us(st.BookingLimit), st.PriceLabel, us(st.UpdatedAt),
+			editedMask(p), id) // an Allociné import keeps what the venue edited
 		if violates(err, "stock_not_overbooked") {
 			return app.FieldError("capacity", "La jauge ne peut pas être inférieure au nombre de places déjà réservées.")
 		}

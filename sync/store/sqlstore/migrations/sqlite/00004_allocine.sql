@@ -1,6 +1,6 @@
 -- Programme and Allociné import (issue 6): per-venue import settings, the import reports, the
--- Allociné key of imported showtimes and the marker of showtimes the venue edited (an import
--- then leaves their price, capacity and booking limit alone), and downloaded posters.
+-- Allociné key of imported showtimes and what the venue edited on a showtime (an import then
+-- leaves those fields alone), and downloaded posters.
 
 -- +goose Up
 CREATE TABLE allocine_settings (
@@ -23,7 +23,8 @@ CREATE TABLE allocine_imports (
 CREATE INDEX allocine_imports_venue ON allocine_imports(venue_id, id);
 
 ALTER TABLE stocks ADD COLUMN allocine_key TEXT;
-ALTER TABLE stocks ADD COLUMN venue_edited BOOLEAN NOT NULL DEFAULT FALSE;
+-- What the venue edited on a showtime, a bit mask: 1 price, 2 capacity, 4 booking limit, 8 start.
+ALTER TABLE stocks ADD COLUMN venue_edited INTEGER NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX stocks_allocine ON stocks(offer_id, allocine_key) WHERE allocine_key IS NOT NULL;
 CREATE INDEX offers_allocine ON offers(venue_id, allocine_id) WHERE allocine_id <> '';
 
