@@ -178,6 +178,13 @@ func (m *Main) client(serverURL, key string) *client.Client {
 	return client.New(serverURL, key, m.device, client.Options{})
 }
 
+var _ ui.ProgrammeBackend = (*Main)(nil)
+
+// Programme is the manager's programme API of the paired venue (the programme screen).
+func (m *Main) Programme(p ui.Pairing) ui.Programme {
+	return m.client(p.ServerURL, p.Key).Programme(p.Venue.ID)
+}
+
 // Me checks a key against a server (ui.Backend).
 func (m *Main) Me(ctx context.Context, serverURL, key string) (*protocol.Me, error) {
 	return m.client(serverURL, key).Me(ctx)

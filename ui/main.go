@@ -36,6 +36,10 @@ func (u *UI) showMain() {
 		}
 		u.refreshViews()
 	}
+	if pr := newProgrammeScreen(u); pr != nil { // managers only, behind the PIN lock
+		tabs.Append(container.NewTabItem("Programme", pr.content))
+		u.views = append(u.views, pr)
+	}
 	u.tabs = tabs
 	u.win.SetTitle("Guichet — " + u.pairing.Venue.Name)
 	syncNow := widget.NewButton(lang.L("Synchroniser"), func() { u.counter.Kick() })

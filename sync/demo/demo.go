@@ -104,6 +104,9 @@ func Seed(ctx context.Context, st Store, now time.Time, paris *time.Location) (*
 		return nil, err
 	}
 	res.Venue.ID, res.Venue.SIRET, res.Venue.Name, res.Venue.OffererID = venue.ID, venue.SIRET, venue.Name, main.ID
+	if err := allocineSettings(ctx, st, venue.ID, now); err != nil {
+		return nil, err
+	}
 	if res.Keys.Manager, _, err = st.CreateAPIKey(ctx, main.ID, app.RoleManager, "Direction (démo)"); err != nil {
 		return nil, err
 	}

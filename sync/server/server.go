@@ -33,6 +33,7 @@ type Options struct {
 	Logger  *slog.Logger
 	Now     func() time.Time // the clock (time.Now when nil)
 	MaxBody int64            // request body cap in bytes (DefaultMaxBody when 0)
+	Imports AllocineImporter // runs Allociné imports on demand; nil answers 503
 }
 
 // Server serves the HTTP API over a store.
@@ -44,11 +45,12 @@ type Server struct {
 	mux     *http.ServeMux
 	locs    sync.Map // time zone name → *time.Location
 	routes  []string
+	imports AllocineImporter
 }
 
 // New returns a server over st.
 func New(st store.Store, o Options) *Server {
-	s := &Server{store: st, log: o.Logger, now: o.Now, maxBody: o.MaxBody, mux: http.NewServeMux()}
+	s := &Server{store: st, log: o.Logger, now: o.Now, maxBody: o.MaxBody, mux: http.NewServeMux(), imports: o.Imports}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -100,6 +102,7 @@ func (s *Server) register() {
 
 	s.registerSync()
 	s.registerNative()
+	s.registerProgramme()
 }
 
 // ServeHTTP serves a request: panics are logged and answered with a plain 500, every request is
@@ -121,6 +124,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		limit := s.maxBody
 		if r.URL.Path == "/sync/v1/scans" {
 			limit = max(limit, MaxPushBody) // a device's queue, up to 500 scans
+		}
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/image") {
+			limit = max(limit, MaxImageBody) // an offer's image file (issue 6)
 		}
 		r.Body = http.MaxBytesReader(rec, r.Body, limit)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"guichet/app"
+	"guichet/app/allocine"
 )
 
 // Validator says who validates a countermark: the API key and, for the counter app, the device.
@@ -161,6 +162,29 @@ type Store interface {
 	LastJobRun(ctx context.Context, name string) (time.Time, error)
 	// RecordJobRun records a run of the named job.
 	RecordJobRun(ctx context.Context, name string, at time.Time, result string) error
+
+	// Programme and Allociné import (issue 6).
+
+	// AllocineSettings returns a venue's import settings, or ENOTFOUND when it has none.
+	AllocineSettings(ctx context.Context, venueID int64) (*AllocineSettings, error)
+	// SetAllocineSettings creates or replaces a venue's import settings.
+	SetAllocineSettings(ctx context.Context, s *AllocineSettings, now time.Time) error
+	// ListAllocineSettings returns the active import settings of every venue (the daily import).
+	ListAllocineSettings(ctx context.Context) ([]AllocineSettings, error)
+	// ApplyAllocineImport applies mapped films to a venue in one transaction: one offer per film
+	// (by Allociné id), one stock per showtime key. Film data and showtimes are overwritten,
+	// except what the venue edited on a showtime (price, capacity, booking limit; a moved one is
+	// left alone) and the duo flag of an existing film; a film the venue deactivated and a
+	// deleted showtime are left as they are (and listed as skipped); nothing is deleted. It returns the counts and skips it adds to the report.
+	ApplyAllocineImport(ctx context.Context, venueID int64, films []allocine.Film, now time.Time) (allocine.Report, error)
+	// RecordAllocineImport stores an import's report as the venue's last one.
+	RecordAllocineImport(ctx context.Context, run *ImportRun) error
+	// LastAllocineImport returns a venue's last import, or ENOTFOUND.
+	LastAllocineImport(ctx context.Context, venueID int64) (*ImportRun, error)
+	// Poster returns a downloaded poster, or ENOTFOUND.
+	Poster(ctx context.Context, url string) (*Poster, error)
+	// SavePoster stores (or replaces) a downloaded poster.
+	SavePoster(ctx context.Context, p *Poster) error
 }
 
 // ShowtimeSearch is a beneficiary's discovery query: showtimes within RadiusKm of a point.
@@ -279,4 +303,44 @@ type Syncer interface {
 	Conflicts(ctx context.Context, offererID, venueID int64, all bool) ([]Conflict, error)
 	// AckConflict acknowledges a conflict of the offerer.
 	AckConflict(ctx context.Context, offererID, id int64, by string, now time.Time) error
+}
+
+// AllocineSettings are a venue's Allociné import settings.
+type AllocineSettings struct {
+	VenueID    int64
+	TheaterID  string
+	PriceCents int64 // "Prix de vente/place"
+	Capacity   *int  // "Nombre de places/séance"; nil: unlimited
+	Duo        bool  // "Accepter les réservations DUO"
+	Active     bool
+	UpdatedAt  time.Time
+}
+
+// Validate checks settings before they are stored.
+func (s *AllocineSettings) Validate() error {
+	switch {
+	case s.TheaterID == "" || len(s.TheaterID) > 64:
+		return app.FieldError("theaterId", "L'identifiant Allociné du cinéma est obligatoire.")
+	case s.PriceCents < 0 || s.PriceCents > app.MaxPriceCents:
+		return app.FieldError("priceCents", "Le prix de vente doit être compris entre 0 et 300 €.")
+	case s.Capacity != nil && *s.Capacity < 0:
+		return app.FieldError("capacity", "Le nombre de places doit être positif.")
+	}
+	return nil
+}
+
+// ImportRun is one import of a venue and its report.
+type ImportRun struct {
+	VenueID int64
+	At      time.Time
+	OK      bool
+	Report  allocine.Report
+}
+
+// Poster is a film poster downloaded from Allociné, served to the app.
+type Poster struct {
+	URL         string
+	ContentType string
+	Data        []byte
+	FetchedAt   time.Time
 }

@@ -32,6 +32,8 @@ commands:
   serve     --db FILE --addr HOST:PORT [--addr-file F] [--log-format text|json]
             [--smtp-host H --smtp-port P --smtp-user U --smtp-password PW | --smtp-password-file F]
             [--smtp-from ADDR] [--mail-dir DIR]       serve the API, send e-mails, run auto-use daily
+            [--allocine-url URL] [--allocine-token T | --allocine-token-file F] [--allocine-timeout D]
+            [--allocine-max-bytes N] [--allocine-daily=false]   and the daily Allociné import
   demo      --db FILE [--howto HOST:PORT]      (re)seed the demo and print its keys and countermarks as JSON
   offerer   create --db FILE --siren S --name N
   venue     create --db FILE --offerer ID --siret S --name N --address A --postal-code P --city C
@@ -40,6 +42,9 @@ commands:
   key       revoke --db FILE --id ID
   key       list   --db FILE --offerer ID
   jobs      auto-use --db FILE [--as-of RFC3339]
+  allocine  import --db FILE --venue ID [--file FEED.json] [--posters]
+                   [--allocine-url URL --allocine-token T | --allocine-token-file F]
+                   import a venue's Allociné programme (API or saved feed), print the report as JSON
   beneficiary create --db FILE --email E --first-name F --last-name L --phone P --birth-date YYYY-MM-DD
                    [--password PW]          (a password is generated and printed when not given)
   try-booking --server URL --email E --password PW [--qr FILE]
@@ -70,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError("missing command")
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "offerer" || cmd == "venue" || cmd == "key" || cmd == "jobs" || cmd == "beneficiary") && len(rest) > 0 {
+	if (cmd == "offerer" || cmd == "venue" || cmd == "key" || cmd == "jobs" || cmd == "beneficiary" || cmd == "allocine") && len(rest) > 0 {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
@@ -83,11 +88,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json")
 		fs.StringVar(&cfg.addrFile, "addr-file", "", "write the address actually listened on to this file (with --addr HOST:0)")
 		cfg.mailFlags(fs)
+		cfg.allocine.flags(fs, true)
 		if err := fs.Parse(rest); err != nil {
 			return usageError(err.Error())
 		}
 		cfg.db = *db
 		return serve(ctx, cfg, stderr)
+	case "allocine import":
+		return allocineImport(ctx, fs, db, rest, stdout)
 	case "beneficiary create":
 		return beneficiaryCreate(ctx, fs, db, rest, stdout, stderr)
 	case "try-booking":
@@ -259,7 +267,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	}
 	defer bg.stop()
 	srv := &http.Server{
-		Handler:           server.New(st, server.Options{Logger: log}),
+		Handler:           server.New(st, server.Options{Logger: log, Imports: bg.imports}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -19,6 +19,7 @@ import (
 
 	"guichet/app"
 	"guichet/sync/auth"
+	"guichet/sync/importer"
 	"guichet/sync/jobs"
 	"guichet/sync/notify"
 	"guichet/sync/protocol"
@@ -32,6 +33,7 @@ type serveConfig struct {
 	smtpPasswordFile              string
 	from                          string
 	mailDir                       string
+	allocine                      allocineConfig
 }
 
 func (c *serveConfig) mailFlags(fs *flag.FlagSet) {
@@ -67,8 +69,9 @@ func (c *serveConfig) transport(log *slog.Logger) (notify.Transport, error) {
 
 // background is the outbox sender and the auto-use scheduler running beside the HTTP server.
 type background struct {
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	imports *importer.Importer // Allociné imports on demand and daily
 }
 
 func startBackground(ctx context.Context, st *sqlstore.Store, cfg serveConfig, log *slog.Logger) (*background, error) {
@@ -87,6 +90,10 @@ func startBackground(ctx context.Context, st *sqlstore.Store, cfg serveConfig, l
 	bg.wg.Add(2)
 	go func() { defer bg.wg.Done(); w.Run(ctx) }()
 	go func() { defer bg.wg.Done(); a.Run(ctx) }()
+	if bg.imports, err = startAllocine(ctx, st, cfg.allocine, log, bg); err != nil {
+		bg.stop()
+		return nil, err
+	}
 	return bg, nil
 }
 

@@ -255,8 +255,9 @@ func (s *Store) UpdateStock(ctx context.Context, id int64, p store.StockPatch, n
 		}
 		st.UpdatedAt = now.UTC()
 		_, err = tx.ExecContext(ctx, s.q(`UPDATE stocks SET starts_us = ?, price_cents = ?, capacity = ?, booking_limit_us = ?,
-			price_label = ?, updated_us = ? WHERE id = ?`),
-			us(st.StartsAt), st.PriceCents, nullInt(st.Capacity), us(st.BookingLimit), st.PriceLabel, us(st.UpdatedAt), id)
+			price_label = ?, updated_us = ?, venue_edited = venue_edited | ? WHERE id = ?`),
+			us(st.StartsAt), st.PriceCents, nullInt(st.Capacity), us(st.BookingLimit), st.PriceLabel, us(st.UpdatedAt),
+			editedMask(p), id) // an Allociné import keeps what the venue edited
 		if violates(err, "stock_not_overbooked") {
 			return app.FieldError("capacity", "La jauge ne peut pas être inférieure au nombre de places déjà réservées.")
 		}

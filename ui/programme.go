@@ -1,0 +1,304 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"guichet/app"
+	"guichet/app/cache"
+	"guichet/sync/protocol"
+)
+
+// Programme is the manager's programme API of the paired venue (sync/client.Programme
+// implements it). Every method needs the server: edits are refused offline.
+type Programme interface {
+	Offers(ctx context.Context) ([]protocol.Offer, error)
+	Stocks(ctx context.Context, offerID int64) ([]protocol.Stock, error)
+	CreateOffer(ctx context.Context, in protocol.OfferInput) (*protocol.Offer, error)
+	UpdateOffer(ctx context.Context, id int64, in protocol.OfferInput) (*protocol.Offer, error)
+	CreateStock(ctx context.Context, offerID int64, in protocol.NewStock) (*protocol.Stock, error)
+	DeleteStock(ctx context.Context, id int64) error
+	UploadImage(ctx context.Context, offerID int64, data []byte) (*protocol.Offer, error)
+	Allocine(ctx context.Context) (*protocol.AllocineStatus, error)
+	SetAllocine(ctx context.Context, s protocol.AllocineSettings) error
+	RunAllocine(ctx context.Context) (*protocol.ImportRun, error)
+}
+
+// ProgrammeBackend is a Backend that also gives managers the programme API (main.Main).
+type ProgrammeBackend interface {
+	Programme(p Pairing) Programme
+}
+
+// msgOffline is shown when an edit of the programme cannot reach the server.
+const msgOffline = "Serveur injoignable : le programme ne peut être modifié qu'en ligne (le serveur fait foi). " +
+	"Réessayez une fois la connexion rétablie."
+
+// programmeScreen is the manager's programme by day: the day's showtimes by film, read from the
+// counter's cache (so it works offline), the venue's films from the server, and the edits
+// (films, showtimes, duplication, deactivation, deletion) and the Allociné import, online only.
+type programmeScreen struct {
+	u        *UI
+	prog     Programme
+	day      time.Time // midnight of the day shown, venue time
+	dayLabel *widget.Label
+	message  *widget.Label
+	days     *fyne.Container // the day's showtimes by film
+	films    *fyne.Container // every film (online)
+	shows    []cache.Showtime
+	offers   []protocol.Offer
+	imports  *allocinePanel
+	locked   *fyne.Container
+	unlocked fyne.CanvasObject
+	content  *fyne.Container
+}
+
+// newProgrammeScreen returns the programme screen, or nil when the key is not a manager's or the
+// backend has no programme API.
+func newProgrammeScreen(u *UI) *programmeScreen {
+	pb, ok := u.backend.(ProgrammeBackend)
+	if !ok || u.pairing.Role != app.RoleManager {
+		return nil
+	}
+	s := &programmeScreen{u: u, prog: pb.Programme(u.pairing), dayLabel: widget.NewLabel(""), message: widget.NewLabel(""),
+		days: container.NewVBox(), films: container.NewVBox()}
+	s.message.Wrapping = fyne.TextWrapWord
+	s.message.Importance = widget.DangerImportance
+	s.day = midnight(u.now(), u.loc)
+	s.imports = newAllocinePanel(s)
+	nav := container.NewHBox(
+		widget.NewButton("◀", func() { s.setDay(s.day.AddDate(0, 0, -1)) }),
+		widget.NewButton("Aujourd'hui", func() { s.setDay(midnight(u.now(), u.loc)) }),
+		widget.NewButton("▶", func() { s.setDay(s.day.AddDate(0, 0, 1)) }),
+		s.dayLabel,
+		widget.NewButton("Nouveau film", func() { s.editOffer(nil) }),
+	)
+	filmsTitle := widget.NewLabel("Films du lieu")
+	filmsTitle.TextStyle = fyne.TextStyle{Bold: true}
+	body := container.NewVBox(s.days, widget.NewSeparator(), filmsTitle, s.films, widget.NewSeparator(), s.imports.content)
+	s.unlocked = container.NewBorder(container.NewVBox(nav, s.message), nil, nil, nil, container.NewVScroll(body))
+	s.locked = container.NewVBox(widget.NewLabel("Écrans responsable verrouillés : déverrouillez-les dans Réglages avec le code PIN."))
+	s.content = container.NewStack()
+	return s
+}
+
+func midnight(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+}
+
+func (s *programmeScreen) setDay(d time.Time) {
+	s.day = d
+	s.refresh()
+}
+
+// say shows a message (an error in red, or a confirmation).
+func (s *programmeScreen) say(err error, ok string) {
+	if err != nil {
+		s.message.Importance = widget.DangerImportance
+		if app.ErrorCode(err) == app.EUNAVAILABLE {
+			s.message.SetText(msgOffline)
+		} else {
+			s.message.SetText(app.ErrorMessage(err))
+		}
+		return
+	}
+	s.message.Importance = widget.SuccessImportance
+	s.message.SetText(ok)
+}
+
+// refresh reloads the day from the cache and the films from the server (off the UI goroutine).
+func (s *programmeScreen) refresh() {
+	if t := s.u.tabs; t != nil && t.Selected() != nil && t.Selected().Text != "Programme" {
+		return // not shown: no calls to the server on every sync
+	}
+	if s.u.locked {
+		s.content.Objects = []fyne.CanvasObject{s.locked}
+		s.content.Refresh()
+		return
+	}
+	s.content.Objects = []fyne.CanvasObject{s.unlocked}
+	s.content.Refresh()
+	s.dayLabel.SetText(frenchDay(s.day))
+	day := s.day
+	s.u.async(func() {
+		shows, serr := s.u.counter.Showtimes(s.u.ctx, day.Add(12*time.Hour))
+		offers, oerr := s.prog.Offers(s.u.ctx)
+		fyne.Do(func() {
+			if serr == nil {
+				s.shows = shows
+			}
+			if oerr == nil {
+				s.offers = offers
+			}
+			s.renderDay()
+			s.renderFilms(oerr)
+		})
+	})
+	s.imports.refresh()
+}
+
+var frenchWeekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
+
+func frenchDay(d time.Time) string {
+	return frenchWeekdays[d.Weekday()] + " " + d.Format("02/01/2006")
+}
+
+func (s *programmeScreen) renderDay() {
+	s.days.RemoveAll()
+	title := widget.NewLabel("Séances du " + frenchDay(s.day))
+	title.TextStyle = fyne.TextStyle{Bold: true}
+	s.days.Add(title)
+	if len(s.shows) == 0 {
+		s.days.Add(widget.NewLabel("Aucune séance ce jour."))
+		return
+	}
+	shows := append([]cache.Showtime(nil), s.shows...)
+	sort.SliceStable(shows, func(i, j int) bool { return shows[i].Start.Before(shows[j].Start) })
+	byFilm := map[int64][]cache.Showtime{}
+	var order []int64
+	for _, st := range shows {
+		if _, ok := byFilm[st.OfferID]; !ok {
+			order = append(order, st.OfferID)
+		}
+		byFilm[st.OfferID] = append(byFilm[st.OfferID], st)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return byFilm[order[i]][0].OfferName < byFilm[order[j]][0].OfferName })
+	for _, id := range order {
+		list := byFilm[id]
+		film := widget.NewLabel(fmt.Sprintf("%s (%s)", list[0].OfferName, list[0].Version))
+		film.TextStyle = fyne.TextStyle{Bold: true}
+		s.days.Add(film)
+		for _, st := range list {
+			s.days.Add(s.showtimeRow(st))
+		}
+	}
+}
+
+func (s *programmeScreen) showtimeRow(st cache.Showtime) fyne.CanvasObject {
+	capacity := "jauge illimitée"
+	if st.Capacity != nil {
+		capacity = fmt.Sprintf("%d places", *st.Capacity)
+	}
+	text := fmt.Sprintf("%s — %d réservé(s) / %s", st.Start.In(s.u.loc).Format("15:04"), st.Booked, capacity)
+	if st.Deleted {
+		return widget.NewLabel(text + " — supprimée")
+	}
+	return container.NewHBox(widget.NewLabel(text),
+		widget.NewButton("Dupliquer", func() { s.duplicateDialog(st) }),
+		widget.NewButton("Supprimer", func() { s.deleteShowtime(st) }))
+}
+
+func (s *programmeScreen) renderFilms(err error) {
+	s.films.RemoveAll()
+	if err != nil {
+		s.films.Add(widget.NewLabel("Liste des films indisponible hors ligne (les séances ci-dessus viennent du poste)."))
+		return
+	}
+	if len(s.offers) == 0 {
+		s.films.Add(widget.NewLabel("Aucun film : créez-en un avec « Nouveau film »."))
+	}
+	for i := range s.offers {
+		o := s.offers[i]
+		state := ""
+		if !o.Active {
+			state = " — désactivé"
+		}
+		row := container.NewHBox(widget.NewLabel(fmt.Sprintf("%s (%s, %d min)%s", o.Name, o.Version, o.DurationMinutes, state)),
+			widget.NewButton("Modifier", func() { s.editOffer(&o) }),
+			widget.NewButton("Ajouter une séance", func() { s.addShowtimeDialog(o) }))
+		if o.Active {
+			row.Add(widget.NewButton("Désactiver", func() { s.deactivate(o) }))
+		}
+		s.films.Add(row)
+	}
+}
+
+// changed is called after a successful edit: the counter pulls the change, the screen reloads.
+func (s *programmeScreen) changed(msg string) {
+	s.say(nil, msg)
+	s.u.counter.Kick()
+	s.refresh()
+}
+
+func (s *programmeScreen) deactivate(o protocol.Offer) {
+	off := false
+	s.u.async(func() {
+		_, err := s.prog.UpdateOffer(s.u.ctx, o.ID, protocol.OfferInput{Active: &off})
+		fyne.Do(func() {
+			if err != nil {
+				s.say(err, "")
+				return
+			}
+			s.changed("« " + o.Name + " » est désactivé : ses séances ne sont plus réservables.")
+		})
+	})
+}
+
+// deleteShowtime deletes a showtime that has no booking; one with bookings is refused here (the
+// server would cancel them).
+func (s *programmeScreen) deleteShowtime(st cache.Showtime) {
+	if st.Booked > 0 {
+		s.say(app.Errorf(app.EINVALID, "Impossible de supprimer cette séance : elle a %d place(s) réservée(s).", st.Booked), "")
+		return
+	}
+	s.u.async(func() {
+		err := s.prog.DeleteStock(s.u.ctx, st.StockID)
+		fyne.Do(func() {
+			if err != nil {
+				s.say(err, "")
+				return
+			}
+			s.changed("Séance de " + st.Start.In(s.u.loc).Format("15:04") + " supprimée.")
+		})
+	})
+}
+
+// duplicate copies a showtime (same time of day, price and capacity) on the next days.
+func (s *programmeScreen) duplicate(st cache.Showtime, days int) {
+	if days < 1 || days > 31 {
+		s.say(app.Errorf(app.EINVALID, "Indiquez un nombre de jours entre 1 et 31."), "")
+		return
+	}
+	loc := s.u.loc
+	s.u.async(func() {
+		err := s.duplicateNow(st, days, loc)
+		fyne.Do(func() {
+			if err != nil {
+				s.say(err, "")
+				return
+			}
+			s.changed(fmt.Sprintf("Séance de %s dupliquée sur %d jour(s).", st.Start.In(loc).Format("15:04"), days))
+		})
+	})
+}
+
+func (s *programmeScreen) duplicateNow(st cache.Showtime, days int, loc *time.Location) error {
+	stocks, err := s.prog.Stocks(s.u.ctx, st.OfferID)
+	if err != nil {
+		return err
+	}
+	var price int64 = -1
+	for _, x := range stocks {
+		if x.ID == st.StockID {
+			price = x.PriceCents
+		}
+	}
+	if price < 0 {
+		return app.Errorf(app.ENOTFOUND, "Séance introuvable sur le serveur.")
+	}
+	l := st.Start.In(loc)
+	for i := 1; i <= days; i++ {
+		start := time.Date(l.Year(), l.Month(), l.Day()+i, l.Hour(), l.Minute(), 0, 0, loc)
+		if _, err := s.prog.CreateStock(s.u.ctx, st.OfferID, protocol.NewStock{StartsAt: start, PriceCents: price,
+			Capacity: st.Capacity}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,258 @@
+package ui
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"guichet/app"
+	"guichet/app/cache"
+	"guichet/sync/protocol"
+)
+
+// offerForm is the film form: name, short description, image URL, duration, version, duo.
+type offerForm struct {
+	name, desc, image, duration *widget.Entry
+	version                     *widget.RadioGroup
+	duo                         *widget.Check
+	upload                      []byte // an image file chosen from disk, sent after the film is saved
+	uploadName                  *widget.Label
+	pick                        *widget.Button
+}
+
+func newOfferForm(o *protocol.Offer) *offerForm {
+	f := &offerForm{name: widget.NewEntry(), desc: widget.NewMultiLineEntry(), image: widget.NewEntry(), duration: widget.NewEntry(),
+		version: widget.NewRadioGroup([]string{app.VersionVF, app.VersionVO}, nil), duo: widget.NewCheck("Accepter les réservations DUO", nil),
+		uploadName: widget.NewLabel("aucun fichier")}
+	f.image.SetPlaceHolder("https://…")
+	f.duration.SetPlaceHolder("minutes")
+	f.version.Horizontal = true
+	f.version.SetSelected(app.VersionVF)
+	f.duo.SetChecked(true)
+	if o != nil {
+		f.name.SetText(o.Name)
+		f.desc.SetText(o.Description)
+		f.image.SetText(o.ImageURL)
+		if o.DurationMinutes > 0 {
+			f.duration.SetText(strconv.Itoa(o.DurationMinutes))
+		}
+		f.version.SetSelected(o.Version)
+		f.duo.SetChecked(o.Duo)
+	}
+	return f
+}
+
+func (f *offerForm) items() []*widget.FormItem {
+	return []*widget.FormItem{widget.NewFormItem("Titre", f.name), widget.NewFormItem("Description courte", f.desc),
+		widget.NewFormItem("Image (adresse)", f.image), widget.NewFormItem("ou fichier image", container.NewHBox(f.pick, f.uploadName)),
+		widget.NewFormItem("Durée (min)", f.duration),
+		widget.NewFormItem("Version", f.version), widget.NewFormItem("", f.duo)}
+}
+
+// input reads the form; the server checks the rest (length, image URL scheme).
+func (f *offerForm) input() (protocol.OfferInput, error) {
+	name, desc, image, version, duo := strings.TrimSpace(f.name.Text), f.desc.Text, strings.TrimSpace(f.image.Text), f.version.Selected, f.duo.Checked
+	if name == "" {
+		return protocol.OfferInput{}, app.FieldError("name", "Le titre du film est obligatoire.")
+	}
+	minutes := 0
+	if d := strings.TrimSpace(f.duration.Text); d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 || n > 24*60 {
+			return protocol.OfferInput{}, app.FieldError("durationMinutes", "La durée doit être un nombre de minutes (0 à 1 440).")
+		}
+		minutes = n
+	}
+	return protocol.OfferInput{Name: &name, Description: &desc, ImageURL: &image, DurationMinutes: &minutes, Version: &version, Duo: &duo}, nil
+}
+
+// editOffer opens the film form: a new film when o is nil.
+func (s *programmeScreen) editOffer(o *protocol.Offer) {
+	f := newOfferForm(o)
+	f.pick = widget.NewButton("Choisir…", func() { s.pickImage(f) })
+	title := "Nouveau film"
+	if o != nil {
+		title = "Modifier « " + o.Name + " »"
+	}
+	d := dialog.NewForm(title, "Enregistrer", "Annuler", f.items(), func(ok bool) {
+		if ok {
+			s.saveOffer(o, f)
+		}
+	}, s.u.win)
+	d.Resize(fyne.NewSize(560, 440))
+	d.Show()
+}
+
+func (s *programmeScreen) saveOffer(o *protocol.Offer, f *offerForm) {
+	in, err := f.input()
+	if err != nil {
+		s.say(err, "")
+		return
+	}
+	upload := f.upload
+	s.u.async(func() {
+		var saved *protocol.Offer
+		var err error
+		if o == nil {
+			saved, err = s.prog.CreateOffer(s.u.ctx, in)
+		} else {
+			saved, err = s.prog.UpdateOffer(s.u.ctx, o.ID, in)
+		}
+		if err == nil && upload != nil {
+			_, err = s.prog.UploadImage(s.u.ctx, saved.ID, upload)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				s.say(err, "")
+				return
+			}
+			s.changed("Film « " + *in.Name + " » enregistré.")
+		})
+	})
+}
+
+// stockForm is the showtime form: date, time, price, capacity (empty: unlimited).
+type stockForm struct {
+	date, hour, price, capacity *widget.Entry
+}
+
+func newStockForm(day time.Time) *stockForm {
+	f := &stockForm{date: widget.NewEntry(), hour: widget.NewEntry(), price: widget.NewEntry(), capacity: widget.NewEntry()}
+	f.date.SetText(day.Format("02/01/2006"))
+	f.hour.SetPlaceHolder("HH:MM")
+	f.price.SetPlaceHolder("5,00")
+	f.capacity.SetPlaceHolder("vide = illimitée")
+	return f
+}
+
+func (f *stockForm) items() []*widget.FormItem {
+	return []*widget.FormItem{widget.NewFormItem("Date (JJ/MM/AAAA)", f.date), widget.NewFormItem("Heure", f.hour),
+		widget.NewFormItem("Prix (€)", f.price), widget.NewFormItem("Nombre de places", f.capacity)}
+}
+
+func (f *stockForm) input(loc *time.Location) (protocol.NewStock, error) {
+	start, err := time.ParseInLocation("02/01/2006 15:04", strings.TrimSpace(f.date.Text)+" "+strings.TrimSpace(f.hour.Text), loc)
+	if err != nil {
+		return protocol.NewStock{}, app.FieldError("startsAt", "Date ou heure invalide (JJ/MM/AAAA et HH:MM).")
+	}
+	cents, err := parseEuros(f.price.Text)
+	if err != nil {
+		return protocol.NewStock{}, err
+	}
+	in := protocol.NewStock{StartsAt: start, PriceCents: cents}
+	if c := strings.TrimSpace(f.capacity.Text); c != "" {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 0 {
+			return protocol.NewStock{}, app.FieldError("capacity", "Le nombre de places doit être un entier positif, ou vide pour illimité.")
+		}
+		in.Capacity = &n
+	}
+	return in, nil
+}
+
+// parseEuros reads a price typed in euros ("5", "5,50", "5.5") into cents.
+func parseEuros(s string) (int64, error) {
+	bad := app.FieldError("priceCents", "Prix invalide (par exemple 5,50).")
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "€"))
+	euros, cents, _ := strings.Cut(strings.ReplaceAll(s, ".", ","), ",")
+	if euros == "" || len(cents) > 2 {
+		return 0, bad
+	}
+	e, err := strconv.ParseInt(euros, 10, 64)
+	if err != nil || e < 0 || e > app.MaxPriceCents/100 {
+		return 0, bad
+	}
+	c := int64(0)
+	if cents != "" {
+		if len(cents) == 1 {
+			cents += "0"
+		}
+		if c, err = strconv.ParseInt(cents, 10, 64); err != nil || c < 0 {
+			return 0, bad
+		}
+	}
+	return e*100 + c, nil
+}
+
+func (s *programmeScreen) addShowtimeDialog(o protocol.Offer) {
+	f := newStockForm(s.day)
+	dialog.NewForm("Nouvelle séance de « "+o.Name+" »", "Ajouter", "Annuler", f.items(), func(ok bool) {
+		if ok {
+			s.addShowtime(o, f)
+		}
+	}, s.u.win).Show()
+}
+
+func (s *programmeScreen) addShowtime(o protocol.Offer, f *stockForm) {
+	in, err := f.input(s.u.loc)
+	if err != nil {
+		s.say(err, "")
+		return
+	}
+	s.u.async(func() {
+		_, err := s.prog.CreateStock(s.u.ctx, o.ID, in)
+		fyne.Do(func() {
+			if err != nil {
+				s.say(err, "")
+				return
+			}
+			s.changed("Séance ajoutée le " + in.StartsAt.In(s.u.loc).Format("02/01/2006 à 15:04") + ".")
+		})
+	})
+}
+
+func (s *programmeScreen) duplicateDialog(st cache.Showtime) {
+	days := widget.NewEntry()
+	days.SetText("6")
+	dialog.NewForm("Dupliquer la séance de "+st.Start.In(s.u.loc).Format("15:04"), "Dupliquer", "Annuler",
+		[]*widget.FormItem{widget.NewFormItem("Sur les jours suivants", days)}, func(ok bool) {
+			if !ok {
+				return
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(days.Text))
+			if err != nil {
+				n = 0
+			}
+			s.duplicate(st, n)
+		}, s.u.win).Show()
+}
+
+// maxImageBytes is the server's cap on an uploaded image.
+const maxImageBytes = 2 << 20
+
+// pickImage lets the manager choose an image file; it is read off the UI goroutine and sent
+// when the film is saved.
+func (s *programmeScreen) pickImage(f *offerForm) {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		name := rc.URI().Name()
+		s.u.async(func() {
+			data, err := io.ReadAll(io.LimitReader(rc, maxImageBytes+1))
+			rc.Close()
+			fyne.Do(func() { s.setImage(f, name, data, err) })
+		})
+	}, s.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".webp"}))
+	d.Show()
+}
+
+func (s *programmeScreen) setImage(f *offerForm, name string, data []byte, err error) {
+	switch {
+	case err != nil:
+		s.say(app.Errorf(app.EINVALID, "Lecture de l'image impossible : %v", err), "")
+	case len(data) > maxImageBytes:
+		s.say(app.Errorf(app.ETOOLARGE, "L'image ne doit pas dépasser 2 Mo."), "")
+	default:
+		f.upload = data
+		f.uploadName.SetText(name)
+	}
+}
