@@ -116,4 +116,3 @@ func (s *Store) repriceVenue(ctx context.Context, tx *sql.Tx, venueID, from int6
 	}
 	return n, nil
 }
-
