@@ -27,7 +27,6 @@ type VenueRow struct {
 	ReimbursedCents int64
 }
 
-
 // Totals sums lines by rate and by venue.
 func Totals(d Document) ([]RateRow, []VenueRow) {
 	rates := map[app.Rate]*RateRow{}
