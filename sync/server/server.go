@@ -100,6 +100,7 @@ func (s *Server) register() {
 
 	s.registerSync()
 	s.registerNative()
+	s.registerPayouts()
 }
 
 // ServeHTTP serves a request: panics are logged and answered with a plain 500, every request is
