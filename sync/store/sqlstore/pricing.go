@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -50,6 +51,7 @@ func (s *Store) PricePending(ctx context.Context, now time.Time) (int, error) {
 type toPrice struct {
 	id, amount, used int64
 	paid             bool
+	stored           sql.NullInt64 // running total of a paid row
 }
 
 // repriceVenue redoes the unpaid pricings of a venue whose use date is at or after from.
@@ -60,14 +62,21 @@ func (s *Store) repriceVenue(ctx context.Context, tx *sql.Tx, venueID, from int6
 		venueID, from); err != nil {
 		return 0, fmt.Errorf("reprice: %w", err)
 	}
+	// The revenue before from: the running total of the venue's last pricing before it that year
+	// (every walk keeps those totals exact, paid rows included), else the sum of its bookings.
 	var before int64
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(SUM(unit_price_cents * quantity), 0) FROM bookings
-		WHERE venue_id = ? AND used_us >= ? AND used_us < ? AND status IN ('USED', 'REIMBURSED')`),
-		venueID, us(yearStart), from).Scan(&before); err != nil {
+	err := tx.QueryRowContext(ctx, s.q(`SELECT revenue_cents FROM pricings WHERE venue_id = ? AND used_us >= ? AND used_us < ?
+		ORDER BY used_us DESC, booking_id DESC LIMIT 1`), venueID, us(yearStart), from).Scan(&before)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(SUM(unit_price_cents * quantity), 0) FROM bookings
+			WHERE venue_id = ? AND used_us >= ? AND used_us < ? AND status IN ('USED', 'REIMBURSED')`),
+			venueID, us(yearStart), from).Scan(&before)
+	}
+	if err != nil {
 		return 0, fmt.Errorf("reprice: %w", err)
 	}
 	rows, err := tx.QueryContext(ctx, s.q(`SELECT b.id, b.unit_price_cents * b.quantity, b.used_us,
-		b.status = 'REIMBURSED' OR p.transfer_id IS NOT NULL
+		b.status = 'REIMBURSED' OR p.transfer_id IS NOT NULL, p.revenue_cents
 		FROM bookings b LEFT JOIN pricings p ON p.booking_id = b.id
 		WHERE b.venue_id = ? AND b.used_us >= ? AND b.status IN ('USED', 'REIMBURSED')
 		ORDER BY b.used_us, b.id`), venueID, from)
@@ -77,7 +86,7 @@ func (s *Store) repriceVenue(ctx context.Context, tx *sql.Tx, venueID, from int6
 	var list []toPrice
 	for rows.Next() {
 		var t toPrice
-		if err := rows.Scan(&t.id, &t.amount, &t.used, &t.paid); err != nil {
+		if err := rows.Scan(&t.id, &t.amount, &t.used, &t.paid, &t.stored); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("reprice: %w", err)
 		}
@@ -105,6 +114,12 @@ func (s *Store) repriceVenue(ctx context.Context, tx *sql.Tx, venueID, from int6
 		}
 		revenue += t.amount
 		if t.paid {
+			// A paid pricing keeps its rate and amount; only its running total follows.
+			if t.stored.Valid && t.stored.Int64 != revenue {
+				if _, err := tx.ExecContext(ctx, s.q(`UPDATE pricings SET revenue_cents = ? WHERE booking_id = ?`), revenue, t.id); err != nil {
+					return n, fmt.Errorf("reprice: %w", err)
+				}
+			}
 			continue
 		}
 		r := app.RateFor(revenue)

@@ -2,8 +2,8 @@
 -- cuts (1st and 16th), transfers and their statements.
 
 -- +goose Up
--- Stable pricing order of a venue's used bookings: use date, then id.
-CREATE INDEX bookings_venue_used ON bookings(venue_id, used_us, id);
+-- Stable pricing order of a venue's used bookings (use date, then id), covering what the pricing reads.
+CREATE INDEX bookings_venue_used ON bookings(venue_id, used_us, id, status, unit_price_cents, quantity);
 
 -- One row per priced booking (USED, or REIMBURSED once paid). rate_bp is in basis points
 -- (9500 = 95 %); revenue_cents is the venue's revenue of the year up to and including it.
