@@ -100,6 +100,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	a := fyneapp.NewWithID(appID)
 	m.device = deviceID(a.Preferences())
 	u := ui.New(ctx, a, m)
+	u.SetPayouts(func(p ui.Pairing) ui.Payouts { return m.client(p.ServerURL, p.Key) })
 	if o.server != "" && o.key != "" {
 		p, err := m.pair(ctx, o.server, o.key, o.venue)
 		if err != nil {

@@ -29,6 +29,7 @@ func (u *UI) showMain() {
 		container.NewTabItem("Conflits", cf.content),
 		container.NewTabItem("Réglages", sg.content),
 	)
+	u.payoutsTab(tabs)
 	tabs.OnSelected = func(t *container.TabItem) {
 		if t.Text == "Caisse" {
 			u.win.Canvas().Focus(u.screen.entry)

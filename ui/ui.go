@@ -77,6 +77,8 @@ type UI struct {
 	loc     *time.Location
 	locked  bool // manager screens locked behind the PIN
 
+	payoutsAPI func(Pairing) Payouts // nil: no payouts tab
+
 	screen      *counterScreen
 	views       []refresher
 	statusLabel *widget.Label
