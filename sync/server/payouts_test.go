@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"guichet/app"
+	"guichet/sync/client"
 	"guichet/sync/protocol"
 )
 
@@ -81,5 +82,24 @@ func TestPayouts_BankAccountsAndStatements(t *testing.T) {
 	}
 	if code, _ := e.do("GET", "/pro/v1/statements/nope/pdf", mgr, nil); code != http.StatusBadRequest {
 		t.Errorf("malformed ref: %d", code)
+	}
+
+	// The counter app's client of these routes.
+	c := client.New(e.srv.URL, mgr, "test-device", client.Options{Retries: -1})
+	if p, err := c.Payouts(ctx); err != nil || len(p.Venues) == 0 {
+		t.Errorf("client payouts: %+v %v", p, err)
+	}
+	if list, err := c.Statements(ctx); err != nil || len(list) != 1 || list[0].Reference != ref || list[0].IBANMasked != "FR76 **** **** 0189" {
+		t.Errorf("client statements: %+v %v", list, err)
+	}
+	if pdf, err := c.StatementFile(ctx, ref, "pdf"); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Errorf("client pdf: %v", err)
+	}
+	if _, err := c.StatementFile(ctx, "F269999999", "csv"); app.ErrorCode(err) != app.ENOTFOUND || app.ErrorMessage(err) != "Justificatif F269999999 introuvable." {
+		t.Errorf("client unknown ref: %v", err)
+	}
+	cashierClient := client.New(e.srv.URL, cashier, "test-device", client.Options{Retries: -1})
+	if _, err := cashierClient.Payouts(ctx); app.ErrorCode(err) != app.EFORBIDDEN {
+		t.Errorf("cashier client payouts: %v", err)
 	}
 }

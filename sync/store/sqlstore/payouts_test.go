@@ -257,3 +257,53 @@ func TestStore_PricePending_PaidTotals(t *testing.T) {
 		t.Errorf("z's running total %d, want 3000", rev)
 	}
 }
+
+// TestStore_PricePending_EveryPath: every path that makes a booking USED or un-USED reaches the
+// pricing (through the bookings' triggers): the counter, a sync push, the automatic validation,
+// a showtime moved more than two days away.
+func TestStore_PricePending_EveryPath(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	now := f.now
+	booked := now.Add(-10 * 24 * time.Hour)
+	old := f.addStock(t, f.offer.ID, now.Add(-49*time.Hour), 10)
+	tonight := f.addStock(t, f.offer.ID, now.Add(2*time.Hour), 10)
+	auto := f.book(t, f.ben, old, 1, booked)
+	counter := f.book(t, f.addBeneficiary(t, "c@example.org"), tonight, 2, booked)
+	pushed := f.book(t, f.addBeneficiary(t, "p@example.org"), tonight, 1, booked)
+
+	priced := func(b *app.Booking) bool {
+		t.Helper()
+		_, err := f.s.PricePending(ctx, now)
+		must(t, err)
+		_, ok := f.pricing(t, b.ID)
+		return ok
+	}
+	if n, err := f.s.AutoUse(ctx, now); err != nil || n != 1 || !priced(auto) {
+		t.Errorf("auto-use: %d %v, priced %v", n, err, priced(auto))
+	}
+	if out, _ := f.s.UseBooking(ctx, f.offerer.ID, counter.Token, store.Validator{}, now); out.Code != app.OutcomeAdmitted || !priced(counter) {
+		t.Errorf("counter use: %s", out.Code)
+	}
+	keys, err := f.s.ListAPIKeys(ctx, f.offerer.ID)
+	must(t, err)
+	key := &app.APIKey{OffererID: f.offerer.ID, Role: app.RoleCashier, Label: "Caisse"}
+	if len(keys) > 0 {
+		key = &keys[0]
+	}
+	res, err := f.s.PushScans(ctx, key, "caisse-1", []store.ScanEvent{{Nonce: "n1", Token: pushed.Token, Kind: "use", Mode: "online", ScannedAt: now}}, now)
+	if err != nil || len(res) != 1 || res[0].Outcome.Code != app.OutcomeAdmitted || !priced(pushed) {
+		t.Errorf("pushed use: %+v %v", res, err)
+	}
+	res, err = f.s.PushScans(ctx, key, "caisse-1", []store.ScanEvent{{Nonce: "n2", Token: pushed.Token, Kind: "keep", Mode: "online", ScannedAt: now}}, now)
+	if err != nil || len(res) != 1 || res[0].Outcome.Code != app.OutcomeKept || priced(pushed) {
+		t.Errorf("pushed keep: %+v %v", res, err)
+	}
+	newStart := now.Add(5 * 24 * time.Hour)
+	if _, err := f.s.UpdateStock(ctx, tonight.ID, store.StockPatch{StartsAt: &newStart}, now); err != nil || priced(counter) {
+		t.Errorf("moved showtime: %v, still priced %v", err, priced(counter))
+	}
+	if !priced(auto) {
+		t.Error("the auto-used booking lost its pricing")
+	}
+}
