@@ -210,17 +210,18 @@ func revenueBar(revenue int64, thresholds []int64) fyne.CanvasObject {
 	fill := canvas.NewRectangle(barFill)
 	fill.Resize(fyne.NewSize(x(revenue), h))
 	objs := []fyne.CanvasObject{back, fill}
-	for _, t := range thresholds {
+	for i, t := range thresholds {
 		line := canvas.NewRectangle(barLine)
 		line.Move(fyne.NewPos(x(t)-1, -3))
-		line.Resize(fyne.NewSize(2, h+6))
+		// Labels alternate between two rows: 20 000 € and 40 000 € are close on a linear axis.
 		label := canvas.NewText(fmt.Sprintf("%s → %s", app.FormatEuros(t), app.RateFor(t+1).String()), barLine)
 		label.TextSize = 10
-		label.Move(fyne.NewPos(x(t)-20, labelY))
+		line.Resize(fyne.NewSize(2, h+6+float32(i%2)*13))
+		label.Move(fyne.NewPos(x(t)+3, labelY-2+float32(i%2)*13))
 		objs = append(objs, line, label)
 	}
 	bar := container.NewWithoutLayout(objs...)
-	return container.New(&fixedSize{size: fyne.NewSize(barWidth+120, labelY+16)}, bar)
+	return container.New(&fixedSize{size: fyne.NewSize(barWidth+120, labelY+28)}, bar)
 }
 
 // fixedSize gives its only child a fixed minimum size.

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"image/png"
+	"os"
 	"strings"
 	"testing"
 
@@ -136,5 +138,25 @@ func TestPayoutsScreen_LockedByPIN(t *testing.T) {
 	u.tabs.Select(tab)
 	if text := labels(tab.Content); !strings.Contains(text, "Prochain paiement") {
 		t.Errorf("unlocked screen shows:\n%s", text)
+	}
+}
+
+// TestPayoutsScreen_Screenshot renders the screen with the software painter when
+// GUICHET_PAYOUTS_PNG names a file (docs/screenshots/payouts.png).
+func TestPayoutsScreen_Screenshot(t *testing.T) {
+	out := os.Getenv("GUICHET_PAYOUTS_PNG")
+	if out == "" {
+		t.Skip("set GUICHET_PAYOUTS_PNG to write the screenshot")
+	}
+	u, _ := payoutsUI(t, app.RoleManager)
+	u.win.Resize(fyne.NewSize(1100, 720))
+	u.tabs.Select(payoutsTab(u))
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, u.win.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }
