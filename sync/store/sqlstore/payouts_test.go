@@ -307,3 +307,45 @@ func TestStore_PricePending_EveryPath(t *testing.T) {
 		t.Error("the auto-used booking lost its pricing")
 	}
 }
+
+func TestStore_BankAccounts(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	s := f.s
+	for _, tc := range []struct {
+		a    store.BankAccount
+		want string
+	}{
+		{store.BankAccount{OffererID: f.offerer.ID, Label: " ", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}, "Saisissez l'intitulé du compte bancaire."},
+		{store.BankAccount{OffererID: f.offerer.ID, Label: "C", IBAN: "FR7630006000011234567890189", BIC: "AGRI"}, "Le BIC doit comporter 8 ou 11 caractères : 6 lettres puis des lettres ou chiffres (par exemple BNPAFRPPXXX)."},
+		{store.BankAccount{OffererID: 999, Label: "C", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}, "Structure introuvable."},
+	} {
+		if err := s.CreateBankAccount(ctx, &tc.a, f.now); app.ErrorMessage(err) != tc.want {
+			t.Errorf("%+v: %v", tc.a, err)
+		}
+	}
+	b := f.addVenue(t, "Studio Bis", 48.8, 2.3)
+	one := &store.BankAccount{OffererID: f.offerer.ID, Label: "Un", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
+	two := &store.BankAccount{OffererID: f.offerer.ID, Label: "Deux", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX"}
+	must(t, s.CreateBankAccount(ctx, one, f.now))
+	must(t, s.CreateBankAccount(ctx, two, f.now))
+	must(t, s.SetVenueBankAccount(ctx, f.offerer.ID, f.venue.ID, one.ID, f.now))
+	must(t, s.SetVenueBankAccount(ctx, f.offerer.ID, b.ID, one.ID, f.now))
+	must(t, s.SetVenueBankAccount(ctx, f.offerer.ID, b.ID, two.ID, f.now)) // replaces: one account at a time
+	list, err := s.ListBankAccounts(ctx, f.offerer.ID)
+	must(t, err)
+	if len(list) != 2 || fmt.Sprint(list[0].VenueIDs) != fmt.Sprint([]int64{f.venue.ID}) || fmt.Sprint(list[1].VenueIDs) != fmt.Sprint([]int64{b.ID}) {
+		t.Errorf("accounts %+v", list)
+	}
+	other := &app.Offerer{SIREN: "552032534", Name: "Autre"}
+	must(t, s.CreateOfferer(ctx, other))
+	if err := s.SetVenueBankAccount(ctx, other.ID, f.venue.ID, one.ID, f.now); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Errorf("another offerer's venue: %v", err)
+	}
+	if err := s.SetBankAccountStatus(ctx, one.ID, "ok", f.now); app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("unknown status: %v", err)
+	}
+	if err := s.SetBankAccountStatus(ctx, 999, app.BankAccepted, f.now); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Errorf("unknown account: %v", err)
+	}
+}
