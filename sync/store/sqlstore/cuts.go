@@ -134,8 +134,8 @@ func (s *Store) payAccount(ctx context.Context, tx *sql.Tx, cutID, accountID int
 	}
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE pricings SET transfer_id = ? WHERE transfer_id IS NULL AND used_us < ?
 		AND venue_id IN (SELECT venue_id FROM venue_bank_accounts WHERE bank_account_id = ?)
-		AND booking_id IN (SELECT b.id FROM bookings b JOIN stocks st ON st.id = b.stock_id
-			WHERE b.status = 'USED' AND st.starts_us < ? AND b.venue_id = pricings.venue_id)`),
+		AND EXISTS (SELECT 1 FROM bookings b JOIN stocks st ON st.id = b.stock_id
+			WHERE b.id = pricings.booking_id AND b.status = 'USED' AND st.starts_us < ?)`),
 		transferID, cutoff, accountID, cutoff); err != nil {
 		return nil, fmt.Errorf("transfer: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"guichet/app"
+	"guichet/sync/store"
 )
 
 // The pricing benchmark's venue: 1 000 000 USED bookings of one venue over 2026 (one every 25 s
@@ -121,4 +122,39 @@ func BenchmarkPricing_OneUse(b *testing.B) {
 	s, venueID := pricingDB(b)
 	from := us(pricingStart) + (pricingBookings-1)*25_000_000
 	benchReprice(b, s, venueID, from, 1)
+}
+
+// BenchmarkPaymentCut pays the 1 000 000 priced bookings of the venue in one cut (one transfer),
+// on a copy of the cached database.
+func BenchmarkPaymentCut(b *testing.B) {
+	src, venueID := pricingDB(b)
+	ctx := context.Background()
+	var offererID int64
+	must(b, src.db.QueryRowContext(ctx, `SELECT offerer_id FROM venues WHERE id = ?`, venueID).Scan(&offererID))
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		path := filepath.Join(b.TempDir(), "cut.db")
+		if _, err := src.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+			b.Fatal(err)
+		}
+		s, err := OpenSQLite(ctx, path, Options{SyncNormal: true})
+		must(b, err)
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO pricing_queue (venue_id, from_us) VALUES (?, 0)`, venueID); err != nil {
+			b.Fatal(err)
+		}
+		_, err = s.PricePending(ctx, pricingStart)
+		must(b, err)
+		acc := &store.BankAccount{OffererID: offererID, Label: "Compte", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
+		must(b, s.CreateBankAccount(ctx, acc, pricingStart))
+		must(b, s.SetVenueBankAccount(ctx, offererID, venueID, acc.ID, pricingStart))
+		must(b, s.SetBankAccountStatus(ctx, acc.ID, app.BankAccepted, pricingStart))
+		b.StartTimer()
+		rep, err := s.RunPaymentCut(ctx, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+		b.StopTimer()
+		must(b, err)
+		if len(rep.Statements) != 1 || rep.Statements[0].BookingCents == 0 {
+			b.Fatalf("cut %+v", rep)
+		}
+		must(b, s.Close())
+	}
 }
