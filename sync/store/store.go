@@ -176,8 +176,9 @@ type Store interface {
 	SetBankAccountStatus(ctx context.Context, id int64, status string, now time.Time) error
 	// SetVenueBankAccount makes accountID the venue's bank account (both of offererID).
 	SetVenueBankAccount(ctx context.Context, offererID, venueID, accountID int64, now time.Time) error
-	// RunPaymentCut runs the payment cut of a day (1st or 16th, not in the future); running it
-	// again for the same day changes nothing and reports what the first run did.
+	// RunPaymentCut runs the payment cut of a day (1st or 16th, not in the future; only day's
+	// calendar date counts, its location is ignored); running it again for the same day changes
+	// nothing and reports what the first run did.
 	RunPaymentCut(ctx context.Context, day, now time.Time) (CutReport, error)
 	// ListStatements returns the offerer's statements, the latest first.
 	ListStatements(ctx context.Context, offererID int64) ([]Statement, error)
