@@ -33,8 +33,9 @@ func (u *UI) payoutsTab(tabs *container.AppTabs) {
 		return
 	}
 	s := newPayoutsScreen(u, u.payoutsAPI(u.pairing))
+	s.tab = container.NewTabItem("Remboursements", s.content)
 	u.views = append(u.views, s)
-	tabs.Append(container.NewTabItem("Remboursements", s.content))
+	tabs.Append(s.tab)
 }
 
 // payoutsScreen shows what pass Culture owes the offerer: the next payment, this year's revenue
@@ -50,7 +51,15 @@ type payoutsScreen struct {
 	err     string
 	// save asks where to write a downloaded file; tests replace it.
 	save func(name string, data []byte)
+
+	tab     *container.TabItem
+	showing bool      // the tab was already selected at the last refresh
+	loaded  time.Time // when the data was last asked for
 }
+
+// payoutsReload is how often the screen reloads while it stays in view (the status bar's
+// updates ask every screen to refresh; the payouts change slowly and come from the server).
+const payoutsReload = time.Minute
 
 func newPayoutsScreen(u *UI, api Payouts) *payoutsScreen {
 	s := &payoutsScreen{u: u, api: api, body: container.NewVBox()}
@@ -61,10 +70,18 @@ func newPayoutsScreen(u *UI, api Payouts) *payoutsScreen {
 }
 
 func (s *payoutsScreen) refresh() {
+	if s.u.tabs != nil && s.tab != nil && s.u.tabs.Selected() != s.tab {
+		s.showing = false // not in view: load when the manager opens the tab
+		return
+	}
 	if s.u.locked {
 		s.render()
 		return
 	}
+	if s.showing && s.u.now().Sub(s.loaded) < payoutsReload {
+		return
+	}
+	s.showing, s.loaded = true, s.u.now()
 	s.u.async(func() {
 		p, err := s.api.Payouts(s.u.ctx)
 		var sts []protocol.Statement

@@ -100,6 +100,20 @@ func TestPayoutsScreen_Manager(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, text)
 		}
 	}
+	calls := len(fp.calls)
+	u.refreshViews() // a status bar update while the tab is in view: no new request within a minute
+	if len(fp.calls) != calls {
+		t.Errorf("reloaded on a status update: %v", fp.calls)
+	}
+	u.tabs.Select(u.tabs.Items[0])
+	u.refreshViews()
+	if len(fp.calls) != calls {
+		t.Errorf("loaded while not in view: %v", fp.calls)
+	}
+	u.tabs.Select(tab)
+	if len(fp.calls) != calls+1 {
+		t.Errorf("not reloaded when the tab is opened again: %v", fp.calls)
+	}
 	s := u.views[len(u.views)-1].(*payoutsScreen)
 	var saved string
 	s.save = func(name string, data []byte) { saved = name + ":" + string(data) }
