@@ -67,3 +67,9 @@ func DepartmentTimezone(dept string) string {
 	}
 	return DefaultTimezone
 }
+
+// FormatDecimalPlain renders integer cents with a decimal comma and no grouping ("19990,50"),
+// as exports write amounts so that spreadsheets read them as numbers.
+func FormatDecimalPlain(cents int64) string {
+	return strings.ReplaceAll(FormatDecimal(cents), nbsp, "")
+}

@@ -30,6 +30,7 @@ func (u *UI) showMain() {
 		container.NewTabItem(lang.L("Conflits"), cf.content),
 		container.NewTabItem(lang.L("Réglages"), sg.content),
 	)
+	u.payoutsTab(tabs)
 	tabs.OnSelected = func(t *container.TabItem) {
 		if tabs.SelectedIndex() == 0 {
 			u.win.Canvas().Focus(u.screen.entry)

@@ -81,7 +81,9 @@ type UI struct {
 	// (tests replace it to fire timers by hand).
 	after func(d time.Duration, f func()) (stop func())
 
-	scanner     Scanner // the webcam; nil when the app has none
+	scanner    Scanner               // the webcam; nil when the app has none
+	payoutsAPI func(Pairing) Payouts // nil: no payouts tab
+
 	screen      *counterScreen
 	views       []refresher
 	statusLabel *widget.Label

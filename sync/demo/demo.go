@@ -215,6 +215,9 @@ func Seed(ctx context.Context, st Store, now time.Time, paris *time.Location) (*
 		}
 		res.Tokens.OtherOfferer = append(res.Tokens.OtherOfferer, b.Token)
 	}
+	if err := seedBankAccount(ctx, st, main.ID, venue.ID, now); err != nil {
+		return nil, err
+	}
 	// The seeded history is made up: its e-mails are not sent, only new bookings' are.
 	for _, o := range []*app.Offerer{main, other} {
 		if err := st.SkipNotifications(ctx, o.ID, "demo seed: not sent"); err != nil {

@@ -103,6 +103,7 @@ func (s *Server) register() {
 	s.registerSync()
 	s.registerNative()
 	s.registerProgramme()
+	s.registerPayouts()
 }
 
 // ServeHTTP serves a request: panics are logged and answered with a plain 500, every request is

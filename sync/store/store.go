@@ -185,6 +185,31 @@ type Store interface {
 	Poster(ctx context.Context, url string) (*Poster, error)
 	// SavePoster stores (or replaces) a downloaded poster.
 	SavePoster(ctx context.Context, p *Poster) error
+
+	// Payouts (issue 7).
+
+	// PricePending prices the used bookings waiting for it and re-prices, venue by venue and
+	// from the changed use date on, after any un-use or cancellation; it returns how many
+	// bookings it priced.
+	PricePending(ctx context.Context, now time.Time) (int, error)
+	// CreateBankAccount validates and stores a bank account (status pending).
+	CreateBankAccount(ctx context.Context, a *BankAccount, now time.Time) error
+	// ListBankAccounts returns the offerer's bank accounts with the venues they serve.
+	ListBankAccounts(ctx context.Context, offererID int64) ([]BankAccount, error)
+	// SetBankAccountStatus accepts or refuses a bank account (pass Culture's back office).
+	SetBankAccountStatus(ctx context.Context, id int64, status string, now time.Time) error
+	// SetVenueBankAccount makes accountID the venue's bank account (both of offererID).
+	SetVenueBankAccount(ctx context.Context, offererID, venueID, accountID int64, now time.Time) error
+	// RunPaymentCut runs the payment cut of a day (1st or 16th, not in the future; only day's
+	// calendar date counts, its location is ignored); running it again for the same day changes
+	// nothing and reports what the first run did.
+	RunPaymentCut(ctx context.Context, day, now time.Time) (CutReport, error)
+	// ListStatements returns the offerer's statements, the latest first.
+	ListStatements(ctx context.Context, offererID int64) ([]Statement, error)
+	// GetStatement returns a statement and its bookings; offererID 0 reads any offerer's.
+	GetStatement(ctx context.Context, offererID int64, ref string) (*Statement, []StatementLine, error)
+	// PayoutSummary returns the offerer's next payment, revenues and bookings awaiting validation.
+	PayoutSummary(ctx context.Context, offererID int64, now time.Time) (PayoutSummary, error)
 }
 
 // ShowtimeSearch is a beneficiary's discovery query: showtimes within RadiusKm of a point.

@@ -47,6 +47,13 @@ commands:
                    import a venue's Allociné programme (API or saved feed), print the report as JSON
   beneficiary create --db FILE --email E --first-name F --last-name L --phone P --birth-date YYYY-MM-DD
                    [--password PW]          (a password is generated and printed when not given)
+  payouts   price --db FILE                   price the used bookings waiting for it (serve does it continuously)
+  payouts   cut --db FILE --date YYYY-MM-DD   run the payment cut of a 1st or 16th (not in the future)
+  payouts   statement --db FILE --ref F26… --format pdf|csv [--out FILE]   write a statement (stdout by default)
+  payouts   statements --db FILE [--offerer ID]
+  bank-account add --db FILE --offerer ID --label L --iban I --bic B [--venues ID,ID]
+  bank-account accept|refuse --db FILE --id ID
+  bank-account list --db FILE [--offerer ID]   (full IBANs: an admin command)
   try-booking --server URL --email E --password PW [--qr FILE]
                    sign in, book the nearest showtime around the demo cinema, save its QR code
 `
@@ -75,6 +82,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError("missing command")
 	}
 	cmd, rest := args[0], args[1:]
+	if cmd == "payouts" || cmd == "bank-account" {
+		return payoutsCommand(ctx, cmd, rest, stdout, stderr)
+	}
 	if (cmd == "offerer" || cmd == "venue" || cmd == "key" || cmd == "jobs" || cmd == "beneficiary" || cmd == "allocine") && len(rest) > 0 {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}

@@ -87,9 +87,11 @@ func startBackground(ctx context.Context, st *sqlstore.Store, cfg serveConfig, l
 	bg := &background{cancel: cancel}
 	w := &notify.Worker{Store: st, Transport: tr, From: cfg.from, Log: log.With("component", "outbox")}
 	a := &jobs.AutoUse{Store: st, Loc: paris, Log: log.With("component", "jobs")}
-	bg.wg.Add(2)
+	po := &jobs.Payouts{Store: st, Loc: paris, Log: log.With("component", "payouts")}
+	bg.wg.Add(3)
 	go func() { defer bg.wg.Done(); w.Run(ctx) }()
 	go func() { defer bg.wg.Done(); a.Run(ctx) }()
+	go func() { defer bg.wg.Done(); po.Run(ctx) }()
 	if bg.imports, err = startAllocine(ctx, st, cfg.allocine, log, bg); err != nil {
 		bg.stop()
 		return nil, err
