@@ -25,7 +25,7 @@ filmed=$(grep -A2 '"confirmed"' "$tmp/demo.json" | tail -1 | tr -d ' ",')
 cashier=$(grep '"cashier"' "$tmp/demo.json" | cut -d'"' -f4)
 echo "smoke: server on $addr, scanning $token (confirmed), $used (used), $early (too early)"
 
-shots="counter-idle counter-verdict-1 counter-verdict-2 counter-verdict-3 camera showtimes search conflicts settings"
+shots="counter-idle counter-verdict-1 counter-verdict-2 counter-verdict-3 camera showtimes search conflicts settings payouts programme"
 cat > "$tmp/inside.sh" <<INSIDE
 set -u
 "$root/bin/guichet" --data "$tmp/app" --demo "$tmp/demo.json" --server "http://$addr" \

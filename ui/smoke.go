@@ -98,13 +98,14 @@ func (u *UI) Smoke(dir, scan string) error {
 			return err
 		}
 	}
-	for i, name := range []string{"", "showtimes.png", "search.png", "conflicts.png", "settings.png"} {
-		if name == "" {
-			continue
-		}
+	// Every other tab, by its screenshot name (the manager's tabs come last).
+	names := []string{"", "showtimes.png", "search.png", "conflicts.png", "settings.png", "payouts.png", "programme.png"}
+	var count int
+	fyne.DoAndWait(func() { count = len(u.tabs.Items) })
+	for i := 1; i < count && i < len(names); i++ {
 		fyne.DoAndWait(func() { u.tabs.SelectIndex(i) })
-		time.Sleep(500 * time.Millisecond)
-		if err := shot(name); err != nil {
+		time.Sleep(800 * time.Millisecond) // the manager's tabs load from the server
+		if err := shot(names[i]); err != nil {
 			return err
 		}
 	}
