@@ -168,3 +168,23 @@ func BenchmarkYUYVToGray720p(b *testing.B) {
 		dst, _ = YUYVToGray(dst, src, 1280, 720)
 	}
 }
+
+func BenchmarkMJPEGToGray720p(b *testing.B) {
+	img := image.NewYCbCr(image.Rect(0, 0, 1280, 720), image.YCbCrSubsampleRatio422)
+	for i := range img.Y {
+		img.Y[i] = byte(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
+		b.Fatal(err)
+	}
+	bare := stripDHT(b, buf.Bytes())
+	var dst []byte
+	b.SetBytes(int64(len(bare)))
+	for b.Loop() {
+		var err error
+		if dst, _, _, err = MJPEGToGray(dst, bare, 1280, 720); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -26,6 +26,7 @@ type DecodeStats struct {
 	Passes   map[string]uint64 // successful attempts by pass name
 	Retries  uint64            // frames that went past the cheap passes
 	Attempts uint64            // gozxing attempts, all passes together
+	Panics   uint64            // frames on which gozxing panicked (frame dropped)
 }
 
 // Decoder finds one QR code in a grey plane. It keeps scratch buffers
@@ -80,6 +81,15 @@ func (d *Decoder) Stats() DecodeStats {
 // Decode looks for a QR code in gray (w*h bytes). ok is false when there is
 // none or it cannot be read; a frame without a code never yields a result.
 func (d *Decoder) Decode(gray []byte, w, h int) (res Result, ok bool) {
+	// gozxing is a port of Java code whose exceptions became panics in
+	// places; a frame that trips one is dropped, it must not take the
+	// counter application down. (Fuzzing found none; this is a backstop.)
+	defer func() {
+		if r := recover(); r != nil {
+			d.stats.Panics++
+			res, ok = Result{}, false
+		}
+	}()
 	start := time.Now()
 	d.stats.Frames++
 	d.cands, d.triple = d.cands[:0], d.triple[:0]

@@ -202,3 +202,14 @@ func decodes(d *Decoder, gray []byte) bool {
 	_, ok := d.Decode(gray, 640, 480)
 	return ok
 }
+
+func TestDecoder_Decode_panicIsContained(t *testing.T) {
+	d := NewDecoder()
+	d.qr = nil // broken internals: reading a found code now panics inside
+	if _, ok := d.Decode(render(t, v3, scene.Params{Module: 6}), 640, 480); ok {
+		t.Fatal("decoded with a broken decoder")
+	}
+	if d.Stats().Panics != 1 {
+		t.Fatalf("panics = %d, want 1", d.Stats().Panics)
+	}
+}

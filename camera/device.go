@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // PixelFormat is a V4L2 FourCC code.
@@ -37,6 +38,15 @@ type Device struct {
 	Path    string // e.g. /dev/video0: what OpenV4L2 takes
 	Name    string // the driver's card name
 	Formats []Format
+}
+
+// V4L2Options select the device and frame size for OpenV4L2.
+type V4L2Options struct {
+	Device string // device path; "" takes the first capture device found
+	Size   Size   // wanted size; zero means 640x480
+	// StallAfter is how long without any frame counts as a lost device
+	// (default 5 s; the driver wait itself works in whole seconds).
+	StallAfter time.Duration
 }
 
 // ErrPermission: the device exists but this user may not open it.

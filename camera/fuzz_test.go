@@ -3,6 +3,8 @@ package camera
 import (
 	"errors"
 	"testing"
+
+	"guichet/camera/internal/scene"
 )
 
 // Device buffers are untrusted input: no byte sequence may panic the
@@ -28,6 +30,22 @@ func FuzzConvertFrame(f *testing.F) {
 		}
 		if len(gray) != 64*48 {
 			t.Fatalf("plane of %d bytes", len(gray))
+		}
+	})
+}
+
+// Any grey plane, however odd, decodes to a result or to nothing, never a
+// panic (gozxing is a port of Java code that indexes freely).
+func FuzzDecoder_Decode(f *testing.F) {
+	f.Add(make([]byte, 64*48), 64)
+	f.Add(render(f, "ABC234", scene.Params{Width: 64, Height: 64, Module: 2}), 64)
+	f.Fuzz(func(t *testing.T, gray []byte, w int) {
+		if w <= 0 || w > 4096 || len(gray) < w {
+			return
+		}
+		d := NewDecoder()
+		if r, ok := d.Decode(gray, w, len(gray)/w); ok && r.Text == "" {
+			t.Fatal("empty text reported as a result")
 		}
 	})
 }

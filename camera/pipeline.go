@@ -12,9 +12,10 @@ import (
 
 // PipelineOptions tune a Pipeline. The zero value is usable.
 type PipelineOptions struct {
-	// Repeat suppresses the same text decoded again within this window
-	// (a code stays in view for many frames). 0 means 2 s; negative
-	// reports every decode.
+	// Repeat suppresses the same text decoded again less than this long
+	// after it was last seen (a code stays in view for many frames, and a
+	// reconnection must not report it twice); Forget lifts it at once.
+	// 0 means 2 s; negative reports every decode.
 	Repeat time.Duration
 	// Now is the clock (tests inject one); nil means time.Now.
 	Now func() time.Time
@@ -47,6 +48,11 @@ type Pipeline struct {
 	results chan Result
 	preview chan Frame
 	running atomic.Bool
+	forget  atomic.Bool
+	// Last reported text and when it was last seen; only the decoding
+	// goroutine of the current Run touches them (Run waits for it).
+	lastText string
+	lastAt   time.Time
 
 	captured, decoded, stale, invalid atomic.Uint64
 	found, suppressed, lost, skipped  atomic.Uint64
@@ -88,6 +94,11 @@ func (p *Pipeline) Stats() PipelineStats {
 		Lost: p.lost.Load(), Skipped: p.skipped.Load(),
 	}
 }
+
+// Forget makes the pipeline report the next decode even if it is the text
+// it reported last (e.g. the cashier dismissed the result and shows the
+// same ticket again at once). Safe to call from any goroutine.
+func (p *Pipeline) Forget() { p.forget.Store(true) }
 
 // ErrRunning is returned by Run when the pipeline is already running.
 var ErrRunning = errors.New("pipeline already running")
@@ -168,8 +179,6 @@ func offer(ch chan Frame, f Frame, dropped *atomic.Uint64) {
 }
 
 func (p *Pipeline) decodeLoop(ctx context.Context, latest <-chan Frame) {
-	var lastText string
-	var lastAt time.Time
 	for {
 		var f Frame
 		var ok bool
@@ -187,13 +196,16 @@ func (p *Pipeline) decodeLoop(ctx context.Context, latest <-chan Frame) {
 			continue
 		}
 		p.found.Add(1)
+		if p.forget.Swap(false) {
+			p.lastText = ""
+		}
 		now := p.opts.Now()
-		if p.opts.Repeat > 0 && res.Text == lastText && now.Sub(lastAt) < p.opts.Repeat {
+		if p.opts.Repeat > 0 && res.Text == p.lastText && now.Sub(p.lastAt) < p.opts.Repeat {
 			p.suppressed.Add(1)
-			lastAt = now
+			p.lastAt = now
 			continue
 		}
-		lastText, lastAt = res.Text, now
+		p.lastText, p.lastAt = res.Text, now
 		res.FrameSeq, res.Captured, res.Decoded = f.Seq, f.Time, now
 		select {
 		case p.results <- res:

@@ -244,3 +244,30 @@ func TestPipeline_Run_lowLight5fps(t *testing.T) {
 		t.Fatalf("got %+v, want the code once", got)
 	}
 }
+
+func TestPipeline_Forget(t *testing.T) {
+	code := codeFrame(t, v3)
+	now := time.Unix(1000, 0)
+	p := NewPipeline(nil, PipelineOptions{Now: func() time.Time { return now }})
+	run := func() []Result {
+		t.Helper()
+		if err := p.Run(context.Background(), &fakeSource{frames: []Frame{code}}); err != nil {
+			t.Fatal(err)
+		}
+		return drain(p.Results())
+	}
+	if got := run(); len(got) != 1 {
+		t.Fatalf("first scan: %d results", len(got))
+	}
+	if got := run(); len(got) != 0 {
+		t.Fatalf("same code again within the repeat window: %d results, want 0", len(got))
+	}
+	p.Forget()
+	if got := run(); len(got) != 1 {
+		t.Fatalf("after Forget: %d results, want 1", len(got))
+	}
+	now = now.Add(3 * time.Second)
+	if got := run(); len(got) != 1 {
+		t.Fatalf("after the repeat window: %d results, want 1", len(got))
+	}
+}

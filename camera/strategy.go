@@ -18,17 +18,18 @@ import (
 //   - Low contrast (a dark-to-light span under ~60 grey levels): the hybrid
 //     binarizer takes 8x8 blocks whose span is under 24 levels for flat and
 //     guesses their threshold from neighbours; stretching the histogram
-//     first fixes it ("stretch" on the frame, "roi-stretch" on the region).
+//     first fixes it ("stretch" over the aim box, "roi-stretch" on the
+//     code's region).
 //   - Frames start at half resolution: 4x fewer pixels, the 2x2 averaging
 //     removes sensor noise, and the codes held up to a counter webcam have
 //     modules big enough ("fast"). Full resolution comes second, over the
-//     aim box only for frames above 640x480 ("full").
+//     aim box: the centre 2/3 up to 640x480, the centre half above ("full").
 //   - Inverted codes (dark-mode phone screens) are tried at quarter
 //     resolution, where they are big ("inverted").
 //
 // The expensive passes run only when gozxing located a code's three finder
-// patterns, or saw candidates that could be them; noise and clutter do not
-// pass that gate, so a frame without a code costs three or four cheap
+// patterns with a plausible geometry, or a pair of candidates that could be
+// two of them; noise and clutter do not pass that gate, so a frame without a code costs three or four cheap
 // attempts and never gives a result: every text comes out of gozxing's
 // Reed-Solomon-checked decoder.
 

@@ -15,15 +15,6 @@ import (
 	"github.com/blackjack/webcam"
 )
 
-// V4L2Options select the device and frame size.
-type V4L2Options struct {
-	Device string // device path; "" takes the first capture device found
-	Size   Size   // wanted size; zero means 640x480
-	// StallAfter is how long without any frame counts as a lost device
-	// (default 5 s; WaitForFrame itself works in whole seconds).
-	StallAfter time.Duration
-}
-
 // ListDevices returns the V4L2 capture devices, with their formats and
 // sizes. No device gives an empty list and no error.
 func ListDevices() ([]Device, error) {
