@@ -8,7 +8,10 @@ VAR     := var
 DEMO_DB := $(VAR)/demo.db
 ADDR    ?= 127.0.0.1:8080
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
-export LANG := en_US.UTF-8
+# Fyne reads the locale from LANG: tests pin one (a bare C locale makes it log an error), the app
+# speaks French unless GUICHET_LANG says otherwise.
+TEST_LANG := en_US.UTF-8
+APP_LANG  ?= $(or $(GUICHET_LANG),fr_FR.UTF-8)
 
 # Debian packages the build and the tests need (checked with dpkg, installed with apt-get when
 # absent): cgo and Fyne's GL/X11 headers, Xvfb and ImageMagick for the smoke test's real window
@@ -43,7 +46,7 @@ run: build ## seed the demo, serve it, and open the counter app paired with it
 	if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
 	  echo "Pas d'écran (DISPLAY) : le serveur tourne seul ; Ctrl-C pour l'arrêter."; wait $$server; \
 	else \
-	  $(BIN)/guichet --data $(VAR)/app --demo $(VAR)/demo.json --server http://$(ADDR); \
+	  LANG=$(APP_LANG) $(BIN)/guichet --data $(VAR)/app --demo $(VAR)/demo.json --server http://$(ADDR); \
 	fi
 
 server: build ## serve the database in var/ (make run seeds it)
@@ -64,7 +67,7 @@ smoke: build ## the real app in a real window under Xvfb against a real server, 
 	scripts/smoke.sh $(VAR)/smoke
 
 test: deps lint ## everything: lint, unit and integration tests with -race, the smoke test
-	$(GO) test -race -count=1 ./...
+	LANG=$(TEST_LANG) $(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory smoke
 
 bench: deps ## benchmarks (see docs/bench.md)

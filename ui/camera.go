@@ -108,6 +108,7 @@ func (p *cameraPanel) start() {
 			p.cancel = nil
 			if err != nil && ctx.Err() == nil {
 				p.status.SetText(err.Error())
+				p.aim.Hide() // nothing to aim at
 			}
 		})
 	})
