@@ -88,6 +88,22 @@ func call(ctx context.Context, r *resty.Client, method, path string, body, out a
 		req.SetHeader("Content-Type", "application/json").SetBody(body)
 	}
 	resp, err := req.Execute(method, path)
+	if err := responseError(ctx, resp, err); err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(resp.Body(), out); err != nil {
+		return &app.Error{Code: app.EUNAVAILABLE, Message: "Réponse illisible du serveur."}
+	}
+	return nil
+}
+
+// responseError maps a failed exchange to an app error: EUNAVAILABLE when the server could not be
+// reached (the context's own cancellation is returned as is), the API's error body, or a code
+// from the status when the body is not one.
+func responseError(ctx context.Context, resp *resty.Response, err error) error {
 	if err != nil {
 		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return ctx.Err()
@@ -99,14 +115,7 @@ func call(ctx context.Context, r *resty.Client, method, path string, body, out a
 		if json.Unmarshal(resp.Body(), &pe) == nil && pe.Code != "" && pe.Message != "" {
 			return &app.Error{Code: pe.Code, Message: pe.Message, Field: pe.Field}
 		}
-		code := protocol.CodeOf(resp.StatusCode())
-		return &app.Error{Code: code, Message: fmt.Sprintf("Le serveur a répondu %d.", resp.StatusCode())}
-	}
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(resp.Body(), out); err != nil {
-		return &app.Error{Code: app.EUNAVAILABLE, Message: "Réponse illisible du serveur."}
+		return &app.Error{Code: protocol.CodeOf(resp.StatusCode()), Message: fmt.Sprintf("Le serveur a répondu %d.", resp.StatusCode())}
 	}
 	return nil
 }

@@ -2,9 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -40,18 +37,8 @@ func (c *Client) StatementFile(ctx context.Context, ref, format string) ([]byte,
 // callRaw GETs a file: the body as is on success, the API's error (as call maps it) otherwise.
 func callRaw(ctx context.Context, r *resty.Client, path string, out *[]byte) error {
 	resp, err := r.R().SetContext(ctx).SetHeader("Accept", "*/*").Get(path)
-	if err != nil {
-		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return ctx.Err()
-		}
-		return &app.Error{Code: app.EUNAVAILABLE, Message: "Serveur injoignable : " + shortErr(err)}
-	}
-	if resp.StatusCode() >= 300 {
-		var pe protocol.Error
-		if json.Unmarshal(resp.Body(), &pe) == nil && pe.Code != "" && pe.Message != "" {
-			return &app.Error{Code: pe.Code, Message: pe.Message, Field: pe.Field}
-		}
-		return &app.Error{Code: protocol.CodeOf(resp.StatusCode()), Message: fmt.Sprintf("Le serveur a répondu %d.", resp.StatusCode())}
+	if err := responseError(ctx, resp, err); err != nil {
+		return err
 	}
 	*out = resp.Body()
 	return nil

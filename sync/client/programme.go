@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -89,15 +88,8 @@ func (p *Programme) UploadImage(ctx context.Context, offerID int64, data []byte)
 	var out protocol.Offer
 	resp, err := p.c.sync.R().SetContext(ctx).SetHeader("Content-Type", http.DetectContentType(data)).SetBody(data).
 		Put("/pro/v1/offers/" + strconv.FormatInt(offerID, 10) + "/image")
-	if err != nil {
-		return nil, &app.Error{Code: app.EUNAVAILABLE, Message: "Serveur injoignable : " + shortErr(err)}
-	}
-	if resp.StatusCode() >= 300 {
-		var pe protocol.Error
-		if json.Unmarshal(resp.Body(), &pe) == nil && pe.Message != "" {
-			return nil, &app.Error{Code: pe.Code, Message: pe.Message, Field: pe.Field}
-		}
-		return nil, &app.Error{Code: protocol.CodeOf(resp.StatusCode()), Message: fmt.Sprintf("Le serveur a répondu %d.", resp.StatusCode())}
+	if err := responseError(ctx, resp, err); err != nil {
+		return nil, err
 	}
 	if err := json.Unmarshal(resp.Body(), &out); err != nil {
 		return nil, &app.Error{Code: app.EUNAVAILABLE, Message: "Réponse illisible du serveur."}
