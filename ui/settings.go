@@ -17,6 +17,7 @@ import (
 // manager screens.
 type settingsScreen struct {
 	u       *UI
+	camSel  *widget.Select // the webcam choice
 	body    *fyne.Container
 	content fyne.CanvasObject
 }
@@ -68,6 +69,7 @@ func (s *settingsScreen) render() {
 		widget.NewFormItem(lang.L("Rôle"), widget.NewLabel(map[app.Role]string{app.RoleManager: "responsable", app.RoleCashier: "caisse"}[u.pairing.Role])),
 	)
 	s.body.Add(form)
+	s.body.Add(s.cameraChoice())
 	if u.pairing.Role == app.RoleManager {
 		pin := widget.NewPasswordEntry()
 		pin.SetPlaceHolder("Nouveau code PIN (4 chiffres ou plus), vide pour aucun")
@@ -96,4 +98,50 @@ func (s *settingsScreen) render() {
 			}
 		}, u.win)
 	}))
+}
+
+// cameraChoice lets the counter pick its webcam; the list is read off the UI goroutine.
+func (s *settingsScreen) cameraChoice() fyne.CanvasObject {
+	u := s.u
+	const first = "Première caméra trouvée"
+	sel := widget.NewSelect([]string{first}, nil)
+	s.camSel = sel
+	if d := u.prefs.String(prefCameraDevice); d != "" {
+		sel.Options = append(sel.Options, d)
+		sel.SetSelected(d)
+	} else {
+		sel.SetSelected(first)
+	}
+	info := widget.NewLabel("")
+	sel.OnChanged = func(choice string) {
+		device := choice
+		if choice == first {
+			device = ""
+		}
+		if device == u.prefs.String(prefCameraDevice) {
+			return
+		}
+		u.prefs.SetString(prefCameraDevice, device)
+		if u.screen != nil && u.screen.camera.cancel != nil { // restart on the new device
+			u.screen.camera.stop()
+			u.screen.camera.start()
+		}
+	}
+	if u.scanner != nil {
+		u.async(func() {
+			devices, err := u.scanner.Devices()
+			fyne.Do(func() {
+				if err != nil {
+					info.SetText(err.Error())
+					return
+				}
+				if len(devices) == 0 {
+					info.SetText("Aucune caméra détectée.")
+				}
+				sel.Options = append([]string{first}, devices...)
+				sel.Refresh()
+			})
+		})
+	}
+	return widget.NewForm(widget.NewFormItem(lang.L("Caméra"), container.NewVBox(sel, info)))
 }

@@ -328,6 +328,15 @@ func TestCameraPanel(t *testing.T) {
 	if sc.frames != 1 || u.screen.camera.img.Image.Bounds().Dx() != 64 {
 		t.Errorf("the preview did not show the frame")
 	}
+	// The settings list the cameras and remember the choice.
+	sg := newSettingsScreen(u)
+	if len(sg.camSel.Options) != 2 || sg.camSel.Options[1] != "/dev/video0" {
+		t.Fatalf("camera choices %q", sg.camSel.Options)
+	}
+	sg.camSel.SetSelected("/dev/video0")
+	if got := u.prefs.String(prefCameraDevice); got != "/dev/video0" {
+		t.Errorf("camera choice not saved: %q", got)
+	}
 	// Switching the camera off is remembered.
 	test.Tap(u.screen.camera.toggle)
 	if !u.prefs.Bool(prefCameraOff) || u.screen.camera.toggle.Text != "Activer la caméra" {
