@@ -166,6 +166,7 @@ type Stock struct {
 	Booked       int  // places held by non-cancelled bookings
 	BookingLimit time.Time
 	PriceLabel   string
+	Version      string // VF or VO; "" means the offer's version
 	Deleted      bool
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -195,6 +196,8 @@ func (s *Stock) Validate() error {
 		return FieldError("capacity", "La jauge doit être positive.")
 	case s.Capacity != nil && *s.Capacity < s.Booked:
 		return FieldError("capacity", "La jauge ne peut pas être inférieure au nombre de places déjà réservées.")
+	case s.Version != "" && s.Version != VersionVF && s.Version != VersionVO:
+		return FieldError("version", "La version doit être VF ou VO.")
 	case !s.BookingLimit.IsZero() && s.BookingLimit.After(s.StartsAt):
 		return FieldError("bookingLimit", "La date limite de réservation doit précéder le début de la séance.")
 	}

@@ -104,7 +104,7 @@ func (e *Engine) pull(ctx context.Context) error {
 		for _, s := range ch.Stocks {
 			page.Stocks = append(page.Stocks, cache.Stock{Rev: s.Rev, Stock: app.Stock{ID: s.ID, OfferID: s.OfferID,
 				StartsAt: protocol.ParseTime(s.StartsAt), PriceCents: s.PriceCents, Capacity: s.Capacity, Booked: s.Booked,
-				Deleted: s.Deleted}})
+				Version: s.Version, Deleted: s.Deleted}})
 		}
 		for _, b := range ch.Bookings {
 			d := b.Domain()

@@ -204,7 +204,8 @@ func (res *Result) addShowtime(f *Film, m *Movie, sh Showtime, s Settings, loc *
 			return
 		}
 	}
-	st := app.Stock{StartsAt: start.UTC(), PriceCents: s.PriceCents, BookingLimit: start.UTC(), PriceLabel: PriceLabel}
+	st := app.Stock{StartsAt: start.UTC(), PriceCents: s.PriceCents, BookingLimit: start.UTC(), PriceLabel: PriceLabel,
+		Version: version}
 	if s.Capacity != nil {
 		c := *s.Capacity
 		st.Capacity = &c

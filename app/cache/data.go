@@ -66,11 +66,12 @@ func (c *Cache) Apply(ctx context.Context, ch Changes) error {
 			if s.Capacity != nil {
 				capacity = sql.NullInt64{Int64: int64(*s.Capacity), Valid: true}
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO stocks (id, offer_id, starts_us, price_cents, capacity, booked, deleted, rev)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET offer_id = excluded.offer_id,
+			_, err := tx.ExecContext(ctx, `INSERT INTO stocks (id, offer_id, starts_us, price_cents, capacity, booked, deleted, rev,
+				version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET offer_id = excluded.offer_id,
 				starts_us = excluded.starts_us, price_cents = excluded.price_cents, capacity = excluded.capacity,
-				booked = excluded.booked, deleted = excluded.deleted, rev = excluded.rev WHERE excluded.rev > stocks.rev`,
-				s.ID, s.OfferID, us(s.StartsAt), s.PriceCents, capacity, s.Booked, s.Deleted, s.Rev)
+				booked = excluded.booked, deleted = excluded.deleted, rev = excluded.rev, version = excluded.version
+				WHERE excluded.rev > stocks.rev`,
+				s.ID, s.OfferID, us(s.StartsAt), s.PriceCents, capacity, s.Booked, s.Deleted, s.Rev, s.Version)
 			if err != nil {
 				return fmt.Errorf("apply stock: %w", err)
 			}
@@ -225,7 +226,8 @@ type Showtime struct {
 
 // Showtimes lists the showtimes starting in [from, to) with their admitted and booked places.
 func (c *Cache) Showtimes(ctx context.Context, from, to time.Time) ([]Showtime, error) {
-	rows, err := c.db.QueryContext(ctx, `SELECT s.id, s.offer_id, COALESCE(o.name, ''), COALESCE(o.version, ''), s.starts_us,
+	rows, err := c.db.QueryContext(ctx, `SELECT s.id, s.offer_id, COALESCE(o.name, ''),
+		COALESCE(NULLIF(s.version, ''), o.version, ''), s.starts_us,
 		COALESCE(o.duration_minutes, 0), s.capacity, s.deleted,
 		COALESCE((SELECT SUM(quantity) FROM bookings b WHERE b.stock_id = s.id AND b.status <> 'CANCELLED'), 0),
 		COALESCE((SELECT SUM(quantity) FROM bookings b WHERE b.stock_id = s.id AND b.status IN ('USED', 'REIMBURSED')), 0)

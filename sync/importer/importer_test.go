@@ -155,6 +155,15 @@ func TestImporter_Import(t *testing.T) {
 	if len(stocks[mousquetaires]) != 2 || len(stocks[oppenheimer]) != 2 {
 		t.Fatalf("stocks = %+v", stocks)
 	}
+	versions := map[string]int{}
+	for _, sts := range stocks {
+		for _, st := range sts {
+			versions[st.Version]++
+		}
+	}
+	if versions[""] != 0 || versions["VF"]+versions["VO"] != 6 {
+		t.Errorf("every imported showtime carries its own version: %v", versions)
+	}
 	st := stocks[mousquetaires][1]
 	if !st.StartsAt.Equal(time.Date(2027, 3, 28, 18, 30, 0, 0, time.UTC)) || st.PriceCents != 500 || *st.Capacity != 120 ||
 		!st.BookingLimit.Equal(st.StartsAt) {

@@ -136,13 +136,14 @@ type Stock struct {
 	Remaining    *int   `json:"remaining"` // null: unlimited
 	BookingLimit string `json:"bookingLimit"`
 	PriceLabel   string `json:"priceLabel"`
+	Version      string `json:"version,omitempty"` // VF or VO; absent: the offer's
 	Deleted      bool   `json:"deleted"`
 }
 
 // StockOf converts a domain stock.
 func StockOf(s *app.Stock) Stock {
 	out := Stock{ID: s.ID, OfferID: s.OfferID, StartsAt: Time(s.StartsAt), PriceCents: s.PriceCents, Capacity: s.Capacity,
-		Booked: s.Booked, BookingLimit: Time(s.BookingLimit), PriceLabel: s.PriceLabel, Deleted: s.Deleted}
+		Booked: s.Booked, BookingLimit: Time(s.BookingLimit), PriceLabel: s.PriceLabel, Version: s.Version, Deleted: s.Deleted}
 	if s.Capacity != nil {
 		r := s.Remaining()
 		out.Remaining = &r
@@ -158,6 +159,7 @@ type StockInput struct {
 	Capacity     Optional[int] `json:"capacity"`
 	BookingLimit *time.Time    `json:"bookingLimit"`
 	PriceLabel   *string       `json:"priceLabel"`
+	Version      *string       `json:"version"` // on creation: VF or VO when it differs from the film's
 }
 
 // Booking is a booking as the pro API and the counter app see it.

@@ -221,6 +221,7 @@ func (s *Server) createStock(w http.ResponseWriter, r *http.Request, k *app.APIK
 		st.BookingLimit = in.BookingLimit.UTC()
 	}
 	setIf(&st.PriceLabel, in.PriceLabel)
+	setIf(&st.Version, in.Version)
 	if err := s.store.CreateStock(r.Context(), st); err != nil {
 		s.writeError(w, r, err)
 		return

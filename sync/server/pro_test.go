@@ -88,6 +88,16 @@ func TestProAPI_Programme(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A showtime in the other version than the film's.
+	status, body = e.do("POST", fmt.Sprintf("/pro/v1/offers/%d/stocks", offer.ID), mgr,
+		map[string]any{"startsAt": start.Add(time.Hour).Format(time.RFC3339), "priceCents": 650, "version": "VO"})
+	if status != 201 || !strings.Contains(string(body), `"version":"VO"`) {
+		t.Errorf("VO showtime of a VF film: %d %s", status, body)
+	}
+	if status, body := e.do("POST", fmt.Sprintf("/pro/v1/offers/%d/stocks", offer.ID), mgr,
+		map[string]any{"startsAt": start.Format(time.RFC3339), "priceCents": 650, "version": "VOST"}); status != 400 {
+		t.Errorf("unknown version: %d %s", status, body)
+	}
 	status, body = e.do("PATCH", stockPath, mgr, map[string]any{"capacity": 1})
 	if status != 400 || decodeErr(t, body).Field != "capacity" {
 		t.Errorf("capacity below the booked places: %d %s", status, body)

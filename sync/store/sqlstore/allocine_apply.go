@@ -141,7 +141,7 @@ func (a *applier) prepare(ctx context.Context) error {
 		{&a.updOffer, `UPDATE offers SET name = ?, description = ?, image_url = ?, duration_minutes = ?, version = ?,
 			updated_us = ? WHERE id = ?`},
 		{&a.insStock, `INSERT INTO stocks (offer_id, starts_us, price_cents, capacity, booked, booking_limit_us, price_label,
-			deleted, created_us, updated_us, allocine_key) VALUES (?, ?, ?, ?, 0, ?, ?, FALSE, ?, ?, ?)`},
+			deleted, created_us, updated_us, allocine_key, version) VALUES (?, ?, ?, ?, 0, ?, ?, FALSE, ?, ?, ?, ?)`},
 		{&a.updStock, `UPDATE stocks SET price_cents = ?, capacity = ?, booking_limit_us = ?, price_label = ?, updated_us = ?
 			WHERE id = ?`},
 	} {
@@ -202,7 +202,7 @@ func (a *applier) stock(ctx context.Context, o *app.Offer, cur *importedStock, f
 	in := fs.Stock
 	if cur == nil {
 		_, err := a.insStock.ExecContext(ctx, o.ID, us(in.StartsAt), in.PriceCents, nullInt(in.Capacity), us(in.BookingLimit),
-			in.PriceLabel, a.now, a.now, fs.Key)
+			in.PriceLabel, a.now, a.now, fs.Key, fs.Version)
 		if err != nil {
 			return fmt.Errorf("insert imported stock: %w", err)
 		}

@@ -183,7 +183,7 @@ func (s *Store) event(ctx context.Context, tx *sql.Tx, bookingID int64, kind str
 const bookingView = `SELECT b.id, b.token, b.status, b.quantity, b.unit_price_cents, b.booked_us, b.cancellation_limit_us,
 	b.used_us, b.used_by, b.used_key_label, b.used_device, b.cancelled_us, b.cancellation_reason, b.reimbursed_us,
 	f.id, f.closed, v.id, v.name, v.address, v.postal_code, v.city, v.department_code, v.timezone,
-	o.id, o.name, o.version, o.duo, s.id, s.starts_us, s.price_label,
+	o.id, o.name, COALESCE(NULLIF(s.version, ''), o.version), o.duo, s.id, s.starts_us, s.price_label,
 	u.id, u.first_name, u.last_name, u.email, u.phone, u.birth_date
 	FROM bookings b
 	JOIN stocks s ON s.id = b.stock_id

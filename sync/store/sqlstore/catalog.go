@@ -145,9 +145,9 @@ func (s *Store) CreateStock(ctx context.Context, st *app.Stock) error {
 	st.CreatedAt, st.UpdatedAt = now, now
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		id, err := lastID(ctx, tx, s, `INSERT INTO stocks (offer_id, starts_us, price_cents, capacity, booked, booking_limit_us,
-			price_label, deleted, created_us, updated_us) VALUES (?, ?, ?, ?, 0, ?, ?, FALSE, ?, ?)`,
+			price_label, deleted, created_us, updated_us, version) VALUES (?, ?, ?, ?, 0, ?, ?, FALSE, ?, ?, ?)`,
 			st.OfferID, us(st.StartsAt), st.PriceCents, nullInt(st.Capacity), us(st.BookingLimit), st.PriceLabel,
-			us(now), us(now))
+			us(now), us(now), st.Version)
 		if err != nil {
 			return fmt.Errorf("insert stock: %w", err)
 		}
@@ -164,14 +164,14 @@ func nullInt(p *int) sql.NullInt64 {
 }
 
 const stockCols = `id, offer_id, starts_us, price_cents, capacity, booked, booking_limit_us, price_label, deleted,
-	created_us, updated_us`
+	created_us, updated_us, version`
 
 func scanStock(row interface{ Scan(...any) error }) (*app.Stock, error) {
 	var st app.Stock
 	var starts, limit, created, updated int64
 	var capacity sql.NullInt64
 	err := row.Scan(&st.ID, &st.OfferID, &starts, &st.PriceCents, &capacity, &st.Booked, &limit, &st.PriceLabel,
-		&st.Deleted, &created, &updated)
+		&st.Deleted, &created, &updated, &st.Version)
 	if err != nil {
 		return nil, err
 	}

@@ -127,7 +127,7 @@ func (s *Store) venueShowtimes(ctx context.Context, tx *sql.Tx, c candidate, now
 	if err != nil {
 		return nil, fmt.Errorf("search venue %d: %w", c.id, err)
 	}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT o.id, o.name, o.version, o.duration_minutes, o.image_url, o.duo,
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT o.id, o.name, COALESCE(NULLIF(s.version, ''), o.version), o.duration_minutes, o.image_url, o.duo,
 		s.id, s.starts_us, s.price_cents, s.capacity, s.booked, s.booking_limit_us, s.price_label
 		FROM offers o JOIN stocks s ON s.offer_id = o.id
 		WHERE o.venue_id = ? AND `+bookableStock+` ORDER BY s.starts_us, s.id LIMIT ? OFFSET ?`),

@@ -318,3 +318,24 @@ func TestStore_CreateBooking_Concurrent(t *testing.T) {
 		}
 	})
 }
+
+// A film shown dubbed and in its original version: each showtime has its own version, and a
+// booking shows its showtime's.
+func TestStore_StockVersion(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t) // the film is VO
+	capacity := 50
+	vf := &app.Stock{OfferID: f.offer.ID, StartsAt: f.now.Add(72 * time.Hour), PriceCents: 700, Capacity: &capacity, Version: app.VersionVF}
+	must(t, f.s.CreateStock(ctx, vf))
+	if err := f.s.CreateStock(ctx, &app.Stock{OfferID: f.offer.ID, StartsAt: f.now.Add(time.Hour), PriceCents: 1, Version: "VOST"}); app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("unknown version accepted: %v", err)
+	}
+	b1 := f.book(t, f.ben, vf, 1, f.now)
+	b2 := f.book(t, f.addBeneficiary(t, "vo@example.org"), f.stock, 1, f.now) // no version of its own
+	if b1.Version != app.VersionVF || b2.Version != app.VersionVO {
+		t.Errorf("versions %q and %q, want VF (the showtime's) and VO (the film's)", b1.Version, b2.Version)
+	}
+	if st, _ := f.s.GetStock(ctx, vf.ID); st.Version != app.VersionVF {
+		t.Errorf("stock version %q", st.Version)
+	}
+}
