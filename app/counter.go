@@ -156,12 +156,15 @@ func CheckKeep(b *Booking) Outcome {
 }
 
 // CheckCancelByOfferer applies pass Culture's checks before the venue cancels a booking: not
-// already cancelled, not used, not reimbursed.
+// already cancelled, not used, not reimbursed (paid: "Le remboursement est en cours de
+// traitement"; the countermark API words it as pass Culture does).
 func CheckCancelByOfferer(b *Booking) Outcome {
 	switch b.Status {
 	case StatusCancelled:
 		return refuse(OutcomeAlreadyCanceled, MsgAlreadyCancelled, b)
-	case StatusReimbursed, StatusUsed:
+	case StatusReimbursed:
+		return refuse(OutcomePaymentPending, MsgPaymentPending, b)
+	case StatusUsed:
 		return refuse(OutcomeCannotCancel, MsgCannotCancelUsed, b)
 	}
 	return Outcome{Code: OutcomeCancelledOK, Message: MsgCancelledOK, Booking: b}

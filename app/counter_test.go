@@ -177,7 +177,7 @@ func TestCheckCancelByOfferer(t *testing.T) {
 		{StatusConfirmed, OutcomeCancelledOK, MsgCancelledOK},
 		{StatusCancelled, OutcomeAlreadyCanceled, MsgAlreadyCancelled},
 		{StatusUsed, OutcomeCannotCancel, MsgCannotCancelUsed},
-		{StatusReimbursed, OutcomeCannotCancel, MsgCannotCancelUsed},
+		{StatusReimbursed, OutcomePaymentPending, MsgPaymentPending},
 	} {
 		o := CheckCancelByOfferer(&Booking{Status: tc.status})
 		if o.Code != tc.want || o.Message != tc.msg {

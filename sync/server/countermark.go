@@ -44,6 +44,9 @@ func v2Error(op string, o app.Outcome) (int, any) {
 	case app.OutcomeNotUsed:
 		return list(http.StatusGone, "booking", app.MsgNotUsed)
 	case app.OutcomePaymentPending:
+		if op == "cancel" { // pass Culture's v2 treats paid like used here
+			return list(http.StatusForbidden, "global", app.MsgCannotCancelUsed)
+		}
 		return list(http.StatusGone, "payment", app.MsgPaymentPending)
 	case app.OutcomeAlreadyCanceled:
 		return list(http.StatusGone, "global", app.MsgAlreadyCancelled)

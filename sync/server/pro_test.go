@@ -265,3 +265,16 @@ func TestHealthzAndOpenAPI(t *testing.T) {
 		t.Errorf("openapi.json documents %s, which is not served", route)
 	}
 }
+
+func TestProAPI_CancelPaidBooking(t *testing.T) {
+	e := newEnv(t)
+	tok := e.reimbursed()
+	b := e.booking(tok)
+	status, body := e.do("POST", fmt.Sprintf("/pro/v1/bookings/%d/cancel", b.ID), e.demo.Keys.Manager, nil)
+	if status != 403 || decodeErr(t, body).Message != app.MsgPaymentPending {
+		t.Errorf("cancel of a paid booking: %d %s", status, body)
+	}
+	if got := e.booking(tok); got.Status != app.StatusReimbursed {
+		t.Errorf("status %s", got.Status)
+	}
+}
