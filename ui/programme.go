@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,6 +29,8 @@ type Programme interface {
 	Allocine(ctx context.Context) (*protocol.AllocineStatus, error)
 	SetAllocine(ctx context.Context, s protocol.AllocineSettings) error
 	RunAllocine(ctx context.Context) (*protocol.ImportRun, error)
+	// Poster returns a film's poster (downloaded from Allociné or uploaded), or an error when it has none.
+	Poster(ctx context.Context, offerID int64) ([]byte, error)
 }
 
 // ProgrammeBackend is a Backend that also gives managers the programme API (main.Main).
@@ -209,7 +212,7 @@ func (s *programmeScreen) renderFilms(err error) {
 		if !o.Active {
 			state = " — désactivé"
 		}
-		row := container.NewHBox(widget.NewLabel(fmt.Sprintf("%s (%s, %d min)%s", o.Name, o.Version, o.DurationMinutes, state)),
+		row := container.NewHBox(s.poster(o), widget.NewLabel(fmt.Sprintf("%s (%s, %d min)%s", o.Name, o.Version, o.DurationMinutes, state)),
 			widget.NewButton("Modifier", func() { s.editOffer(&o) }),
 			widget.NewButton("Ajouter une séance", func() { s.addShowtimeDialog(o) }))
 		if o.Active {
@@ -217,6 +220,27 @@ func (s *programmeScreen) renderFilms(err error) {
 		}
 		s.films.Add(row)
 	}
+}
+
+// poster is a film's thumbnail, filled off the UI goroutine; a film without one keeps the blank.
+func (s *programmeScreen) poster(o protocol.Offer) fyne.CanvasObject {
+	img := canvas.NewImageFromResource(nil)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(40, 56))
+	if o.ImageURL == "" {
+		return img
+	}
+	s.u.async(func() {
+		data, err := s.prog.Poster(s.u.ctx, o.ID)
+		if err != nil || len(data) == 0 {
+			return
+		}
+		fyne.Do(func() {
+			img.Resource = fyne.NewStaticResource(fmt.Sprintf("poster-%d", o.ID), data)
+			img.Refresh()
+		})
+	})
+	return img
 }
 
 // changed is called after a successful edit: the counter pulls the change, the screen reloads.

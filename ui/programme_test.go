@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 
 // fakeProgramme records the programme calls; offline makes every call fail as unreachable.
 type fakeProgramme struct {
+	posters  []int64 // films whose poster was asked for
 	offline  bool
 	offers   []protocol.Offer
 	stocks   []protocol.Stock
@@ -39,6 +41,15 @@ func (f *fakeProgramme) fail() error {
 }
 
 func (f *fakeProgramme) Offers(context.Context) ([]protocol.Offer, error) { return f.offers, f.fail() }
+func (f *fakeProgramme) Poster(_ context.Context, id int64) ([]byte, error) {
+	f.posters = append(f.posters, id)
+	return tinyPNG, f.fail()
+}
+
+// tinyPNG is a 1×1 PNG.
+var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+	"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+
 func (f *fakeProgramme) Stocks(context.Context, int64) ([]protocol.Stock, error) {
 	return f.stocks, f.fail()
 }
@@ -111,7 +122,8 @@ func newProgrammeUI(t *testing.T, role app.Role, pin bool) (*UI, *fakeProgramme,
 		{StockID: 13, OfferID: 2, OfferName: "Intouchables", Version: "VF", Start: time.Date(2027, 3, 26, 18, 0, 0, 0, paris)},
 	}}
 	fp := &fakeProgramme{updated: map[int64]protocol.OfferInput{}, uploads: map[int64]int{},
-		offers: []protocol.Offer{{ID: 1, Name: "Parasite", Version: "VO", DurationMinutes: 132, Duo: true, Active: true},
+		offers: []protocol.Offer{{ID: 1, Name: "Parasite", Version: "VO", DurationMinutes: 132, Duo: true, Active: true,
+			ImageURL: "http://guichet.example/pro/v1/offers/1/poster"},
 			{ID: 2, Name: "Intouchables", Version: "VF", Active: false}},
 		stocks: []protocol.Stock{{ID: 12, PriceCents: 650}}}
 	u := New(context.Background(), a, &programmeBackend{fakeBackend: &fakeBackend{c: fc}, prog: fp})
@@ -219,7 +231,7 @@ func TestProgrammeScreen_Access(t *testing.T) {
 }
 
 func TestProgrammeScreen_Day(t *testing.T) {
-	u, _, _ := newProgrammeUI(t, app.RoleManager, false)
+	u, fp, _ := newProgrammeUI(t, app.RoleManager, false)
 	s := programmeOf(t, u)
 	got := allText(s.days)
 	for _, want := range []string{"Séances du vendredi 26/03/2027", "Intouchables (VF)", "Parasite (VO)",
@@ -234,6 +246,10 @@ func TestProgrammeScreen_Day(t *testing.T) {
 	films := allText(s.films)
 	if !strings.Contains(films, "Parasite (VO, 132 min)") || !strings.Contains(films, "Intouchables (VF, 0 min) — désactivé") {
 		t.Errorf("films: %s", films)
+	}
+	// The film with an image gets its poster, the one without is not asked for.
+	if len(fp.posters) == 0 || fp.posters[0] != 1 || slices.Contains(fp.posters, 2) {
+		t.Errorf("posters asked: %v", fp.posters)
 	}
 	test.Tap(button(t, s.unlocked.(*fyne.Container), "▶"))
 	if !strings.Contains(s.dayLabel.Text, "samedi 27/03/2027") {

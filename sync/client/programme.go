@@ -96,3 +96,11 @@ func (p *Programme) UploadImage(ctx context.Context, offerID int64, data []byte)
 	}
 	return &out, nil
 }
+
+// Poster returns a film's poster bytes (PNG, JPEG or WebP), or the server's error (404 when the
+// film has none).
+func (p *Programme) Poster(ctx context.Context, offerID int64) ([]byte, error) {
+	var body []byte
+	err := callRaw(ctx, p.c.sync, "/pro/v1/offers/"+strconv.FormatInt(offerID, 10)+"/poster", &body)
+	return body, err
+}

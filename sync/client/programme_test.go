@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"net/http/httptest"
 	"os"
@@ -72,6 +73,9 @@ func TestProgramme_EndToEnd(t *testing.T) {
 	up, err := p.UploadImage(ctx, o.ID, png)
 	if err != nil || up.ImageURL == "" {
 		t.Fatalf("UploadImage = %+v, %v", up, err)
+	}
+	if got, err := p.Poster(ctx, o.ID); err != nil || !bytes.Equal(got, png) {
+		t.Errorf("Poster: %d bytes, %v; want the uploaded image", len(got), err)
 	}
 	if _, err := p.UploadImage(ctx, o.ID, []byte("not an image")); app.ErrorCode(err) != app.EINVALID {
 		t.Errorf("text as image: %v", err)
