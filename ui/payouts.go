@@ -198,10 +198,8 @@ func (s *payoutsScreen) saveDialog(name string, data []byte) {
 	d.Show()
 }
 
-var frDays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-
 func frenchDate(t time.Time) string {
-	return fmt.Sprintf("%s %d %s %d", frDays[t.Weekday()], t.Day(), app.MonthName(t.Month()), t.Year())
+	return fmt.Sprintf("%s %d %s %d", frenchWeekdays[t.Weekday()], t.Day(), app.MonthName(t.Month()), t.Year())
 }
 
 // Bar colours: the revenue, and the thresholds of the scale.
