@@ -14,7 +14,7 @@ import (
 
 const settingsCols = `venue_id, theater_id, price_cents, capacity, duo, active, updated_us`
 
-func scanSettings(row interface{ Scan(...any) error }) (*store.AllocineSettings, error) {
+func scanSettings(row rowScanner) (*store.AllocineSettings, error) {
 	var a store.AllocineSettings
 	var capacity sql.NullInt64
 	var updated int64
@@ -64,20 +64,7 @@ func (s *Store) SetAllocineSettings(ctx context.Context, a *store.AllocineSettin
 
 // ListAllocineSettings returns every venue's active import settings.
 func (s *Store) ListAllocineSettings(ctx context.Context) ([]store.AllocineSettings, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+settingsCols+` FROM allocine_settings WHERE active ORDER BY venue_id`)
-	if err != nil {
-		return nil, fmt.Errorf("list allocine settings: %w", err)
-	}
-	defer rows.Close()
-	var out []store.AllocineSettings
-	for rows.Next() {
-		a, err := scanSettings(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list allocine settings: %w", err)
-		}
-		out = append(out, *a)
-	}
-	return out, rows.Err()
+	return list(ctx, s.rdb, "list allocine settings", scanSettings, `SELECT `+settingsCols+` FROM allocine_settings WHERE active ORDER BY venue_id`)
 }
 
 // RecordAllocineImport stores an import's report.

@@ -192,7 +192,7 @@ const bookingView = `SELECT b.id, b.token, b.status, b.quantity, b.unit_price_ce
 	JOIN offerers f ON f.id = b.offerer_id
 	JOIN beneficiaries u ON u.id = b.beneficiary_id`
 
-func scanBooking(row interface{ Scan(...any) error }) (*app.Booking, error) {
+func scanBooking(row rowScanner) (*app.Booking, error) {
 	var b app.Booking
 	var status, usedBy, reason, birth, postal, city string
 	var booked, start int64

@@ -40,7 +40,7 @@ func (s *Store) CreateOffer(ctx context.Context, o *app.Offer) error {
 const offerCols = `id, venue_id, name, description, image_url, duration_minutes, version, duo, active, allocine_id,
 	created_us, updated_us`
 
-func scanOffer(row interface{ Scan(...any) error }) (*app.Offer, error) {
+func scanOffer(row rowScanner) (*app.Offer, error) {
 	var o app.Offer
 	var created, updated int64
 	err := row.Scan(&o.ID, &o.VenueID, &o.Name, &o.Description, &o.ImageURL, &o.DurationMinutes, &o.Version, &o.Duo,
@@ -75,20 +75,7 @@ func (s *Store) getOffer(ctx context.Context, q querier, id int64) (*app.Offer, 
 
 // ListOffers returns a venue's offers by name.
 func (s *Store) ListOffers(ctx context.Context, venueID int64) ([]app.Offer, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT `+offerCols+` FROM offers WHERE venue_id = ? ORDER BY name, id`), venueID)
-	if err != nil {
-		return nil, fmt.Errorf("list offers: %w", err)
-	}
-	defer rows.Close()
-	out := []app.Offer{}
-	for rows.Next() {
-		o, err := scanOffer(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list offers: %w", err)
-		}
-		out = append(out, *o)
-	}
-	return out, rows.Err()
+	return list(ctx, s.rdb, "list offers", scanOffer, s.q(`SELECT `+offerCols+` FROM offers WHERE venue_id = ? ORDER BY name, id`), venueID)
 }
 
 // UpdateOffer changes the given fields of an offer.
@@ -166,7 +153,7 @@ func nullInt(p *int) sql.NullInt64 {
 const stockCols = `id, offer_id, starts_us, price_cents, capacity, booked, booking_limit_us, price_label, deleted,
 	created_us, updated_us, version`
 
-func scanStock(row interface{ Scan(...any) error }) (*app.Stock, error) {
+func scanStock(row rowScanner) (*app.Stock, error) {
 	var st app.Stock
 	var starts, limit, created, updated int64
 	var capacity sql.NullInt64
@@ -201,20 +188,7 @@ func (s *Store) getStock(ctx context.Context, q querier, id int64) (*app.Stock, 
 
 // ListStocks returns an offer's showtimes (deleted ones included, flagged) by start.
 func (s *Store) ListStocks(ctx context.Context, offerID int64) ([]app.Stock, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT `+stockCols+` FROM stocks WHERE offer_id = ? ORDER BY starts_us, id`), offerID)
-	if err != nil {
-		return nil, fmt.Errorf("list stocks: %w", err)
-	}
-	defer rows.Close()
-	out := []app.Stock{}
-	for rows.Next() {
-		st, err := scanStock(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list stocks: %w", err)
-		}
-		out = append(out, *st)
-	}
-	return out, rows.Err()
+	return list(ctx, s.rdb, "list stocks", scanStock, s.q(`SELECT `+stockCols+` FROM stocks WHERE offer_id = ? ORDER BY starts_us, id`), offerID)
 }
 
 // UpdateStock edits a showtime. Moving it recomputes its bookings' cancellation limits

@@ -157,7 +157,7 @@ func (s *Store) payAccount(ctx context.Context, tx *sql.Tx, cutID, accountID int
 const statementView = `SELECT t.reference, c.label, c.cut_day, t.offerer_id, t.bank_account_id, t.account_label, t.iban, t.bic,
 	t.booking_cents, t.amount_cents, t.created_us FROM transfers t JOIN payment_cuts c ON c.id = t.cut_id`
 
-func (s *Store) scanStatement(row interface{ Scan(...any) error }) (*store.Statement, error) {
+func (s *Store) scanStatement(row rowScanner) (*store.Statement, error) {
 	var st store.Statement
 	var day string
 	var created int64
@@ -172,21 +172,8 @@ func (s *Store) scanStatement(row interface{ Scan(...any) error }) (*store.State
 
 // ListStatements returns the offerer's statements, the latest first (offererID 0: all).
 func (s *Store) ListStatements(ctx context.Context, offererID int64) ([]store.Statement, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.q(statementView+` WHERE t.offerer_id = ? OR ? = 0 ORDER BY c.cut_day DESC, t.reference DESC`),
+	return list(ctx, s.rdb, "list statements", s.scanStatement, s.q(statementView+` WHERE t.offerer_id = ? OR ? = 0 ORDER BY c.cut_day DESC, t.reference DESC`),
 		offererID, offererID)
-	if err != nil {
-		return nil, fmt.Errorf("list statements: %w", err)
-	}
-	defer rows.Close()
-	out := []store.Statement{}
-	for rows.Next() {
-		st, err := s.scanStatement(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list statements: %w", err)
-		}
-		out = append(out, *st)
-	}
-	return out, rows.Err()
 }
 
 // GetStatement returns a statement by reference with its bookings, by venue then use date.

@@ -87,20 +87,7 @@ func (s *Store) bookingByID(ctx context.Context, q querier, id int64) (*app.Book
 
 // ListBeneficiaryBookings returns a beneficiary's bookings, the latest first.
 func (s *Store) ListBeneficiaryBookings(ctx context.Context, beneficiaryID int64) ([]app.Booking, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.q(bookingView+` WHERE b.beneficiary_id = ? ORDER BY b.booked_us DESC, b.id DESC`), beneficiaryID)
-	if err != nil {
-		return nil, fmt.Errorf("list my bookings: %w", err)
-	}
-	defer rows.Close()
-	out := []app.Booking{}
-	for rows.Next() {
-		b, err := scanBooking(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list my bookings: %w", err)
-		}
-		out = append(out, *b)
-	}
-	return out, rows.Err()
+	return list(ctx, s.rdb, "list my bookings", scanBooking, s.q(bookingView+` WHERE b.beneficiary_id = ? ORDER BY b.booked_us DESC, b.id DESC`), beneficiaryID)
 }
 
 // CancelBookingByBeneficiary cancels a beneficiary's own booking with pass Culture's checks.

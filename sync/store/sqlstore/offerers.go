@@ -39,7 +39,7 @@ func (s *Store) CreateOfferer(ctx context.Context, o *app.Offerer) error {
 
 const offererCols = `id, siren, name, closed, created_us`
 
-func scanOfferer(row interface{ Scan(...any) error }) (*app.Offerer, error) {
+func scanOfferer(row rowScanner) (*app.Offerer, error) {
 	var o app.Offerer
 	var created int64
 	if err := row.Scan(&o.ID, &o.SIREN, &o.Name, &o.Closed, &created); err != nil {
@@ -123,7 +123,7 @@ func (s *Store) CreateVenue(ctx context.Context, v *app.Venue) error {
 const venueCols = `id, offerer_id, siret, name, address, postal_code, city, department_code, latitude, longitude,
 	booking_email, timezone, allocine_theater_id, created_us`
 
-func scanVenue(row interface{ Scan(...any) error }) (*app.Venue, error) {
+func scanVenue(row rowScanner) (*app.Venue, error) {
 	var v app.Venue
 	var created int64
 	err := row.Scan(&v.ID, &v.OffererID, &v.SIRET, &v.Name, &v.Address, &v.PostalCode, &v.City, &v.DepartmentCode,
@@ -149,20 +149,7 @@ func (s *Store) GetVenue(ctx context.Context, id int64) (*app.Venue, error) {
 
 // ListVenues returns an offerer's venues by name.
 func (s *Store) ListVenues(ctx context.Context, offererID int64) ([]app.Venue, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT `+venueCols+` FROM venues WHERE offerer_id = ? ORDER BY name, id`), offererID)
-	if err != nil {
-		return nil, fmt.Errorf("list venues: %w", err)
-	}
-	defer rows.Close()
-	out := []app.Venue{}
-	for rows.Next() {
-		v, err := scanVenue(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list venues: %w", err)
-		}
-		out = append(out, *v)
-	}
-	return out, rows.Err()
+	return list(ctx, s.rdb, "list venues", scanVenue, s.q(`SELECT `+venueCols+` FROM venues WHERE offerer_id = ? ORDER BY name, id`), offererID)
 }
 
 // keyPrefix starts every clear API key, so that a leaked one is easy to recognise.
@@ -213,7 +200,7 @@ func (s *Store) insertKey(ctx context.Context, offererID int64, role app.Role, l
 
 const keyCols = `id, offerer_id, prefix, role, label, created_us, revoked_us`
 
-func scanKey(row interface{ Scan(...any) error }) (*app.APIKey, error) {
+func scanKey(row rowScanner) (*app.APIKey, error) {
 	var k app.APIKey
 	var created int64
 	var revoked sql.NullInt64
@@ -259,18 +246,5 @@ func (s *Store) RevokeAPIKey(ctx context.Context, id int64) error {
 
 // ListAPIKeys returns an offerer's keys (without secrets).
 func (s *Store) ListAPIKeys(ctx context.Context, offererID int64) ([]app.APIKey, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT `+keyCols+` FROM api_keys WHERE offerer_id = ? ORDER BY id`), offererID)
-	if err != nil {
-		return nil, fmt.Errorf("list api keys: %w", err)
-	}
-	defer rows.Close()
-	out := []app.APIKey{}
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list api keys: %w", err)
-		}
-		out = append(out, *k)
-	}
-	return out, rows.Err()
+	return list(ctx, s.rdb, "list api keys", scanKey, s.q(`SELECT `+keyCols+` FROM api_keys WHERE offerer_id = ? ORDER BY id`), offererID)
 }

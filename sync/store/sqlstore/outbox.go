@@ -14,7 +14,7 @@ import (
 const outboxCols = `id, booking_id, event, audience, recipient, reason, status, attempts, next_attempt_us, last_error,
 	created_us, sent_us`
 
-func scanNotification(row interface{ Scan(...any) error }) (*store.Notification, error) {
+func scanNotification(row rowScanner) (*store.Notification, error) {
 	var n store.Notification
 	var reason string
 	var next, created int64
@@ -99,20 +99,7 @@ func (s *Store) NotificationFailed(ctx context.Context, id int64, errText string
 
 // ListNotifications returns a booking's outbox rows in order.
 func (s *Store) ListNotifications(ctx context.Context, bookingID int64) ([]store.Notification, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT `+outboxCols+` FROM outbox WHERE booking_id = ? ORDER BY id`), bookingID)
-	if err != nil {
-		return nil, fmt.Errorf("list notifications: %w", err)
-	}
-	defer rows.Close()
-	out := []store.Notification{}
-	for rows.Next() {
-		n, err := scanNotification(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list notifications: %w", err)
-		}
-		out = append(out, *n)
-	}
-	return out, rows.Err()
+	return list(ctx, s.rdb, "list notifications", scanNotification, s.q(`SELECT `+outboxCols+` FROM outbox WHERE booking_id = ? ORDER BY id`), bookingID)
 }
 
 // LastJobRun returns when the named job last ran, zero if never.
