@@ -221,10 +221,7 @@ func (m *Main) Start(ctx context.Context, p ui.Pairing) (ui.Counter, error) {
 		}
 	}
 	_ = c.SetMeta(ctx, "server", p.ServerURL)
-	loc, err := time.LoadLocation(p.Venue.Timezone)
-	if err != nil {
-		loc, _ = time.LoadLocation(app.DefaultTimezone)
-	}
+	loc := app.Location(p.Venue.Timezone)
 	e := counter.New(c, m.client(p.ServerURL, p.Key), counter.Config{Device: m.device, VenueID: p.Venue.ID, Location: loc, Logger: m.log})
 	runCtx, cancel := context.WithCancel(ctx)
 	m.mu.Lock()

@@ -3,6 +3,7 @@ package app
 import (
 	"strconv"
 	"strings"
+	"time"
 )
 
 // nbsp separates thousands and the currency sign in French formatting.
@@ -72,4 +73,19 @@ func DepartmentTimezone(dept string) string {
 // as exports write amounts so that spreadsheets read them as numbers.
 func FormatDecimalPlain(cents int64) string {
 	return strings.ReplaceAll(FormatDecimal(cents), nbsp, "")
+}
+
+// Location returns the time zone called name, Europe/Paris when name is empty or unknown, and
+// UTC only if even that is missing (binaries embed time/tzdata, so it is not). Callers that look
+// zones up often keep the result.
+func Location(name string) *time.Location {
+	if name != "" {
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	if loc, err := time.LoadLocation(DefaultTimezone); err == nil {
+		return loc
+	}
+	return time.UTC
 }

@@ -184,3 +184,14 @@ func TestFormatEuros(t *testing.T) {
 		}
 	}
 }
+
+func TestLocation(t *testing.T) {
+	for name, want := range map[string]string{"": "Europe/Paris", "Mars/Olympus": "Europe/Paris", "Indian/Reunion": "Indian/Reunion"} {
+		if got := Location(name).String(); got != want {
+			t.Errorf("Location(%q) = %s, want %s", name, got, want)
+		}
+	}
+	if got := DepartmentTimezone("974"); got != "Indian/Reunion" {
+		t.Errorf("DepartmentTimezone(974) = %s", got)
+	}
+}

@@ -162,13 +162,4 @@ func (u *UI) start(p Pairing, onErr func(error)) {
 	})
 }
 
-func loadLocation(name string) *time.Location {
-	if name == "" {
-		name = app.DefaultTimezone
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
+func loadLocation(name string) *time.Location { return app.Location(name) }

@@ -153,13 +153,4 @@ func (w *Worker) deliver(ctx context.Context, n *store.Notification) (bool, erro
 	return false, w.Store.NotificationFailed(ctx, n.ID, err.Error(), retry)
 }
 
-func location(name string) *time.Location {
-	if name == "" {
-		name = app.DefaultTimezone
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
+func location(name string) *time.Location { return app.Location(name) }

@@ -252,13 +252,7 @@ func (s *Server) loc(name string) *time.Location {
 	if v, ok := s.locs.Load(name); ok {
 		return v.(*time.Location)
 	}
-	l, err := time.LoadLocation(name)
-	if err != nil || name == "" {
-		l, err = time.LoadLocation(app.DefaultTimezone)
-		if err != nil {
-			l = time.UTC
-		}
-	}
+	l := app.Location(name)
 	s.locs.Store(name, l)
 	return l
 }

@@ -186,13 +186,7 @@ func (s *Store) location(name string) *time.Location {
 	if v, ok := s.locs.Load(name); ok {
 		return v.(*time.Location)
 	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		loc, _ = time.LoadLocation(app.DefaultTimezone)
-		if loc == nil {
-			loc = time.UTC
-		}
-	}
+	loc := app.Location(name)
 	s.locs.Store(name, loc)
 	return loc
 }
