@@ -42,6 +42,7 @@ run: build ## seed the demo, serve it, and open the counter app paired with it
 	@$(BIN)/guichet-server serve --db $(DEMO_DB) --addr $(ADDR) 2> $(VAR)/server.log & server=$$!; \
 	trap "kill $$server 2>/dev/null" EXIT; \
 	for i in $$(seq 50); do curl -sf http://$(ADDR)/healthz >/dev/null && break; sleep 0.1; done; \
+	if ! kill -0 $$server 2>/dev/null; then echo "Le serveur n'a pas démarré (port $(ADDR) déjà pris ? ADDR=127.0.0.1:8081 make run) :"; cat $(VAR)/server.log; exit 1; fi; \
 	echo "Serveur : http://$(ADDR) (journal : $(VAR)/server.log). Fermez la fenêtre de Guichet pour tout arrêter."; \
 	if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
 	  echo "Pas d'écran (DISPLAY) : le serveur tourne seul ; Ctrl-C pour l'arrêter."; wait $$server; \
