@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -103,12 +102,7 @@ func TestRun_Serve(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "serve.db")
 	var d demoOut
 	_ = json.Unmarshal(runOK(t, "demo", "--db", db), &d)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var logs bytes.Buffer
@@ -116,6 +110,7 @@ func TestRun_Serve(t *testing.T) {
 		done <- run(ctx, []string{"serve", "--db", db, "--addr", addr, "--log-format", "json"}, &bytes.Buffer{}, &syncWriter{w: &logs})
 	}()
 	var resp *http.Response
+	var err error
 	for i := 0; i < 100; i++ {
 		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
 			break

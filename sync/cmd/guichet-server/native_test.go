@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"image/png"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -58,12 +57,7 @@ func TestRun_TryBooking(t *testing.T) {
 	if err := json.Unmarshal(runOK(t, "demo", "--db", db), &d); err != nil || len(d.Beneficiaries) == 0 {
 		t.Fatalf("demo beneficiaries: %v", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var logs bytes.Buffer
@@ -78,8 +72,7 @@ func TestRun_TryBooking(t *testing.T) {
 		}
 	}()
 	for i := 0; i < 100; i++ {
-		var resp *http.Response
-		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
 			resp.Body.Close()
 			break
 		}
