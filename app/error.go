@@ -26,6 +26,26 @@ type Error struct {
 	Message string
 	// Field names the input field at fault, when there is one.
 	Field string
+	// Reason is the machine-readable reason of a refusal, in pass Culture's native API's words
+	// (ReasonInsufficientCredit…), when there is one.
+	Reason string
+}
+
+// Reasons of refused bookings and cancellations, as pass Culture's native API gives them in
+// its "code" (routes/native/v1/bookings.py); ReasonAlreadyCancelled is Guichet's own (pass
+// Culture answers a second cancellation with success).
+const (
+	ReasonInsufficientCredit = "INSUFFICIENT_CREDIT"
+	ReasonAlreadyBooked      = "ALREADY_BOOKED"
+	ReasonStockNotBookable   = "STOCK_NOT_BOOKABLE"
+	ReasonConfirmedBooking   = "CONFIRMED_BOOKING"
+	ReasonAlreadyUsed        = "ALREADY_USED"
+	ReasonAlreadyCancelled   = "ALREADY_CANCELLED"
+)
+
+// Refusal returns an error with a code, a user-facing message and a machine-readable reason.
+func Refusal(code, reason, message string) *Error {
+	return &Error{Code: code, Reason: reason, Message: message}
 }
 
 // Error implements the error interface.
@@ -58,6 +78,16 @@ func ErrorCode(err error) string {
 	default:
 		return EINTERNAL
 	}
+}
+
+// ErrorReason returns the machine-readable reason of a domain error anywhere in err's chain,
+// or "".
+func ErrorReason(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
 }
 
 // ErrorMessage returns the user-facing message of a domain error, or a generic one.

@@ -18,6 +18,9 @@ type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Reason is pass Culture's machine-readable reason of a refused booking or cancellation
+	// (INSUFFICIENT_CREDIT, ALREADY_BOOKED…), when there is one.
+	Reason string `json:"reason,omitempty"`
 }
 
 // statusByCode maps domain error codes to HTTP statuses.

@@ -221,10 +221,6 @@ func (n *native) book(w http.ResponseWriter, r *http.Request, ben *app.Beneficia
 		n.writeError(w, r, app.FieldError("stockId", "Le champ stockId est obligatoire."))
 		return
 	}
-	if in.Quantity < 1 || in.Quantity > 2 {
-		n.writeError(w, r, app.FieldError("quantity", "Vous devez réserver une place ou deux dans le cas d'une offre DUO."))
-		return
-	}
 	b, err := n.store.CreateBooking(r.Context(), store.BookingRequest{BeneficiaryID: ben.ID, StockID: in.StockID, Quantity: in.Quantity}, n.now())
 	if err != nil {
 		n.writeError(w, r, err)

@@ -115,6 +115,17 @@ func errMessage(t *testing.T, body []byte) string {
 	return e.Message
 }
 
+// errReason returns the machine-readable reason of an error body ("" when it has none).
+func errReason(t *testing.T, body []byte) string {
+	t.Helper()
+	var e map[string]any
+	if err := json.Unmarshal(body, &e); err != nil {
+		t.Fatalf("error body %q: %v", body, err)
+	}
+	r, _ := e["reason"].(string)
+	return r
+}
+
 // TestNative runs the native API's tests on one demo (seeding is the slow part), each with
 // fresh beneficiaries and showtimes, the clock put back after each.
 func TestNative(t *testing.T) {
@@ -285,20 +296,24 @@ func testBooking(t *testing.T, e *nativeEnv) {
 		qty     int
 		status  int
 		message string
+		reason  string
 	}{
-		{"unknown stock", 999999, 1, 404, "Séance introuvable."},
-		{"quantity 0", st.ID, 0, 400, "Vous devez réserver une place ou deux dans le cas d'une offre DUO."},
-		{"quantity 3", st.ID, 3, 400, "Vous devez réserver une place ou deux dans le cas d'une offre DUO."},
-		{"duo of a solo offer", solo.ID, 2, 400, "Vous ne pouvez réserver qu'une place pour cette offre."},
-		{"past showtime", past.ID, 1, 400, "Ce stock n'est pas réservable"},
-		{"deleted showtime", deleted.ID, 1, 400, "Ce stock n'est pas réservable"},
-		{"deactivated offer", inactive.ID, 1, 400, "Ce stock n'est pas réservable"},
-		{"same offer twice", again.ID, 1, 409, "Cette offre a déjà été reservée par l'utilisateur"},
-		{"over the balance", pricey.ID, 1, 400, "Le solde de votre pass est insuffisant pour réserver cette offre."},
+		{"unknown stock", 999999, 1, 404, "Séance introuvable.", ""},
+		{"quantity 0", deleted.ID, 0, 400, "Vous devez réserver une place ou deux dans le cas d'une offre DUO.", ""},
+		{"quantity 3", past.ID, 3, 400, "Vous devez réserver une place ou deux dans le cas d'une offre DUO.", ""},
+		{"duo of a solo offer", solo.ID, 2, 400, "Vous ne pouvez réserver qu'une place pour cette offre.", ""},
+		{"3 places of a solo offer", solo.ID, 3, 400, "Vous ne pouvez réserver qu'une place pour cette offre.", ""},
+		{"0 places of a solo offer", solo.ID, 0, 400, "Vous ne pouvez réserver qu'une place pour cette offre.", ""},
+		{"past showtime", past.ID, 1, 400, "Ce stock n'est pas réservable", "STOCK_NOT_BOOKABLE"},
+		{"deleted showtime", deleted.ID, 1, 400, "Ce stock n'est pas réservable", "STOCK_NOT_BOOKABLE"},
+		{"deactivated offer", inactive.ID, 1, 400, "Ce stock n'est pas réservable", "STOCK_NOT_BOOKABLE"},
+		{"same offer twice", again.ID, 1, 409, "Cette offre a déjà été reservée par l'utilisateur", "ALREADY_BOOKED"},
+		{"same offer twice, 3 places", again.ID, 3, 409, "Cette offre a déjà été reservée par l'utilisateur", "ALREADY_BOOKED"},
+		{"over the balance", pricey.ID, 1, 400, "Le solde de votre pass est insuffisant pour réserver cette offre.", "INSUFFICIENT_CREDIT"},
 	} {
 		status, body := e.book(token, c.stock, c.qty)
-		if status != c.status || errMessage(t, body) != c.message {
-			t.Errorf("%s: %d %s, want %d %q", c.name, status, body, c.status, c.message)
+		if status != c.status || errMessage(t, body) != c.message || errReason(t, body) != c.reason {
+			t.Errorf("%s: %d %s, want %d %q reason %q", c.name, status, body, c.status, c.message, c.reason)
 		}
 	}
 	for _, raw := range []string{`{"stockId": "1", "quantity": 1}`, `{"quantity": 1}`, `{"stockId": 1, "quantity": 1, "price": 0}`, `[`} {
@@ -337,7 +352,7 @@ func testCancel(t *testing.T, e *nativeEnv) {
 		}
 	}
 	status, body := e.do("POST", path(b.ID), token, nil)
-	if status != 400 || errMessage(t, body) != app.MsgTooLateToCancel ||
+	if status != 400 || errMessage(t, body) != app.MsgTooLateToCancel || errReason(t, body) != "CONFIRMED_BOOKING" ||
 		errMessage(t, body) != "Impossible d'annuler une réservation plus de 48h après l'avoir réservée et moins de 48h avant le début de l'évènement" {
 		t.Errorf("last-minute booking: %d %s", status, body)
 	}
@@ -351,7 +366,8 @@ func testCancel(t *testing.T, e *nativeEnv) {
 	if s, _ := e.st.GetStock(e.ctx(), early.ID); s.Booked != 0 {
 		t.Errorf("places not returned: %d", s.Booked)
 	}
-	if status, body := e.do("POST", path(a.ID), token, nil); status != 400 || errMessage(t, body) != app.MsgAlreadyCancelled {
+	if status, body := e.do("POST", path(a.ID), token, nil); status != 400 || errMessage(t, body) != app.MsgAlreadyCancelled ||
+		errReason(t, body) != "ALREADY_CANCELLED" {
 		t.Errorf("cancel twice: %d %s", status, body)
 	}
 }

@@ -73,16 +73,17 @@ func (s *Store) getBeneficiary(ctx context.Context, q querier, id int64) (*app.B
 	return &b, nil
 }
 
-// pass Culture's booking refusals.
+// pass Culture's booking refusals, with its native API's reasons.
 var (
-	errStockNotBookable = app.Errorf(app.EINVALID, "Ce stock n'est pas réservable")
-	errAlreadyBooked    = app.Errorf(app.ECONFLICT, "Cette offre a déjà été reservée par l'utilisateur")
-	errInsufficientFund = app.Errorf(app.EINVALID, "Le solde de votre pass est insuffisant pour réserver cette offre.")
+	errStockNotBookable = app.Refusal(app.EINVALID, app.ReasonStockNotBookable, "Ce stock n'est pas réservable")
+	errAlreadyBooked    = app.Refusal(app.ECONFLICT, app.ReasonAlreadyBooked, "Cette offre a déjà été reservée par l'utilisateur")
+	errInsufficientFund = app.Refusal(app.EINVALID, app.ReasonInsufficientCredit, "Le solde de votre pass est insuffisant pour réserver cette offre.")
 )
 
-// CreateBooking books a stock. The checks run in code first for clear messages; the database
-// enforces the same limits (stock_not_overbooked, credit_not_overspent, bookings_one_per_offer)
-// so that concurrent bookings can neither overbook nor overspend.
+// CreateBooking books a stock. The checks run in pass Culture's order (core/bookings/api.py:
+// already booked, quantity, bookable, credit) so that the first refusal is the same; the
+// database enforces the same limits (stock_not_overbooked, credit_not_overspent,
+// bookings_one_per_offer) so that concurrent bookings can neither overbook nor overspend.
 func (s *Store) CreateBooking(ctx context.Context, r store.BookingRequest, now time.Time) (*app.Booking, error) {
 	var token string
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -103,26 +104,24 @@ func (s *Store) CreateBooking(ctx context.Context, r store.BookingRequest, now t
 		if err != nil {
 			return err
 		}
-		switch {
-		case offer.Duo && (r.Quantity < 1 || r.Quantity > 2):
-			return app.FieldError("quantity", "Vous devez réserver une place ou deux dans le cas d'une offre DUO.")
-		case !offer.Duo && r.Quantity != 1:
-			return app.FieldError("quantity", "Vous ne pouvez réserver qu'une place pour cette offre.")
-		case !offer.Active || !st.Bookable(r.Quantity, now):
-			return errStockNotBookable
-		}
-		amount := st.PriceCents * int64(r.Quantity)
-		if amount > ben.RemainingCents(now) {
-			return errInsufficientFund
-		}
 		var exists int
 		err = tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM bookings WHERE beneficiary_id = ? AND offer_id = ? AND status <> 'CANCELLED'`),
 			ben.ID, offer.ID).Scan(&exists)
 		if err != nil {
 			return fmt.Errorf("check booking: %w", err)
 		}
-		if exists > 0 {
+		amount := st.PriceCents * int64(r.Quantity)
+		switch {
+		case exists > 0:
 			return errAlreadyBooked
+		case offer.Duo && (r.Quantity < 1 || r.Quantity > 2):
+			return app.FieldError("quantity", "Vous devez réserver une place ou deux dans le cas d'une offre DUO.")
+		case !offer.Duo && r.Quantity != 1:
+			return app.FieldError("quantity", "Vous ne pouvez réserver qu'une place pour cette offre.")
+		case !offer.Active || !st.Bookable(r.Quantity, now):
+			return errStockNotBookable
+		case amount > ben.RemainingCents(now):
+			return errInsufficientFund
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE stocks SET booked = booked + ?, updated_us = ? WHERE id = ?`),
 			r.Quantity, us(now), st.ID); err != nil {

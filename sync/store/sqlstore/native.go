@@ -90,6 +90,19 @@ func (s *Store) ListBeneficiaryBookings(ctx context.Context, beneficiaryID int64
 	return list(ctx, s.rdb, "list my bookings", scanBooking, s.q(bookingView+` WHERE b.beneficiary_id = ? ORDER BY b.booked_us DESC, b.id DESC`), beneficiaryID)
 }
 
+// cancelReason is the native API's reason of a beneficiary's cancellation refusal.
+func cancelReason(c app.OutcomeCode) string {
+	switch c {
+	case app.OutcomeTooLate:
+		return app.ReasonConfirmedBooking
+	case app.OutcomeCannotCancel:
+		return app.ReasonAlreadyUsed
+	case app.OutcomeAlreadyCanceled:
+		return app.ReasonAlreadyCancelled
+	}
+	return ""
+}
+
 // CancelBookingByBeneficiary cancels a beneficiary's own booking with pass Culture's checks.
 func (s *Store) CancelBookingByBeneficiary(ctx context.Context, beneficiaryID, bookingID int64, now time.Time) (*app.Booking, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -101,7 +114,7 @@ func (s *Store) CancelBookingByBeneficiary(ctx context.Context, beneficiaryID, b
 			return notFound("Réservation")
 		}
 		if out := app.CheckCancelByBeneficiary(b, now); out.Code != app.OutcomeCancelledOK {
-			return app.Errorf(app.EINVALID, "%s", out.Message)
+			return app.Refusal(app.EINVALID, cancelReason(out.Code), out.Message)
 		}
 		return s.cancelBooking(ctx, tx, b.ID, app.CancelledByBeneficiary, store.Validator{}, now)
 	})
