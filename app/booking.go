@@ -56,6 +56,7 @@ type Booking struct {
 	UsedBy       ValidationAuthor
 	UsedByKey    string // label of the API key that validated it
 	UsedByDevice string // counter device that validated it, when known
+	UsedNonce    string // nonce of the counter scan that validated it ("" for other validations)
 
 	CancelledAt        time.Time
 	CancellationReason CancellationReason

@@ -172,6 +172,7 @@ func (e *Engine) Validate(ctx context.Context, input string) Verdict {
 			var b *cache.Booking
 			if v.Booking != nil {
 				b = &cache.Booking{Booking: *v.Booking}
+				b.UsedNonce = res.UsedNonce
 			}
 			if err := e.cache.Resolve(ctx, v.Nonce, v.Code, v.Message, b, e.cfg.Now()); err != nil {
 				e.log.Error("resolve scan", "err", err)

@@ -59,7 +59,7 @@ func (e *Engine) push(ctx context.Context) error {
 		nonces := make([]string, len(pending))
 		for i, p := range pending {
 			events[i] = protocol.ScanEvent{Nonce: p.Nonce, Token: p.Token, Kind: p.Kind, Mode: p.Mode,
-				ScannedAt: p.ScannedAt.UTC().Format(time.RFC3339Nano), LocalVerdict: string(p.LocalVerdict)}
+				ScannedAt: p.ScannedAt.UTC().Format(time.RFC3339Nano), LocalVerdict: string(p.LocalVerdict), Undoes: p.Undoes}
 			nonces[i] = p.Nonce
 		}
 		resp, err := e.remote.Push(ctx, events)
@@ -73,6 +73,7 @@ func (e *Engine) push(ctx context.Context) error {
 			rs[i] = cache.Resolution{Nonce: r.Nonce, Verdict: app.OutcomeCode(r.Verdict), Message: r.Message}
 			if r.Booking != nil {
 				rs[i].Booking = &cache.Booking{Booking: r.Booking.Domain()}
+				rs[i].Booking.UsedNonce = r.UsedNonce
 			}
 		}
 		if err := e.cache.ResolveAll(ctx, rs, e.cfg.Now()); err != nil {
@@ -108,7 +109,7 @@ func (e *Engine) pull(ctx context.Context) error {
 		}
 		for _, b := range ch.Bookings {
 			d := b.Domain()
-			d.CancellationReason = app.CancellationReason(b.CancellationReason)
+			d.CancellationReason, d.UsedNonce = app.CancellationReason(b.CancellationReason), b.UsedNonce
 			page.Bookings = append(page.Bookings, cache.Booking{Rev: b.Rev, Booking: d})
 		}
 		if err := e.cache.Apply(ctx, page); err != nil {

@@ -105,11 +105,12 @@ type execer interface {
 
 const upsertBookingSQL = `INSERT INTO bookings (id, token, status, quantity, unit_price_cents, booked_us,
 		cancellation_limit_us, used_us, used_by, used_key, used_device, cancelled_us, offer_id, offer_name, version, stock_id,
-		show_start_us, venue_id, venue_name, first_name, last_name, email, phone, search, rev)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		show_start_us, venue_id, venue_name, first_name, last_name, email, phone, search, rev, used_nonce)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET status = excluded.status, quantity = excluded.quantity,
 		cancellation_limit_us = excluded.cancellation_limit_us, used_us = excluded.used_us, used_by = excluded.used_by,
-		used_key = excluded.used_key, used_device = excluded.used_device, cancelled_us = excluded.cancelled_us,
+		used_key = excluded.used_key, used_device = excluded.used_device, used_nonce = excluded.used_nonce,
+		cancelled_us = excluded.cancelled_us,
 		offer_name = excluded.offer_name, version = excluded.version, stock_id = excluded.stock_id,
 		show_start_us = excluded.show_start_us, rev = excluded.rev
 		WHERE excluded.rev > bookings.rev
@@ -134,7 +135,8 @@ func upsertBooking(ctx context.Context, stmt stmtExecer, b *Booking) error {
 	_, err := stmt.ExecContext(ctx,
 		b.ID, b.Token, string(b.Status), b.Quantity, b.UnitPriceCents, us(b.BookedAt), nullUS(b.CancellationLimit),
 		nullUS(b.UsedAt), string(b.UsedBy), b.UsedByKey, b.UsedByDevice, nullUS(b.CancelledAt), b.OfferID, b.OfferName,
-		b.Version, b.StockID, us(b.ShowStart), b.VenueID, b.VenueName, b.FirstName, b.LastName, b.Email, b.Phone, search, b.Rev)
+		b.Version, b.StockID, us(b.ShowStart), b.VenueID, b.VenueName, b.FirstName, b.LastName, b.Email, b.Phone, search, b.Rev,
+		b.UsedNonce)
 	if err != nil {
 		return fmt.Errorf("apply booking: %w", err)
 	}
@@ -143,7 +145,7 @@ func upsertBooking(ctx context.Context, stmt stmtExecer, b *Booking) error {
 
 const bookingCols = `id, token, status, quantity, unit_price_cents, booked_us, cancellation_limit_us, used_us, used_by,
 	used_key, used_device, cancelled_us, offer_id, offer_name, version, stock_id, show_start_us, venue_id, venue_name,
-	first_name, last_name, email, phone, rev`
+	first_name, last_name, email, phone, rev, used_nonce`
 
 func scanBooking(row interface{ Scan(...any) error }) (*Booking, error) {
 	var b Booking
@@ -152,7 +154,7 @@ func scanBooking(row interface{ Scan(...any) error }) (*Booking, error) {
 	var limit, used, cancelled sql.NullInt64
 	err := row.Scan(&b.ID, &b.Token, &status, &b.Quantity, &b.UnitPriceCents, &booked, &limit, &used, &usedBy,
 		&b.UsedByKey, &b.UsedByDevice, &cancelled, &b.OfferID, &b.OfferName, &b.Version, &b.StockID, &start, &b.VenueID,
-		&b.VenueName, &b.FirstName, &b.LastName, &b.Email, &b.Phone, &b.Rev)
+		&b.VenueName, &b.FirstName, &b.LastName, &b.Email, &b.Phone, &b.Rev, &b.UsedNonce)
 	if err != nil {
 		return nil, err
 	}

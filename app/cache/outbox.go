@@ -17,6 +17,7 @@ type Event struct {
 	Mode         string // "online" (the server decides) or "offline" (decided here)
 	ScannedAt    time.Time
 	LocalVerdict app.OutcomeCode
+	Undoes       *string // for a keep: the nonce of the validation it undoes (nil: recorded by an older version)
 	Attempts     int
 }
 
@@ -53,12 +54,12 @@ func (c *Cache) Decide(ctx context.Context, nonce, token, device string, now tim
 		if out.Code != app.OutcomeAdmitted {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'OFFERER', used_device = ?
-			WHERE id = ?`, us(now), device, b.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'OFFERER', used_device = ?,
+			used_nonce = ? WHERE id = ?`, us(now), device, nonce, b.ID)
 		if err != nil {
 			return fmt.Errorf("mark used: %w", err)
 		}
-		b.Status, b.UsedAt, b.UsedBy, b.UsedByDevice = app.StatusUsed, now.UTC(), app.ByOfferer, device
+		b.Status, b.UsedAt, b.UsedBy, b.UsedByDevice, b.UsedNonce = app.StatusUsed, now.UTC(), app.ByOfferer, device, nonce
 		return nil
 	})
 	return out, err
@@ -77,14 +78,15 @@ func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Ti
 			return err
 		}
 		out = app.CheckKeep(&b.Booking)
+		undoes := b.UsedNonce // the validation in force here is the one undone
 		if err := upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "keep", Mode: "offline", ScannedAt: now,
-			LocalVerdict: out.Code}); err != nil {
+			LocalVerdict: out.Code, Undoes: &undoes}); err != nil {
 			return err
 		}
 		if out.OK() {
 			_, err = tx.ExecContext(ctx, `UPDATE bookings SET status = 'CONFIRMED', used_us = NULL, used_by = '', used_key = '',
-				used_device = '' WHERE id = ?`, b.ID)
-			b.Status, b.UsedAt, b.UsedBy, b.UsedByKey, b.UsedByDevice = app.StatusConfirmed, time.Time{}, "", "", ""
+				used_device = '', used_nonce = '' WHERE id = ?`, b.ID)
+			b.Status, b.UsedAt, b.UsedBy, b.UsedByKey, b.UsedByDevice, b.UsedNonce = app.StatusConfirmed, time.Time{}, "", "", "", ""
 		}
 		return err
 	})
@@ -92,9 +94,9 @@ func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Ti
 }
 
 func upsertEvent(ctx context.Context, tx *sql.Tx, ev Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO ob.outbox (nonce, token, kind, mode, scanned_us, local_verdict)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO UPDATE SET mode = excluded.mode, local_verdict = excluded.local_verdict`,
-		ev.Nonce, app.NormalizeToken(ev.Token), ev.Kind, ev.Mode, us(ev.ScannedAt), string(ev.LocalVerdict))
+	_, err := tx.ExecContext(ctx, `INSERT INTO ob.outbox (nonce, token, kind, mode, scanned_us, local_verdict, undoes)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO UPDATE SET mode = excluded.mode, local_verdict = excluded.local_verdict`,
+		ev.Nonce, app.NormalizeToken(ev.Token), ev.Kind, ev.Mode, us(ev.ScannedAt), string(ev.LocalVerdict), ev.Undoes)
 	if err != nil {
 		return fmt.Errorf("record scan: %w", err)
 	}
@@ -136,9 +138,9 @@ func (c *Cache) ResolveAll(ctx context.Context, rs []Resolution, now time.Time) 
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `UPDATE bookings SET status = ?, used_us = ?, used_by = ?, used_key = ?, used_device = ?,
-				cancelled_us = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM ob.outbox WHERE ob.outbox.token = bookings.token
+				used_nonce = ?, cancelled_us = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM ob.outbox WHERE ob.outbox.token = bookings.token
 				AND ob.outbox.state = 'pending')`, string(b.Status), nullUS(b.UsedAt), string(b.UsedBy), b.UsedByKey, b.UsedByDevice,
-				nullUS(b.CancelledAt), b.ID)
+				b.UsedNonce, nullUS(b.CancelledAt), b.ID)
 			if err != nil {
 				return fmt.Errorf("refresh booking: %w", err)
 			}
@@ -172,7 +174,7 @@ func (c *Cache) Attempted(ctx context.Context, nonces []string) error {
 
 // Pending returns up to limit events not yet answered by the server, oldest first.
 func (c *Cache) Pending(ctx context.Context, limit int) ([]Event, error) {
-	rows, err := c.db.QueryContext(ctx, `SELECT nonce, token, kind, mode, scanned_us, local_verdict, attempts FROM ob.outbox
+	rows, err := c.db.QueryContext(ctx, `SELECT nonce, token, kind, mode, scanned_us, local_verdict, attempts, undoes FROM ob.outbox
 		WHERE state = 'pending' ORDER BY scanned_us, nonce LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending scans: %w", err)
@@ -183,10 +185,14 @@ func (c *Cache) Pending(ctx context.Context, limit int) ([]Event, error) {
 		var ev Event
 		var scanned int64
 		var verdict string
-		if err := rows.Scan(&ev.Nonce, &ev.Token, &ev.Kind, &ev.Mode, &scanned, &verdict, &ev.Attempts); err != nil {
+		var undoes sql.NullString
+		if err := rows.Scan(&ev.Nonce, &ev.Token, &ev.Kind, &ev.Mode, &scanned, &verdict, &ev.Attempts, &undoes); err != nil {
 			return nil, fmt.Errorf("pending scans: %w", err)
 		}
 		ev.ScannedAt, ev.LocalVerdict = fromUS(scanned), app.OutcomeCode(verdict)
+		if undoes.Valid {
+			ev.Undoes = &undoes.String
+		}
 		out = append(out, ev)
 	}
 	return out, rows.Err()

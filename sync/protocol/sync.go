@@ -39,6 +39,7 @@ type SyncStock struct {
 type SyncBooking struct {
 	Booking
 	CancellationReason string `json:"cancellationReason,omitempty"`
+	UsedNonce          string `json:"usedNonce,omitempty"` // the nonce of the scan that validated it
 	Rev                int64  `json:"rev"`
 }
 
@@ -60,6 +61,10 @@ type ScanEvent struct {
 	Mode         string `json:"mode"`
 	ScannedAt    string `json:"scannedAt"`
 	LocalVerdict string `json:"localVerdict,omitempty"`
+	// Undoes is, for a keep, the nonce of the validation it undoes ("" when the validation was
+	// not a counter scan). Absent (older counters): an offline keep undoes only a validation
+	// made by the same device.
+	Undoes *string `json:"undoes,omitempty"`
 }
 
 // PushRequest is the body of POST /sync/v1/scans.
@@ -78,6 +83,8 @@ type ScanResult struct {
 	Message  string   `json:"message"`
 	Warnings []string `json:"warnings,omitempty"`
 	Booking  *Booking `json:"booking,omitempty"`
+	// UsedNonce is the nonce of the scan whose validation is in force on the booking, if any.
+	UsedNonce string `json:"usedNonce,omitempty"`
 	// Conflict is set when reconciling an offline admission found a problem.
 	Conflict *Conflict `json:"conflict,omitempty"`
 	Replayed bool      `json:"replayed,omitempty"`

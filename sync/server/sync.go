@@ -75,7 +75,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, k *app.APIKey) 
 	for i := range ch.Bookings {
 		b := &ch.Bookings[i].Item
 		out.Bookings = append(out.Bookings, protocol.SyncBooking{Booking: protocol.BookingOf(b),
-			CancellationReason: string(b.CancellationReason), Rev: ch.Bookings[i].Rev})
+			CancellationReason: string(b.CancellationReason), UsedNonce: b.UsedNonce, Rev: ch.Bookings[i].Rev})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -112,7 +112,7 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 			return
 		}
 		events[i] = store.ScanEvent{Nonce: e.Nonce, Token: e.Token, Kind: e.Kind, Mode: e.Mode, ScannedAt: at,
-			LocalVerdict: app.OutcomeCode(e.LocalVerdict)}
+			LocalVerdict: app.OutcomeCode(e.LocalVerdict), Undoes: e.Undoes}
 	}
 	now := s.now()
 	results, err := s.store.PushScans(r.Context(), k, in.Device, events, now)
@@ -126,7 +126,7 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 			Warnings: res.Outcome.Warnings, Replayed: res.Replayed}
 		if res.Outcome.Booking != nil {
 			b := protocol.BookingOf(res.Outcome.Booking)
-			sr.Booking = &b
+			sr.Booking, sr.UsedNonce = &b, res.Outcome.Booking.UsedNonce
 		}
 		if res.Conflict != nil {
 			c := conflictOf(res.Conflict)

@@ -15,6 +15,7 @@ type Validator struct {
 	KeyID    int64
 	KeyLabel string
 	Device   string
+	Nonce    string // the counter scan's nonce, for validations pushed by a device
 }
 
 // BookingFilter selects a venue's bookings.
@@ -281,6 +282,9 @@ type ScanEvent struct {
 	Mode         string // "online": the server decides; "offline": the device already decided
 	ScannedAt    time.Time
 	LocalVerdict app.OutcomeCode
+	// Undoes is, for a keep, the nonce of the validation it undoes ("" for one made without a
+	// counter scan); nil when the device did not say (older counters).
+	Undoes *string
 }
 
 // ScanResult is the server's verdict on a scan event; replays of a nonce get the same one.
@@ -296,6 +300,8 @@ const (
 	ConflictDoubleAdmission     = "DOUBLE_ADMISSION"      // admitted offline, also admitted elsewhere
 	ConflictCancelledBeforeScan = "CANCELLED_BEFORE_SCAN" // admitted offline, cancelled before the scan
 	ConflictNotUsable           = "NOT_USABLE"            // admitted offline, but the server could not validate it
+	ConflictKeepNotApplied      = "KEEP_NOT_APPLIED"      // un-validated offline, but validated again since by someone else
+	ConflictUnknownCountermark  = "UNKNOWN_COUNTERMARK"   // admitted offline, a countermark not in this offerer's venues
 )
 
 // Conflict is a problem found while reconciling an offline admission.

@@ -180,7 +180,7 @@ func (s *Store) event(ctx context.Context, tx *sql.Tx, bookingID int64, kind str
 
 // bookingView selects a booking with the facts the counter and the countermark API show.
 const bookingView = `SELECT b.id, b.token, b.status, b.quantity, b.unit_price_cents, b.booked_us, b.cancellation_limit_us,
-	b.used_us, b.used_by, b.used_key_label, b.used_device, b.cancelled_us, b.cancellation_reason, b.reimbursed_us,
+	b.used_us, b.used_by, b.used_key_label, b.used_device, b.used_nonce, b.cancelled_us, b.cancellation_reason, b.reimbursed_us,
 	f.id, f.closed, v.id, v.name, v.address, v.postal_code, v.city, v.department_code, v.timezone,
 	o.id, o.name, COALESCE(NULLIF(s.version, ''), o.version), o.duo, s.id, s.starts_us, s.price_label,
 	u.id, u.first_name, u.last_name, u.email, u.phone, u.birth_date
@@ -197,7 +197,7 @@ func scanBooking(row rowScanner) (*app.Booking, error) {
 	var booked, start int64
 	var limit, used, cancelled, reimbursed sql.NullInt64
 	err := row.Scan(&b.ID, &b.Token, &status, &b.Quantity, &b.UnitPriceCents, &booked, &limit,
-		&used, &usedBy, &b.UsedByKey, &b.UsedByDevice, &cancelled, &reason, &reimbursed,
+		&used, &usedBy, &b.UsedByKey, &b.UsedByDevice, &b.UsedNonce, &cancelled, &reason, &reimbursed,
 		&b.OffererID, &b.OffererClosed, &b.VenueID, &b.VenueName, &b.VenueAddress, &postal, &city, &b.VenueDept, &b.VenueTimezone,
 		&b.OfferID, &b.OfferName, &b.Version, &b.Duo, &b.StockID, &start, &b.PriceLabel,
 		&b.BeneficiaryID, &b.FirstName, &b.LastName, &b.Email, &b.Phone, &birth)
@@ -389,7 +389,7 @@ func (s *Store) AutoUse(ctx context.Context, now time.Time) (int, error) {
 		if err != nil {
 			return fmt.Errorf("auto-use events: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'AUTO', updated_us = ?
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'AUTO', used_nonce = '', updated_us = ?
 			WHERE status = 'CONFIRMED' AND stock_id IN (SELECT id FROM stocks WHERE starts_us < ?)`), us(now), us(now), cutoff)
 		if err != nil {
 			return fmt.Errorf("auto-use: %w", err)

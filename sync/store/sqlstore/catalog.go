@@ -265,7 +265,7 @@ func (s *Store) moveBookings(ctx context.Context, tx *sql.Tx, st *app.Stock, now
 		return fmt.Errorf("move bookings: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, s.q(`UPDATE bookings SET status = 'CONFIRMED', used_us = NULL, used_by = '',
-		used_key_id = NULL, used_key_label = '', used_device = '', updated_us = ? WHERE stock_id = ? AND status = 'USED'`),
+		used_key_id = NULL, used_key_label = '', used_device = '', used_nonce = '', updated_us = ? WHERE stock_id = ? AND status = 'USED'`),
 		us(now), st.ID)
 	if err != nil {
 		return fmt.Errorf("unuse moved bookings: %w", err)

@@ -228,15 +228,12 @@ func (s *Store) applyScan(ctx context.Context, tx *sql.Tx, key *app.APIKey, devi
 	case b.OffererID != key.OffererID:
 		res.Outcome, b = app.OtherOffererOutcome(), nil
 	}
-	v := store.Validator{KeyID: key.ID, KeyLabel: key.Label, Device: device}
+	v := store.Validator{KeyID: key.ID, KeyLabel: key.Label, Device: device, Nonce: ev.Nonce}
 	if b != nil {
 		switch {
 		case ev.Kind == "keep":
-			res.Outcome = app.CheckKeep(b)
-			if res.Outcome.OK() {
-				if err := s.setUnused(ctx, tx, b, v, now); err != nil {
-					return res, err
-				}
+			if res.Outcome, res.Conflict, err = s.applyKeep(ctx, tx, key, device, ev, scanned, b, v, now); err != nil {
+				return res, err
 			}
 		case ev.Mode == "offline" && ev.LocalVerdict != app.OutcomeAdmitted:
 			// Refused at the counter: nothing to apply, the refusal is only recorded.
@@ -274,21 +271,21 @@ func (s *Store) applyScan(ctx context.Context, tx *sql.Tx, key *app.APIKey, devi
 
 func (s *Store) setUsed(ctx context.Context, tx *sql.Tx, b *app.Booking, v store.Validator, at time.Time) error {
 	res, err := tx.ExecContext(ctx, s.q(`UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'OFFERER',
-		used_key_id = ?, used_key_label = ?, used_device = ?, updated_us = ? WHERE id = ? AND status = 'CONFIRMED'`),
-		us(at), nullID(v.KeyID), v.KeyLabel, v.Device, us(at), b.ID)
+		used_key_id = ?, used_key_label = ?, used_device = ?, used_nonce = ?, updated_us = ? WHERE id = ? AND status = 'CONFIRMED'`),
+		us(at), nullID(v.KeyID), v.KeyLabel, v.Device, v.Nonce, us(at), b.ID)
 	if err != nil {
 		return fmt.Errorf("use booking: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("use booking %d: %w", b.ID, errConcurrent)
 	}
-	b.Status, b.UsedAt, b.UsedBy, b.UsedByKey, b.UsedByDevice = app.StatusUsed, at.UTC(), app.ByOfferer, v.KeyLabel, v.Device
+	b.Status, b.UsedAt, b.UsedBy, b.UsedByKey, b.UsedByDevice, b.UsedNonce = app.StatusUsed, at.UTC(), app.ByOfferer, v.KeyLabel, v.Device, v.Nonce
 	return s.event(ctx, tx, b.ID, "USE", at, app.ByOfferer, v)
 }
 
 func (s *Store) setUnused(ctx context.Context, tx *sql.Tx, b *app.Booking, v store.Validator, now time.Time) error {
 	res, err := tx.ExecContext(ctx, s.q(`UPDATE bookings SET status = 'CONFIRMED', used_us = NULL, used_by = '',
-		used_key_id = NULL, used_key_label = '', used_device = '', updated_us = ? WHERE id = ? AND status = 'USED'`),
+		used_key_id = NULL, used_key_label = '', used_device = '', used_nonce = '', updated_us = ? WHERE id = ? AND status = 'USED'`),
 		us(now), b.ID)
 	if err != nil {
 		return fmt.Errorf("keep booking: %w", err)
@@ -296,7 +293,7 @@ func (s *Store) setUnused(ctx context.Context, tx *sql.Tx, b *app.Booking, v sto
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("keep booking %d: %w", b.ID, errConcurrent)
 	}
-	b.Status, b.UsedAt, b.UsedBy, b.UsedByKey, b.UsedByDevice = app.StatusConfirmed, time.Time{}, "", "", ""
+	b.Status, b.UsedAt, b.UsedBy, b.UsedByKey, b.UsedByDevice, b.UsedNonce = app.StatusConfirmed, time.Time{}, "", "", "", ""
 	return s.event(ctx, tx, b.ID, "KEEP", now, app.ByOfferer, v)
 }
 
@@ -319,14 +316,26 @@ func (s *Store) reconcileConflict(ctx context.Context, tx *sql.Tx, key *app.APIK
 		c.Detail = "Entrée validée hors ligne, mais le serveur n'a pas pu valider la contremarque : " +
 			app.CheckUse(b, scanned, s.location(b.VenueTimezone)).Message
 	}
+	return s.insertConflict(ctx, tx, key, c, now)
+}
+
+// insertConflict records a conflict once per nonce of the offerer; nil when it already was.
+func (s *Store) insertConflict(ctx context.Context, tx *sql.Tx, key *app.APIKey, c *store.Conflict, now time.Time) (*store.Conflict, error) {
 	var otherAt sql.NullInt64
 	if !c.OtherAt.IsZero() {
 		otherAt = sql.NullInt64{Int64: us(c.OtherAt), Valid: true}
 	}
-	id, err := lastID(ctx, tx, s, `INSERT INTO conflicts (offerer_id, venue_id, booking_id, kind, nonce, device, scanned_us,
-		other_device, other_us, detail, created_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (nonce) DO NOTHING`,
-		key.OffererID, c.VenueID, c.BookingID, c.Kind, c.Nonce, c.Device, us(c.ScannedAt), c.OtherDevice, otherAt, c.Detail, us(now))
+	var venueID, bookingID sql.NullInt64
+	if c.VenueID != 0 {
+		venueID = sql.NullInt64{Int64: c.VenueID, Valid: true}
+	}
+	if c.BookingID != 0 {
+		bookingID = sql.NullInt64{Int64: c.BookingID, Valid: true}
+	}
+	id, err := lastID(ctx, tx, s, `INSERT INTO conflicts (offerer_id, venue_id, booking_id, token, kind, nonce, device, scanned_us,
+		other_device, other_us, detail, created_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (offerer_id, nonce) DO NOTHING`,
+		key.OffererID, venueID, bookingID, c.Token, c.Kind, c.Nonce, c.Device, us(c.ScannedAt), c.OtherDevice, otherAt, c.Detail, us(now))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil // already recorded for this nonce
 	}
@@ -339,10 +348,11 @@ func (s *Store) reconcileConflict(ctx context.Context, tx *sql.Tx, key *app.APIK
 
 // Conflicts lists a venue's conflicts, newest first.
 func (s *Store) Conflicts(ctx context.Context, offererID, venueID int64, all bool) ([]store.Conflict, error) {
-	q := `SELECT c.id, c.kind, c.venue_id, c.booking_id, b.token, o.name, u.first_name || ' ' || u.last_name, c.nonce, c.device,
+	q := `SELECT c.id, c.kind, COALESCE(c.venue_id, 0), COALESCE(c.booking_id, 0), c.token, COALESCE(o.name, ''),
+		COALESCE(u.first_name || ' ' || u.last_name, ''), c.nonce, c.device,
 		c.scanned_us, c.other_device, c.other_us, c.detail, c.created_us, c.acknowledged_us
-		FROM conflicts c JOIN bookings b ON b.id = c.booking_id JOIN offers o ON o.id = b.offer_id
-		JOIN beneficiaries u ON u.id = b.beneficiary_id WHERE c.offerer_id = ? AND c.venue_id = ?`
+		FROM conflicts c LEFT JOIN bookings b ON b.id = c.booking_id LEFT JOIN offers o ON o.id = b.offer_id
+		LEFT JOIN beneficiaries u ON u.id = b.beneficiary_id WHERE c.offerer_id = ? AND c.venue_id = ?`
 	if !all {
 		q += ` AND c.acknowledged_us IS NULL`
 	}
