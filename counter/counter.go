@@ -21,7 +21,7 @@ import (
 // Remote is the sync server as the engine needs it (sync/client implements it).
 type Remote interface {
 	Validate(ctx context.Context, ev protocol.ScanEvent) (*protocol.ScanResult, error)
-	Push(ctx context.Context, events []protocol.ScanEvent) (*protocol.PushResponse, error)
+	Push(ctx context.Context, venueID int64, events []protocol.ScanEvent) (*protocol.PushResponse, error)
 	Changes(ctx context.Context, venueID, since int64, limit int) (*protocol.Changes, error)
 	Conflicts(ctx context.Context, venueID int64) ([]protocol.Conflict, error)
 	Ack(ctx context.Context, id int64) error

@@ -62,7 +62,7 @@ func (e *Engine) push(ctx context.Context) error {
 				ScannedAt: p.ScannedAt.UTC().Format(time.RFC3339Nano), LocalVerdict: string(p.LocalVerdict), Undoes: p.Undoes}
 			nonces[i] = p.Nonce
 		}
-		resp, err := e.remote.Push(ctx, events)
+		resp, err := e.remote.Push(ctx, e.cfg.VenueID, events)
 		if err != nil {
 			_ = e.cache.Attempted(ctx, nonces)
 			return err

@@ -142,10 +142,10 @@ func (c *Client) Changes(ctx context.Context, venueID, since int64, limit int) (
 	return &ch, call(ctx, c.sync, http.MethodGet, path, nil, &ch)
 }
 
-// Push sends queued scans (retried: pushing the same nonces again is harmless).
-func (c *Client) Push(ctx context.Context, events []protocol.ScanEvent) (*protocol.PushResponse, error) {
+// Push sends queued scans made for a venue (retried: pushing the same nonces again is harmless).
+func (c *Client) Push(ctx context.Context, venueID int64, events []protocol.ScanEvent) (*protocol.PushResponse, error) {
 	var out protocol.PushResponse
-	err := call(ctx, c.sync, http.MethodPost, "/sync/v1/scans", protocol.PushRequest{Device: c.device, Events: events}, &out)
+	err := call(ctx, c.sync, http.MethodPost, "/sync/v1/scans", protocol.PushRequest{Device: c.device, VenueID: venueID, Events: events}, &out)
 	if err == nil && len(out.Results) != len(events) {
 		return nil, &app.Error{Code: app.EUNAVAILABLE, Message: "Réponse incomplète du serveur."}
 	}

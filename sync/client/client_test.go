@@ -96,7 +96,7 @@ func TestClient_Errors(t *testing.T) {
 		}
 	})
 	t.Run("bad push is a clear error", func(t *testing.T) {
-		_, err := client.New(real.URL, key, "d", opts).Push(ctx, []protocol.ScanEvent{{Nonce: "", Token: "X", Kind: "use", Mode: "online"}})
+		_, err := client.New(real.URL, key, "d", opts).Push(ctx, 0, []protocol.ScanEvent{{Nonce: "", Token: "X", Kind: "use", Mode: "online"}})
 		if app.ErrorCode(err) != app.EINVALID || app.ErrorMessage(err) == "" {
 			t.Errorf("err %v", err)
 		}

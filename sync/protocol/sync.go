@@ -69,8 +69,11 @@ type ScanEvent struct {
 
 // PushRequest is the body of POST /sync/v1/scans.
 type PushRequest struct {
-	Device string      `json:"device"`
-	Events []ScanEvent `json:"events"`
+	Device string `json:"device"`
+	// VenueID is the venue the counter works for: a conflict about a countermark that is in
+	// none of the key's venues is shown there (optional).
+	VenueID int64       `json:"venueId,omitempty"`
+	Events  []ScanEvent `json:"events"`
 }
 
 // MaxPushEvents caps the events of one push.

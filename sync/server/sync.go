@@ -112,7 +112,7 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 			return
 		}
 		events[i] = store.ScanEvent{Nonce: e.Nonce, Token: e.Token, Kind: e.Kind, Mode: e.Mode, ScannedAt: at,
-			LocalVerdict: app.OutcomeCode(e.LocalVerdict), Undoes: e.Undoes}
+			LocalVerdict: app.OutcomeCode(e.LocalVerdict), Undoes: e.Undoes, VenueID: in.VenueID}
 	}
 	now := s.now()
 	results, err := s.store.PushScans(r.Context(), k, in.Device, events, now)

@@ -285,6 +285,9 @@ type ScanEvent struct {
 	// Undoes is, for a keep, the nonce of the validation it undoes ("" for one made without a
 	// counter scan); nil when the device did not say (older counters).
 	Undoes *string
+	// VenueID is the venue the counter works for, when it says: a conflict without a booking
+	// (unknown countermark) is shown there.
+	VenueID int64
 }
 
 // ScanResult is the server's verdict on a scan event; replays of a nonce get the same one.

@@ -85,3 +85,66 @@ func TestStore_KeepNamesItsValidation(t *testing.T) {
 		}
 	})
 }
+
+// TestStore_UnknownCountermarkAdmittedOffline (issue 13, point 3): an offline admission the
+// server cannot honour is a conflict even without a booking, the same one for an unknown
+// countermark and for another offerer's, which reveals nothing about that booking.
+func TestStore_UnknownCountermarkAdmittedOffline(t *testing.T) {
+	ctx := context.Background()
+	f := newEdgeFixture(t)
+	other := &app.Offerer{SIREN: "552100554", Name: "Autre exploitant"}
+	must(t, f.s.CreateOfferer(ctx, other))
+	ov := &app.Venue{OffererID: other.ID, SIRET: "55210055400013", Name: "Ailleurs", Address: "2 rue", PostalCode: "69001",
+		City: "Lyon", DepartmentCode: "69", BookingEmail: "x@ailleurs.fr"}
+	must(t, f.s.CreateVenue(ctx, ov))
+	oo := &app.Offer{VenueID: ov.ID, Name: "Film secret", Version: app.VersionVF, Active: true}
+	must(t, f.s.CreateOffer(ctx, oo))
+	theirs := f.book(t, f.addBeneficiary(t, "secret@example.org"), f.addStock(t, oo.ID, f.now.Add(time.Hour), 10), 1, f.now.Add(-72*time.Hour))
+
+	unknown := use("u-1", "ZZZZZZ", f.now.Add(-time.Minute))
+	unknown.VenueID = f.venue.ID
+	foreign := use("u-2", theirs.Token, f.now.Add(-time.Minute))
+	foreign.VenueID = f.venue.ID
+	refused := store.ScanEvent{Nonce: "u-3", Token: "YYYYYY", Kind: "use", Mode: "offline", ScannedAt: f.now, LocalVerdict: app.OutcomeNotFound, VenueID: f.venue.ID}
+	rs := f.push(t, "A", unknown, foreign, refused)
+	if rs[0].Outcome.Code != app.OutcomeNotFound || rs[1].Outcome.Code != app.OutcomeOtherOfferer || rs[2].Conflict != nil {
+		t.Errorf("verdicts %s, %s; a refusal at the door is no conflict: %+v", rs[0].Outcome.Code, rs[1].Outcome.Code, rs[2].Conflict)
+	}
+	for i, r := range rs[:2] {
+		c := r.Conflict
+		if c == nil || c.Kind != store.ConflictUnknownCountermark || c.BookingID != 0 || c.OfferName != "" || c.Beneficiary != "" {
+			t.Errorf("event %d: conflict %+v", i, c)
+		}
+	}
+	if rs[0].Conflict != nil && rs[1].Conflict != nil && rs[0].Conflict.Detail != rs[1].Conflict.Detail {
+		t.Errorf("another offerer's countermark must read like an unknown one: %q vs %q", rs[0].Conflict.Detail, rs[1].Conflict.Detail)
+	}
+	if again := f.push(t, "A", unknown); !again[0].Replayed || again[0].Conflict != nil {
+		t.Errorf("replay: %+v", again[0])
+	}
+	cs, err := f.s.Conflicts(ctx, f.offerer.ID, f.venue.ID, false)
+	must(t, err)
+	if len(cs) != 2 || cs[0].Token == "" || cs[0].OfferName != "" {
+		t.Fatalf("the venue's conflicts: %+v", cs)
+	}
+	if theirs, _ := f.s.Conflicts(ctx, other.ID, ov.ID, true); len(theirs) != 0 {
+		t.Errorf("the other offerer sees %d conflicts", len(theirs))
+	}
+	if b, _ := f.s.GetBookingByToken(ctx, theirs.Token); b.Status != app.StatusConfirmed {
+		t.Errorf("another offerer's booking changed: %s", b.Status)
+	}
+}
+
+func TestStore_UnknownCountermarkAnswerLost(t *testing.T) {
+	f := newEdgeFixture(t)
+	online := store.ScanEvent{Nonce: "l-1", Token: "XXXXXX", Kind: "use", Mode: "online", ScannedAt: f.now, VenueID: f.venue.ID}
+	if r := f.push(t, "A", online); r[0].Outcome.Code != app.OutcomeNotFound || r[0].Conflict != nil {
+		t.Fatalf("online: %+v", r[0])
+	}
+	// The answer was lost; the counter admitted from its cache and pushes the same nonce.
+	off := use("l-1", "XXXXXX", f.now)
+	off.VenueID = f.venue.ID
+	if r := f.push(t, "A", off); r[0].Conflict == nil || r[0].Conflict.Kind != store.ConflictUnknownCountermark {
+		t.Errorf("replay with a contrary local verdict: %+v", r[0])
+	}
+}

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 
 	"guichet/app"
@@ -50,4 +52,25 @@ func (s *Store) applyKeep(ctx context.Context, tx *sql.Tx, key *app.APIKey, devi
 	}
 	conflict, err := s.insertConflict(ctx, tx, key, c, now)
 	return out, conflict, err
+}
+
+// unknownConflict records an offline admission of a countermark that is in none of the key's
+// venues: unknown to the server or another offerer's, told apart by nothing (not even the
+// detail), so the conflict reveals nothing about another offerer's booking.
+func (s *Store) unknownConflict(ctx context.Context, tx *sql.Tx, key *app.APIKey, device string, ev store.ScanEvent,
+	scanned, now time.Time) (*store.Conflict, error) {
+	c := &store.Conflict{Kind: store.ConflictUnknownCountermark, Token: app.NormalizeToken(ev.Token), Nonce: ev.Nonce,
+		Device: device, ScannedAt: scanned, CreatedAt: now.UTC(),
+		Detail: "Entrée validée hors ligne, mais cette contremarque ne correspond à aucune réservation de vos lieux."}
+	if ev.VenueID != 0 { // only one of the key's venues
+		var offerer int64
+		err := tx.QueryRowContext(ctx, s.q(`SELECT offerer_id FROM venues WHERE id = ?`), ev.VenueID).Scan(&offerer)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("conflict venue: %w", err)
+		}
+		if err == nil && offerer == key.OffererID {
+			c.VenueID = ev.VenueID
+		}
+	}
+	return s.insertConflict(ctx, tx, key, c, now)
 }

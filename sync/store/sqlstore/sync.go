@@ -213,6 +213,10 @@ func (s *Store) applyScan(ctx context.Context, tx *sql.Tx, key *app.APIKey, devi
 				}
 				res.Conflict = c
 			}
+		} else if ev.Kind == "use" && mode == "online" && ev.Mode == "offline" && ev.LocalVerdict == app.OutcomeAdmitted {
+			if res.Conflict, err = s.unknownConflict(ctx, tx, key, device, ev, scanned, now); err != nil {
+				return res, err
+			}
 		}
 		return res, nil
 	case !errors.Is(err, sql.ErrNoRows):
@@ -253,6 +257,11 @@ func (s *Store) applyScan(ctx context.Context, tx *sql.Tx, key *app.APIKey, devi
 					return res, err
 				}
 			}
+		}
+	}
+	if b == nil && ev.Kind == "use" && ev.Mode == "offline" && ev.LocalVerdict == app.OutcomeAdmitted {
+		if res.Conflict, err = s.unknownConflict(ctx, tx, key, device, ev, scanned, now); err != nil {
+			return res, err
 		}
 	}
 	var bid sql.NullInt64
@@ -352,7 +361,7 @@ func (s *Store) Conflicts(ctx context.Context, offererID, venueID int64, all boo
 		COALESCE(u.first_name || ' ' || u.last_name, ''), c.nonce, c.device,
 		c.scanned_us, c.other_device, c.other_us, c.detail, c.created_us, c.acknowledged_us
 		FROM conflicts c LEFT JOIN bookings b ON b.id = c.booking_id LEFT JOIN offers o ON o.id = b.offer_id
-		LEFT JOIN beneficiaries u ON u.id = b.beneficiary_id WHERE c.offerer_id = ? AND c.venue_id = ?`
+		LEFT JOIN beneficiaries u ON u.id = b.beneficiary_id WHERE c.offerer_id = ? AND (c.venue_id = ? OR c.venue_id IS NULL)`
 	if !all {
 		q += ` AND c.acknowledged_us IS NULL`
 	}
