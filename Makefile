@@ -15,9 +15,9 @@ APP_LANG  ?= $(or $(GUICHET_LANG),fr_FR.UTF-8)
 
 # Debian packages the build and the tests need (checked with dpkg, installed with apt-get when
 # absent): cgo and Fyne's GL/X11 headers, Xvfb and ImageMagick for the smoke test's real window
-# and screenshots, curl for its server check.
+# and screenshots, curl for its server check, PostgreSQL for the store's second engine.
 SYS_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
-	libxi-dev libxxf86vm-dev xvfb xauth imagemagick curl
+	libxi-dev libxxf86vm-dev xvfb xauth imagemagick curl postgresql-15
 
 .PHONY: all build run server test deps vet lint fmt-check smoke bench package clean
 
@@ -67,8 +67,14 @@ lint: deps fmt-check vet
 smoke: build ## the real app in a real window under Xvfb against a real server, with screenshots
 	scripts/smoke.sh $(VAR)/smoke
 
-test: deps lint ## everything: lint, unit and integration tests with -race, the smoke test
-	LANG=$(TEST_LANG) $(GO) test -race -count=1 ./...
+# The store and end-to-end tests run on SQLite and on PostgreSQL: a throwaway cluster (temporary
+# directory, free port, user nobody) serves the whole run through GUICHET_TEST_PG.
+test: deps lint ## everything: lint, unit and integration tests with -race (SQLite and PostgreSQL), the smoke test
+	@mkdir -p $(BIN) && $(GO) build -o $(BIN)/pgtmp ./sync/store/pgtest/pgtmp
+	@pgdir=$$(mktemp -d /tmp/guichet-pg.XXXXXX); \
+	url=$$($(BIN)/pgtmp start $$pgdir); trap "$(BIN)/pgtmp stop $$pgdir" EXIT; \
+	echo "PostgreSQL for the tests: $$url"; \
+	GUICHET_TEST_PG=$$url LANG=$(TEST_LANG) $(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory smoke
 
 bench: deps ## benchmarks (see docs/bench.md)

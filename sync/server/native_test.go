@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"guichet/sync/store/sqlstore/sqltest"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -129,20 +130,22 @@ func errReason(t *testing.T, body []byte) string {
 // TestNative runs the native API's tests on one demo (seeding is the slow part), each with
 // fresh beneficiaries and showtimes, the clock put back after each.
 func TestNative(t *testing.T) {
-	e := newNativeEnv(t)
-	for _, c := range []struct {
-		name string
-		test func(*testing.T, *nativeEnv)
-	}{
-		{"Offers", testOffers}, {"Signin", testSignin}, {"Auth", testAuth}, {"Booking", testBooking},
-		{"Cancel", testCancel}, {"ProAPI_CancelBookingByID", testProCancel}, {"Concurrent", testConcurrent},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			e.t = t
-			defer e.clock.Set(e.now)
-			c.test(t, e)
-		})
-	}
+	sqltest.Run(t, func(t *testing.T) {
+		e := newNativeEnv(t)
+		for _, c := range []struct {
+			name string
+			test func(*testing.T, *nativeEnv)
+		}{
+			{"Offers", testOffers}, {"Signin", testSignin}, {"Auth", testAuth}, {"Booking", testBooking},
+			{"Cancel", testCancel}, {"ProAPI_CancelBookingByID", testProCancel}, {"Concurrent", testConcurrent},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				e.t = t
+				defer e.clock.Set(e.now)
+				c.test(t, e)
+			})
+		}
+	})
 }
 
 func testSignin(t *testing.T, e *nativeEnv) {

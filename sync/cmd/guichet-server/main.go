@@ -1,6 +1,7 @@
 // Command guichet-server is Guichet's sync server: it serves the pro API and pass Culture's
-// countermark API over an embedded SQLite database, and has admin subcommands to create
-// offerers, venues and API keys, seed a demo and run jobs.
+// countermark API over an embedded SQLite database (the default) or PostgreSQL (--db
+// postgres://…, for several replicas), and has admin subcommands to create offerers, venues and
+// API keys, seed a demo, migrate the database and run jobs.
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -26,34 +28,40 @@ import (
 	"guichet/sync/store/sqlstore"
 )
 
+// dbUsage documents --db.
+const dbUsage = "SQLite database file, or postgres://user@host:port/db URL"
+
 const usage = `usage: guichet-server <command> [flags]
 
+--db DB is a SQLite file path (the default, guichet.db) or a postgres:// URL.
+
 commands:
-  serve     --db FILE --addr HOST:PORT [--addr-file F] [--log-format text|json]
+  migrate   --db DB                 apply the pending migrations and exit (serve does it too)
+  serve     --db DB --addr HOST:PORT [--addr-file F] [--log-format text|json]
             [--smtp-host H --smtp-port P --smtp-user U --smtp-password PW | --smtp-password-file F]
             [--smtp-from ADDR] [--mail-dir DIR]       serve the API, send e-mails, run auto-use daily
             [--allocine-url URL] [--allocine-token T | --allocine-token-file F] [--allocine-timeout D]
             [--allocine-max-bytes N] [--allocine-daily=false]   and the daily Allociné import
-  demo      --db FILE [--howto HOST:PORT]      (re)seed the demo and print its keys and countermarks as JSON
-  offerer   create --db FILE --siren S --name N
-  venue     create --db FILE --offerer ID --siret S --name N --address A --postal-code P --city C
+  demo      --db DB [--howto HOST:PORT]      (re)seed the demo and print its keys and countermarks as JSON
+  offerer   create --db DB --siren S --name N
+  venue     create --db DB --offerer ID --siret S --name N --address A --postal-code P --city C
                    --department D --lat X --lon Y --email E [--allocine ID]
-  key       create --db FILE --offerer ID --role manager|cashier --label L
-  key       revoke --db FILE --id ID
-  key       list   --db FILE --offerer ID
-  jobs      auto-use --db FILE [--as-of RFC3339]
-  allocine  import --db FILE --venue ID [--file FEED.json] [--posters]
+  key       create --db DB --offerer ID --role manager|cashier --label L
+  key       revoke --db DB --id ID
+  key       list   --db DB --offerer ID
+  jobs      auto-use --db DB [--as-of RFC3339]
+  allocine  import --db DB --venue ID [--file FEED.json] [--posters]
                    [--allocine-url URL --allocine-token T | --allocine-token-file F]
                    import a venue's Allociné programme (API or saved feed), print the report as JSON
-  beneficiary create --db FILE --email E --first-name F --last-name L --phone P --birth-date YYYY-MM-DD
+  beneficiary create --db DB --email E --first-name F --last-name L --phone P --birth-date YYYY-MM-DD
                    [--password PW]          (a password is generated and printed when not given)
-  payouts   price --db FILE                   price the used bookings waiting for it (serve does it continuously)
-  payouts   cut --db FILE --date YYYY-MM-DD   run the payment cut of a 1st or 16th (not in the future)
-  payouts   statement --db FILE --ref F26… --format pdf|csv [--out FILE]   write a statement (stdout by default)
-  payouts   statements --db FILE [--offerer ID]
-  bank-account add --db FILE --offerer ID --label L --iban I --bic B [--venues ID,ID]
-  bank-account accept|refuse --db FILE --id ID
-  bank-account list --db FILE [--offerer ID]   (full IBANs: an admin command)
+  payouts   price --db DB                   price the used bookings waiting for it (serve does it continuously)
+  payouts   cut --db DB --date YYYY-MM-DD   run the payment cut of a 1st or 16th (not in the future)
+  payouts   statement --db DB --ref F26… --format pdf|csv [--out FILE]   write a statement (stdout by default)
+  payouts   statements --db DB [--offerer ID]
+  bank-account add --db DB --offerer ID --label L --iban I --bic B [--venues ID,ID]
+  bank-account accept|refuse --db DB --id ID
+  bank-account list --db DB [--offerer ID]   (full IBANs: an admin command)
   try-booking --server URL --email E --password PW [--qr FILE]
                    sign in, book the nearest showtime around the demo cinema, save its QR code
 `
@@ -90,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "guichet.db", "SQLite database file")
+	db := fs.String("db", "guichet.db", dbUsage)
 	switch cmd {
 	case "serve":
 		cfg := serveConfig{}
@@ -104,6 +112,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		cfg.db = *db
 		return serve(ctx, cfg, stderr)
+	case "migrate":
+		if err := fs.Parse(rest); err != nil {
+			return usageError(err.Error())
+		}
+		return withStore(ctx, *db, func(*sqlstore.Store) error {
+			fmt.Fprintln(stdout, "migrations applied")
+			return nil
+		})
 	case "allocine import":
 		return allocineImport(ctx, fs, db, rest, stdout)
 	case "beneficiary create":
@@ -115,7 +131,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := fs.Parse(rest); err != nil {
 			return usageError(err.Error())
 		}
-		st, err := sqlstore.OpenSQLite(ctx, *db, sqlstore.Options{})
+		st, err := sqlstore.Open(ctx, *db, sqlstore.Options{})
 		if err != nil {
 			return err
 		}
@@ -232,7 +248,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func withStore(ctx context.Context, path string, fn func(*sqlstore.Store) error) error {
-	st, err := sqlstore.OpenSQLite(ctx, path, sqlstore.Options{})
+	st, err := sqlstore.Open(ctx, path, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
@@ -266,7 +282,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
 	log := slog.New(h)
-	st, err := sqlstore.OpenSQLite(ctx, dbPath, sqlstore.Options{})
+	st, err := sqlstore.Open(ctx, dbPath, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
@@ -288,7 +304,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	log.Info("guichet-server listening", "addr", ln.Addr().String(), "db", dbPath)
+	log.Info("guichet-server listening", "addr", ln.Addr().String(), "db", redact(dbPath))
 	if addrFile != "" {
 		if err := os.WriteFile(addrFile, []byte(ln.Addr().String()), 0o644); err != nil {
 			ln.Close()
@@ -338,4 +354,16 @@ Les e-mails (lieu et bénéficiaire) arrivent dans var/mail/ (fichiers .eml).
 		d.Keys.Cashier, base, d.Tokens.NotYetConfirmed[0],
 		d.Keys.Cashier, base, d.Venue.ID, base,
 		base, d.Beneficiaries[len(d.Beneficiaries)-1].Email, d.Beneficiaries[len(d.Beneficiaries)-1].Password)
+}
+
+// redact hides the password of a database URL in logs.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }

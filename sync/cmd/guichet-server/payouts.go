@@ -27,7 +27,7 @@ func payoutsCommand(ctx context.Context, group string, args []string, stdout, st
 	cmd, rest := group+" "+args[0], args[1:]
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "guichet.db", "SQLite database file")
+	db := fs.String("db", "guichet.db", dbUsage)
 	paris, err := time.LoadLocation(app.DefaultTimezone)
 	if err != nil {
 		return err

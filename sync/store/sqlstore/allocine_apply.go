@@ -56,6 +56,9 @@ func (s *Store) ApplyAllocineImport(ctx context.Context, venueID int64, films []
 	var rep allocine.Report
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		rep = allocine.NewReport()
+		if err := s.xactLock(ctx, tx, lockImport, venueID); err != nil {
+			return err
+		}
 		a := applier{s: s, tx: tx, now: us(now), rep: &rep}
 		if err := a.load(ctx, venueID); err != nil {
 			return err

@@ -142,10 +142,14 @@ func (s *Store) CreateBooking(ctx context.Context, r store.BookingRequest, now t
 			if token, err = app.NewToken(s.rand); err != nil {
 				return err
 			}
-			id, err := lastID(ctx, tx, s, `INSERT INTO bookings (token, beneficiary_id, stock_id, offer_id, venue_id, offerer_id,
-				quantity, unit_price_cents, status, booked_us, cancellation_limit_us, updated_us)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'CONFIRMED', ?, ?, ?)`,
-				token, ben.ID, st.ID, offer.ID, venueID, offererID, r.Quantity, st.PriceCents, us(now), us(limit), us(now))
+			var id int64
+			err := s.savepoint(ctx, tx, func() (err error) {
+				id, err = lastID(ctx, tx, s, `INSERT INTO bookings (token, beneficiary_id, stock_id, offer_id, venue_id, offerer_id,
+					quantity, unit_price_cents, status, booked_us, cancellation_limit_us, updated_us)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'CONFIRMED', ?, ?, ?)`,
+					token, ben.ID, st.ID, offer.ID, venueID, offererID, r.Quantity, st.PriceCents, us(now), us(limit), us(now))
+				return err
+			})
 			switch {
 			case err == nil:
 				if err := s.event(ctx, tx, id, "BOOK", now, "", store.Validator{}); err != nil {
@@ -383,6 +387,9 @@ func (s *Store) AutoUse(ctx context.Context, now time.Time) (int, error) {
 	var n int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		cutoff := us(app.AutoUseCutoff(now))
+		if s.dialect.locks {
+			return s.autoUseLocked(ctx, tx, now, cutoff, &n)
+		}
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO booking_events (booking_id, kind, at_us, author)
 			SELECT b.id, 'USE', ?, 'AUTO' FROM bookings b JOIN stocks s ON s.id = b.stock_id
 			WHERE b.status = 'CONFIRMED' AND s.starts_us < ?`), us(now), cutoff)
@@ -399,4 +406,22 @@ func (s *Store) AutoUse(ctx context.Context, now time.Time) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// autoUseLocked is AutoUse on a database with concurrent writers: one run at a time across
+// replicas, and the events are written for exactly the rows the update changed (a booking the
+// counter validated meanwhile is neither re-validated nor given an AUTO event).
+func (s *Store) autoUseLocked(ctx context.Context, tx *sql.Tx, now time.Time, cutoff int64, n *int) error {
+	if err := s.xactLock(ctx, tx, lockAutoUse, 0); err != nil {
+		return err
+	}
+	err := tx.QueryRowContext(ctx, s.q(`WITH used AS (
+			UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'AUTO', updated_us = ?
+			WHERE status = 'CONFIRMED' AND stock_id IN (SELECT id FROM stocks WHERE starts_us < ?) RETURNING id),
+		ev AS (INSERT INTO booking_events (booking_id, kind, at_us, author) SELECT id, 'USE', ?, 'AUTO' FROM used)
+		SELECT COUNT(*) FROM used`), us(now), us(now), cutoff, us(now)).Scan(n)
+	if err != nil {
+		return fmt.Errorf("auto-use: %w", err)
+	}
+	return nil
 }

@@ -32,6 +32,9 @@ func (s *Store) RunPaymentCut(ctx context.Context, day, now time.Time) (store.Cu
 	cutoff := us(app.CutCutoff(day, paris))
 	rep := store.CutReport{Day: day}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.xactLock(ctx, tx, lockCut, 0); err != nil {
+			return err
+		}
 		var stored string
 		err := tx.QueryRowContext(ctx, s.q(`SELECT report FROM payment_cuts WHERE cut_day = ?`), day.Format(time.DateOnly)).Scan(&stored)
 		if err == nil {

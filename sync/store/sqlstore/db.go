@@ -1,7 +1,8 @@
 // Package sqlstore implements store.Store on SQL databases: SQLite (embedded, the default,
-// through the pure-Go modernc.org/sqlite driver) with PostgreSQL to follow on the same queries.
-// Queries are written with '?' placeholders and portable SQL (RETURNING, partial indexes,
-// CHECK constraints); the dialect rewrites what differs.
+// through the pure-Go modernc.org/sqlite driver) and PostgreSQL (through pgx) on the same
+// queries. Queries are written with '?' placeholders and portable SQL (RETURNING, partial
+// indexes, CHECK constraints); the dialect rewrites what differs, and each dialect has its own
+// migrations (migrations/sqlite, migrations/postgres), version for version.
 package sqlstore
 
 import (
@@ -30,13 +31,16 @@ var migrations embed.FS
 
 // Dialect says how a database differs from the portable SQL the store is written in.
 type Dialect struct {
-	Name      string // "sqlite" or "postgres"
-	dollar    bool   // placeholders are $1, $2…
-	forUpdate string // row-lock suffix for read-then-write transactions
+	Name       string         // "sqlite" or "postgres"
+	dollar     bool           // placeholders are $1, $2…
+	forUpdate  string         // row-lock suffix for read-then-write transactions
+	savepoints bool           // a failed statement aborts the transaction unless under a savepoint
+	locks      bool           // concurrent writers: jobs and nonces take advisory locks
+	snapshot   *sql.TxOptions // options of a read transaction whose reads share one snapshot
 }
 
 // SQLite is the embedded default.
-var SQLite = Dialect{Name: "sqlite"}
+var SQLite = Dialect{Name: "sqlite", snapshot: &sql.TxOptions{ReadOnly: true}}
 
 // Store is a store.Store on a SQL database.
 type Store struct {
@@ -57,6 +61,8 @@ type Options struct {
 	// SyncNormal trades durability of the last transactions on power loss for speed
 	// (synchronous=NORMAL instead of FULL). WAL keeps the database consistent either way.
 	SyncNormal bool
+	// MaxConns caps the PostgreSQL connection pool (20 when zero); SQLite ignores it.
+	MaxConns int
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path, in WAL mode with foreign
@@ -101,12 +107,12 @@ func OpenSQLite(ctx context.Context, path string, opts Options) (*Store, error) 
 	return s, nil
 }
 
-func (s *Store) migrate(ctx context.Context, d goose.Dialect, dir string) error {
+func (s *Store) migrate(ctx context.Context, d goose.Dialect, dir string, opts ...goose.ProviderOption) error {
 	sub, err := fs.Sub(migrations, dir)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	p, err := goose.NewProvider(d, s.db, sub, goose.WithAllowOutofOrder(true))
+	p, err := goose.NewProvider(d, s.db, sub, append(opts, goose.WithAllowOutofOrder(true))...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

@@ -62,7 +62,7 @@ func (s *Store) SearchShowtimes(ctx context.Context, q store.ShowtimeSearch, now
 	if c := math.Cos(q.Latitude * math.Pi / 180); c > 0.01 {
 		dLon = min(180, radius/(kmPerDegree*c))
 	}
-	tx, err := s.rdb.BeginTx(ctx, nil)
+	tx, err := s.readTx(ctx)
 	if err != nil {
 		return page, fmt.Errorf("search showtimes: %w", err)
 	}

@@ -128,9 +128,9 @@ func (s *Store) CancelBookingByBeneficiary(ctx context.Context, beneficiaryID, b
 // transaction of the event itself: one for the venue's booking address, one for the beneficiary.
 func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, bookingID int64, event string, reason app.CancellationReason, now time.Time) error {
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO outbox (booking_id, event, audience, recipient, reason, next_attempt_us, created_us)
-		SELECT b.id, ?, 'VENUE', v.booking_email, ?, ?, ? FROM bookings b JOIN venues v ON v.id = b.venue_id WHERE b.id = ?
+		SELECT b.id, ?, 'VENUE', v.booking_email, ?, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM bookings b JOIN venues v ON v.id = b.venue_id WHERE b.id = ?
 		UNION ALL
-		SELECT b.id, ?, 'BENEFICIARY', u.email, ?, ?, ? FROM bookings b JOIN beneficiaries u ON u.id = b.beneficiary_id WHERE b.id = ?`),
+		SELECT b.id, ?, 'BENEFICIARY', u.email, ?, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM bookings b JOIN beneficiaries u ON u.id = b.beneficiary_id WHERE b.id = ?`),
 		event, string(reason), us(now), us(now), bookingID,
 		event, string(reason), us(now), us(now), bookingID)
 	if err != nil {

@@ -26,6 +26,9 @@ func (s *Store) PricePending(ctx context.Context, now time.Time) (int, error) {
 			return total, fmt.Errorf("pricing queue: %w", err)
 		}
 		err = s.tx(ctx, func(tx *sql.Tx) error {
+			if err := s.xactLock(ctx, tx, lockPricing, venueID); err != nil {
+				return err
+			}
 			var from, maxID sql.NullInt64
 			if err := tx.QueryRowContext(ctx, s.q(`SELECT MIN(from_us), MAX(id) FROM pricing_queue WHERE venue_id = ?`),
 				venueID).Scan(&from, &maxID); err != nil {

@@ -31,7 +31,7 @@ func (s *Store) Changes(ctx context.Context, offererID, venueID, since int64, li
 	if v.OffererID != offererID {
 		return ch, notFound("Lieu")
 	}
-	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for the three reads
+	tx, err := s.readTx(ctx) // one snapshot for the three reads
 	if err != nil {
 		return ch, fmt.Errorf("changes: %w", err)
 	}
@@ -169,6 +169,19 @@ func splitCols(cols string) []string {
 func (s *Store) PushScans(ctx context.Context, key *app.APIKey, device string, events []store.ScanEvent, now time.Time) ([]store.ScanResult, error) {
 	out := make([]store.ScanResult, 0, len(events))
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		// A push retried while the first is still running waits for it, then replays its
+		// verdicts; nonces are locked in one order so that two pushes cannot deadlock.
+		nonces := make([]string, 0, len(events))
+		for _, ev := range events {
+			nonces = append(nonces, ev.Nonce)
+		}
+		sort.Strings(nonces)
+		for _, n := range nonces {
+			if err := s.xactLock(ctx, tx, lockNonce, lockKey(n)); err != nil {
+				return err
+			}
+		}
+		out = out[:0]
 		for _, ev := range events {
 			r, err := s.applyScan(ctx, tx, key, device, ev, now)
 			if err != nil {
