@@ -2,9 +2,14 @@ package counter_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"guichet/app"
+	"guichet/app/cache"
+	"guichet/counter"
+	"guichet/sync/client"
 	"guichet/sync/store"
 )
 
@@ -54,5 +59,40 @@ func TestEngine_OfflineKeepDoesNotEraseAnotherAdmission(t *testing.T) {
 	must(t, a.Sync(ctx))
 	if b, _ := w.st.GetBookingByToken(ctx, w.tokens[1]); b.Status != app.StatusConfirmed {
 		t.Errorf("A's own undo must apply: %s", b.Status)
+	}
+}
+
+// TestEngine_BadEventDoesNotBlockPush (issue 13, point 4): an event the server cannot accept
+// (here a nonce too long, as a buggy older version might have written) is answered with its
+// own error while the others apply, and does not stay in the way of the outbox.
+func TestEngine_BadEventDoesNotBlockPush(t *testing.T) {
+	w := newWorld(t, 2)
+	ctx := context.Background()
+	dir := t.TempDir()
+	c, err := cache.Open(ctx, dir)
+	must(t, err)
+	t.Cleanup(func() { c.Close() })
+	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{FastTimeout: 2 * time.Second, Timeout: 5 * time.Second, Retries: -1})
+	e := counter.New(c, cl, counter.Config{Device: "caisse-1", VenueID: w.venue.ID, Location: paris})
+	must(t, e.Sync(ctx))
+	bad := strings.Repeat("f", 70)
+	must(t, c.Record(ctx, cache.Event{Nonce: bad, Token: w.tokens[1], Kind: "use", Mode: "offline",
+		ScannedAt: time.Now().Add(-time.Hour), LocalVerdict: app.OutcomeAdmitted}))
+	w.down.Store(true)
+	if v := e.Validate(ctx, w.tokens[0]); v.Code != app.OutcomeAdmitted || !v.Offline {
+		t.Fatalf("offline: %+v", v)
+	}
+	w.down.Store(false)
+	if err := e.Sync(ctx); err != nil {
+		t.Fatalf("a bad event must not fail the push: %v", err)
+	}
+	if b, _ := w.st.GetBookingByToken(ctx, w.tokens[0]); b.Status != app.StatusUsed {
+		t.Errorf("the good event was not applied: %s", b.Status)
+	}
+	if st := e.Status(); st.Pending != 0 || !st.Online {
+		t.Errorf("status %+v", st)
+	}
+	if n, _ := c.Rejected(ctx); n != 1 {
+		t.Errorf("%d events rejected by the server, want 1 (kept in the outbox)", n)
 	}
 }

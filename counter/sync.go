@@ -68,16 +68,28 @@ func (e *Engine) push(ctx context.Context) error {
 			return err
 		}
 		e.noteSkew(resp.ServerTime)
-		rs := make([]cache.Resolution, len(resp.Results))
-		for i, r := range resp.Results {
-			rs[i] = cache.Resolution{Nonce: r.Nonce, Verdict: app.OutcomeCode(r.Verdict), Message: r.Message}
-			if r.Booking != nil {
-				rs[i].Booking = &cache.Booking{Booking: r.Booking.Domain()}
-				rs[i].Booking.UsedNonce = r.UsedNonce
+		// Each event has its own answer: a rejected one (a bad event) is settled with its error
+		// and kept in the outbox; one the server failed on stays pending for the next sync.
+		rs := make([]cache.Resolution, 0, len(resp.Results))
+		var retry []string
+		for _, r := range resp.Results {
+			if r.Verdict == protocol.VerdictError {
+				retry = append(retry, r.Nonce)
+				e.log.Warn("scan event failed on the server", "nonce", r.Nonce, "message", r.Message)
+				continue
 			}
+			res := cache.Resolution{Nonce: r.Nonce, Verdict: app.OutcomeCode(r.Verdict), Message: r.Message}
+			if r.Booking != nil {
+				res.Booking = &cache.Booking{Booking: r.Booking.Domain()}
+				res.Booking.UsedNonce = r.UsedNonce
+			}
+			rs = append(rs, res)
 		}
 		if err := e.cache.ResolveAll(ctx, rs, e.cfg.Now()); err != nil {
 			return err
+		}
+		if len(retry) > 0 {
+			return e.cache.Attempted(ctx, retry) // retried at the next sync, after the others
 		}
 		if len(pending) < protocol.MaxPushEvents {
 			return nil

@@ -210,6 +210,16 @@ func (c *Cache) HasPending(ctx context.Context, token string) (bool, error) {
 	return n > 0, nil
 }
 
+// Rejected is how many events the server refused to judge (malformed): settled, kept in the
+// outbox with the server's message.
+func (c *Cache) Rejected(ctx context.Context) (int, error) {
+	var n int
+	if err := c.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM ob.outbox WHERE state = 'done' AND server_verdict = 'REJECTED'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count rejected: %w", err)
+	}
+	return n, nil
+}
+
 // PendingCount is how many events wait for the server.
 func (c *Cache) PendingCount(ctx context.Context) (int, error) {
 	var n int

@@ -162,6 +162,9 @@ func (c *Client) Validate(ctx context.Context, ev protocol.ScanEvent) (*protocol
 	if len(out.Results) != 1 {
 		return nil, &app.Error{Code: app.EUNAVAILABLE, Message: "Réponse incomplète du serveur."}
 	}
+	if out.Results[0].Verdict == protocol.VerdictError { // the server failed on it: decide offline
+		return nil, &app.Error{Code: app.EUNAVAILABLE, Message: out.Results[0].Message}
+	}
 	return &out.Results[0], nil
 }
 

@@ -91,7 +91,17 @@ type ScanResult struct {
 	// Conflict is set when reconciling an offline admission found a problem.
 	Conflict *Conflict `json:"conflict,omitempty"`
 	Replayed bool      `json:"replayed,omitempty"`
+	// Error is this event's own failure; Verdict is then VerdictRejected (a bad event: pushing
+	// it again cannot help) or VerdictError (the server failed on it: push it again later).
+	// The other events of the push were judged without it.
+	Error *Error `json:"error,omitempty"`
 }
+
+// Verdicts of an event that was not judged.
+const (
+	VerdictRejected = "REJECTED"
+	VerdictError    = "ERROR"
+)
 
 // PushResponse answers a push, one result per event in order.
 type PushResponse struct {

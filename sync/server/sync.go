@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -94,7 +95,10 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 		s.writeError(w, r, app.FieldError("events", "Trop d'événements dans un envoi (500 au plus)."))
 		return
 	}
-	events := make([]store.ScanEvent, len(in.Events))
+	// Each event is judged alone: a malformed one gets its own error, the others apply.
+	results := make([]store.ScanResult, len(in.Events))
+	events := make([]store.ScanEvent, 0, len(in.Events))
+	index := make([]int, 0, len(in.Events))
 	for i, e := range in.Events {
 		at, err := time.Parse(time.RFC3339Nano, e.ScannedAt)
 		switch {
@@ -108,22 +112,33 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 			err = app.FieldError("scannedAt", "Date de passage invalide (RFC 3339).")
 		}
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			results[i] = store.ScanResult{Nonce: e.Nonce, Err: err}
+			continue
 		}
-		events[i] = store.ScanEvent{Nonce: e.Nonce, Token: e.Token, Kind: e.Kind, Mode: e.Mode, ScannedAt: at,
-			LocalVerdict: app.OutcomeCode(e.LocalVerdict), Undoes: e.Undoes, VenueID: in.VenueID}
+		events = append(events, store.ScanEvent{Nonce: e.Nonce, Token: e.Token, Kind: e.Kind, Mode: e.Mode, ScannedAt: at,
+			LocalVerdict: app.OutcomeCode(e.LocalVerdict), Undoes: e.Undoes, VenueID: in.VenueID})
+		index = append(index, i)
 	}
 	now := s.now()
-	results, err := s.store.PushScans(r.Context(), k, in.Device, events, now)
+	judged, err := s.store.PushScans(r.Context(), k, in.Device, events, now)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	for j, res := range judged {
+		results[index[j]] = res
 	}
 	out := protocol.PushResponse{Results: make([]protocol.ScanResult, len(results)), ServerTime: protocol.Time(now)}
 	for i, res := range results {
 		sr := protocol.ScanResult{Nonce: res.Nonce, Verdict: string(res.Outcome.Code), Message: res.Outcome.Message,
 			Warnings: res.Outcome.Warnings, Replayed: res.Replayed}
+		if res.Err != nil {
+			sr.Verdict, sr.Error = protocol.VerdictRejected, s.eventError(r, res.Err)
+			if sr.Error.Code == app.EINTERNAL {
+				sr.Verdict = protocol.VerdictError
+			}
+			sr.Message = sr.Error.Message
+		}
 		if res.Outcome.Booking != nil {
 			b := protocol.BookingOf(res.Outcome.Booking)
 			sr.Booking, sr.UsedNonce = &b, res.Outcome.Booking.UsedNonce
@@ -172,4 +187,14 @@ func (s *Server) ackConflict(w http.ResponseWriter, r *http.Request, k *app.APIK
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// eventError is the body of one event's failure; an internal one is logged and told as such.
+func (s *Server) eventError(r *http.Request, err error) *protocol.Error {
+	var e *app.Error
+	if !errors.As(err, &e) {
+		s.log.Error("scan event failed", "route", r.Pattern, "err", err)
+		return &protocol.Error{Code: app.EINTERNAL, Message: "Erreur interne sur cet événement : il sera renvoyé."}
+	}
+	return &protocol.Error{Code: e.Code, Message: e.Message, Field: e.Field}
 }

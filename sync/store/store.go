@@ -296,6 +296,9 @@ type ScanResult struct {
 	Outcome  app.Outcome
 	Conflict *Conflict
 	Replayed bool
+	// Err is this event's own failure (an app error, EINVALID for a bad event): nothing of it
+	// was applied, and the other events of the push were judged without it.
+	Err error
 }
 
 // Conflict kinds.

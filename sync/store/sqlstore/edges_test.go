@@ -148,3 +148,33 @@ func TestStore_UnknownCountermarkAnswerLost(t *testing.T) {
 		t.Errorf("replay with a contrary local verdict: %+v", r[0])
 	}
 }
+
+// TestStore_NoncesPerOfferer (issue 13, point 4): nonces are unique per offerer, not across
+// offerers; a nonce replayed with another countermark is refused, not answered with the
+// first booking's verdict; in one push, each event is judged alone.
+func TestStore_NoncesPerOfferer(t *testing.T) {
+	ctx := context.Background()
+	f := newEdgeFixture(t)
+	other := &app.Offerer{SIREN: "552100554", Name: "Autre exploitant"}
+	must(t, f.s.CreateOfferer(ctx, other))
+	_, otherKey, err := f.s.CreateAPIKey(ctx, other.ID, app.RoleCashier, "Caisse")
+	must(t, err)
+
+	b1, b2 := f.booking(t), f.booking(t)
+	f.push(t, "A", use("shared-nonce", b1.Token, f.now))
+	rs, err := f.s.PushScans(ctx, otherKey, "Z", []store.ScanEvent{use("shared-nonce", "ZZZZZZ", f.now)}, f.now)
+	if err != nil || len(rs) != 1 || rs[0].Err != nil || rs[0].Replayed || rs[0].Outcome.Code != app.OutcomeNotFound {
+		t.Fatalf("another offerer's reuse of a nonce: %v %+v", err, rs)
+	}
+
+	rs = f.push(t, "A", use("shared-nonce", b2.Token, f.now), use("n-b2", b2.Token, f.now))
+	if rs[0].Err == nil || app.ErrorCode(rs[0].Err) != app.EINVALID || rs[0].Outcome.Code == app.OutcomeAdmitted {
+		t.Errorf("a nonce replayed with another countermark must be refused: %+v", rs[0])
+	}
+	if rs[1].Err != nil || rs[1].Outcome.Code != app.OutcomeAdmitted {
+		t.Errorf("the next event must still apply: %+v", rs[1])
+	}
+	if got, _ := f.s.GetBookingByToken(ctx, b2.Token); got.UsedNonce != "n-b2" {
+		t.Errorf("b2 validated by %q", got.UsedNonce)
+	}
+}

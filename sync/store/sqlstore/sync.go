@@ -165,9 +165,11 @@ func splitCols(cols string) []string {
 	return append(out, cur)
 }
 
-// PushScans applies a device's scan events, each once per nonce.
+// PushScans applies a device's scan events, each once per nonce of the offerer. Events are
+// judged one by one, each inside its own savepoint: one that fails is rolled back and answered
+// with its own error (ScanResult.Err) while the others apply.
 func (s *Store) PushScans(ctx context.Context, key *app.APIKey, device string, events []store.ScanEvent, now time.Time) ([]store.ScanResult, error) {
-	out := make([]store.ScanResult, 0, len(events))
+	var out []store.ScanResult
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		// A push retried while the first is still running waits for it, then replays its
 		// verdicts; nonces are locked in one order so that two pushes cannot deadlock.
@@ -181,11 +183,23 @@ func (s *Store) PushScans(ctx context.Context, key *app.APIKey, device string, e
 				return err
 			}
 		}
-		out = out[:0]
+		out = make([]store.ScanResult, 0, len(events))
 		for _, ev := range events {
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT scan_event`); err != nil {
+				return fmt.Errorf("savepoint: %w", err)
+			}
 			r, err := s.applyScan(ctx, tx, key, device, ev, now)
 			if err != nil {
-				return fmt.Errorf("scan %s: %w", ev.Nonce, err)
+				if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT scan_event`); rerr != nil {
+					return fmt.Errorf("scan %s: %w (rollback: %v)", ev.Nonce, err, rerr)
+				}
+				r = store.ScanResult{Nonce: ev.Nonce, Err: err}
+				if app.ErrorCode(err) == app.EINTERNAL {
+					r.Err = fmt.Errorf("scan %s: %w", ev.Nonce, err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT scan_event`); err != nil {
+				return fmt.Errorf("release savepoint: %w", err)
 			}
 			out = append(out, r)
 		}
@@ -202,11 +216,15 @@ func (s *Store) applyScan(ctx context.Context, tx *sql.Tx, key *app.APIKey, devi
 	}
 
 	// A nonce seen before gets its recorded verdict again.
-	var verdict, message, mode string
+	var verdict, message, mode, token, kind string
 	var bookingID sql.NullInt64
-	err := tx.QueryRowContext(ctx, s.q(`SELECT verdict, message, mode, booking_id FROM scan_events WHERE nonce = ? AND offerer_id = ?`),
-		ev.Nonce, key.OffererID).Scan(&verdict, &message, &mode, &bookingID)
+	err := tx.QueryRowContext(ctx, s.q(`SELECT verdict, message, mode, booking_id, token, kind FROM scan_events
+		WHERE offerer_id = ? AND nonce = ?`), key.OffererID, ev.Nonce).Scan(&verdict, &message, &mode, &bookingID, &token, &kind)
 	switch {
+	case err == nil && (token != app.NormalizeToken(ev.Token) || kind != ev.Kind):
+		// Not a replay: another scan under a nonce already used. Its verdict would be another
+		// booking's; it is refused.
+		return res, app.FieldError("nonce", "Ce nonce a déjà servi pour une autre contremarque ou une autre action : événement refusé.")
 	case err == nil:
 		res.Replayed = true
 		res.Outcome = app.Outcome{Code: app.OutcomeCode(verdict), Message: message}
