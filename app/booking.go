@@ -1,6 +1,9 @@
 package app
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // BookingStatus is the life cycle state of a booking.
 type BookingStatus string
@@ -66,11 +69,15 @@ type Booking struct {
 	OffererClosed bool
 	VenueID       int64
 	VenueName     string
-	VenueAddress  string
+	VenueAddress  string // street
+	VenuePostal   string
+	VenueCity     string
 	VenueDept     string
 	VenueTimezone string
 	OfferID       int64
 	OfferName     string
+	OfferMinutes  int    // duration, 0 when unknown
+	OfferImageURL string // "" when none
 	Version       string // VF, VO…
 	Duo           bool
 	StockID       int64
@@ -83,6 +90,23 @@ type Booking struct {
 	Email         string
 	Phone         string
 	DateOfBirth   time.Time
+}
+
+// FullAddress is the venue's address on one line: "street, postal code city".
+func (b *Booking) FullAddress() string {
+	return JoinAddress(b.VenueAddress, b.VenuePostal, b.VenueCity)
+}
+
+// JoinAddress writes an address on one line, "street, postal code city", leaving out what is empty.
+func JoinAddress(street, postal, city string) string {
+	town := strings.TrimSpace(strings.TrimSpace(postal) + " " + strings.TrimSpace(city))
+	switch street = strings.TrimSpace(street); {
+	case town == "":
+		return street
+	case street == "":
+		return town
+	}
+	return street + ", " + town
 }
 
 // IsEvent reports whether the booking is for a dated event (a film showtime).

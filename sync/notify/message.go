@@ -83,7 +83,7 @@ func compose(n *store.Notification, b *app.Booking, loc *time.Location) content 
 		return c
 	}
 	fields := []field{{"Contremarque", b.Token}, {"Offre", b.OfferName}, {"Date et heure", when},
-		{"Lieu", b.VenueName + ", " + b.VenueAddress}, {"Quantité", fmt.Sprint(b.Quantity)},
+		{"Lieu", b.VenueName + ", " + b.FullAddress()}, {"Quantité", fmt.Sprint(b.Quantity)},
 		{"Prix unitaire", Price(b.UnitPriceCents)}, {"Version", b.Version}}
 	if n.Event == store.EventBooked {
 		c := content{Subject: fmt.Sprintf("Votre réservation pour %s est confirmée", b.OfferName),

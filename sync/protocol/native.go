@@ -81,8 +81,9 @@ func NativeBookingOf(b *app.Booking) NativeBooking {
 		Quantity: b.Quantity, UnitPriceCents: b.UnitPriceCents, TotalCents: b.TotalCents(), BookedAt: Time(b.BookedAt),
 		CancellationLimitDate: TimePtr(b.CancellationLimit), CancelledAt: TimePtr(b.CancelledAt), UsedAt: TimePtr(b.UsedAt),
 		StockID: b.StockID, StartsAt: Time(b.ShowStart),
-		Offer: NativeOffer{ID: b.OfferID, Name: b.OfferName, Version: b.Version, Duo: b.Duo},
-		Venue: NativeVenue{ID: b.VenueID, Name: b.VenueName, Address: b.VenueAddress}}
+		Offer: NativeOffer{ID: b.OfferID, Name: b.OfferName, Version: b.Version, DurationMinutes: b.OfferMinutes,
+			ImageURL: b.OfferImageURL, Duo: b.Duo},
+		Venue: NativeVenue{ID: b.VenueID, Name: b.VenueName, Address: b.VenueAddress, PostalCode: b.VenuePostal, City: b.VenueCity}}
 }
 
 // NativeBookingResult answers a booking or a cancellation: the booking and the credit left.

@@ -59,7 +59,7 @@ func V2BookingOf(b *app.Booking) PassCultureV2Booking {
 		PublicOfferID: Humanize(b.OfferID), OfferName: b.OfferName, OfferType: offerType, PhoneNumber: b.Phone,
 		Price: float64(b.UnitPriceCents) / 100, PriceCategoryLabel: optString(b.PriceLabel), Quantity: b.Quantity,
 		Theater: map[string]any{}, UserName: b.FirstName + " " + b.LastName, FirstName: b.FirstName, LastName: b.LastName,
-		VenueAddress: b.VenueAddress, VenueDepartmentCode: b.VenueDept, VenueName: b.VenueName,
+		VenueAddress: b.FullAddress(), VenueDepartmentCode: b.VenueDept, VenueName: b.VenueName,
 	}
 }
 
@@ -94,7 +94,7 @@ func V1BookingOf(b *app.Booking) PassCultureV1Booking {
 	return PassCultureV1Booking{
 		ID: b.ID, CreationDate: Time(b.BookedAt), ConfirmationDate: TimePtr(b.CancellationLimit), Status: string(b.Status),
 		Price: b.UnitPriceCents, PriceCategoryLabel: optString(b.PriceLabel), Quantity: b.Quantity, StockID: b.StockID,
-		OfferID: b.OfferID, OfferName: b.OfferName, OfferAddress: b.VenueAddress, OfferDepartmentCode: b.VenueDept,
+		OfferID: b.OfferID, OfferName: b.OfferName, OfferAddress: b.FullAddress(), OfferDepartmentCode: b.VenueDept,
 		VenueID: b.VenueID, VenueName: b.VenueName, BeginningDatetime: Time(b.ShowStart), UserEmail: b.Email,
 		UserBirthDate: dateOnly(b.DateOfBirth), UserFirstName: b.FirstName, UserLastName: b.LastName, UserPhoneNumber: b.Phone,
 	}

@@ -102,6 +102,15 @@ func (e *nativeEnv) stock(film int, start time.Time, capacity int) *app.Stock {
 	return s
 }
 
+func (e *nativeEnv) offer(id int64) *app.Offer {
+	e.t.Helper()
+	o, err := e.st.GetOffer(e.ctx(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return o
+}
+
 func (e *nativeEnv) book(token string, stockID int64, qty int) (int, []byte) {
 	e.t.Helper()
 	return e.do("POST", "/native/v1/bookings", token, map[string]any{"stockId": stockID, "quantity": qty})
@@ -252,6 +261,10 @@ func testOffers(t *testing.T, e *nativeEnv) {
 func testBooking(t *testing.T, e *nativeEnv) {
 	me, token := e.beneficiary(e.fresh())
 	st := e.stock(0, e.now.Add(5*24*time.Hour), 10)
+	image := "https://example.org/affiche.jpg"
+	if _, err := e.st.UpdateOffer(e.ctx(), st.OfferID, store.OfferPatch{ImageURL: &image}); err != nil {
+		t.Fatal(err)
+	}
 	status, body := e.book(token, st.ID, 2)
 	if status != 201 {
 		t.Fatalf("book: %d %s", status, body)
@@ -259,6 +272,18 @@ func testBooking(t *testing.T, e *nativeEnv) {
 	var res protocol.NativeBookingResult
 	if err := json.Unmarshal(body, &res); err != nil {
 		t.Fatal(err)
+	}
+	// The offer's duration and image, the venue's street, postal code and city, each in its field.
+	venue, err := e.st.GetVenue(e.ctx(), e.demo.Venue.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer := e.offer(st.OfferID)
+	if res.Offer.DurationMinutes != offer.DurationMinutes || offer.DurationMinutes == 0 || res.Offer.ImageURL != image ||
+		res.Venue.Address != venue.Address || res.Venue.PostalCode != venue.PostalCode || res.Venue.City != venue.City ||
+		venue.PostalCode == "" || venue.City == "" {
+		t.Errorf("booked offer %+v venue %+v, want %d min, %s, %q %q %q", res.Offer, res.Venue, offer.DurationMinutes, image,
+			venue.Address, venue.PostalCode, venue.City)
 	}
 	if len(res.Token) != 6 || res.QRCodeData != "PASSCULTURE:v3;TOKEN:"+res.Token || res.Status != "CONFIRMED" ||
 		res.Quantity != 2 || res.TotalCents != 1500 || res.RemainingCreditCents != 300_00-1500 || res.CancellationLimitDate == nil {
@@ -273,7 +298,7 @@ func testBooking(t *testing.T, e *nativeEnv) {
 	status, body = e.do("GET", "/native/v1/bookings", token, nil)
 	var mine protocol.NativeBookings
 	if err := json.Unmarshal(body, &mine); status != 200 || err != nil || len(mine.Bookings) != 1 || mine.Bookings[0].Token != res.Token ||
-		mine.RemainingCreditCents != 300_00-1500 {
+		mine.RemainingCreditCents != 300_00-1500 || mine.Bookings[0].Offer != res.Offer || mine.Bookings[0].Venue != res.Venue {
 		t.Errorf("my bookings: %d %s", status, body)
 	}
 

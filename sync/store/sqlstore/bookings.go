@@ -186,7 +186,7 @@ func (s *Store) event(ctx context.Context, tx *sql.Tx, bookingID int64, kind str
 const bookingView = `SELECT b.id, b.token, b.status, b.quantity, b.unit_price_cents, b.booked_us, b.cancellation_limit_us,
 	b.used_us, b.used_by, b.used_key_label, b.used_device, b.used_nonce, b.cancelled_us, b.cancellation_reason, b.reimbursed_us,
 	f.id, f.closed, v.id, v.name, v.address, v.postal_code, v.city, v.department_code, v.timezone,
-	o.id, o.name, COALESCE(NULLIF(s.version, ''), o.version), o.duo, s.id, s.starts_us, s.price_label,
+	o.id, o.name, o.duration_minutes, o.image_url, COALESCE(NULLIF(s.version, ''), o.version), o.duo, s.id, s.starts_us, s.price_label,
 	u.id, u.first_name, u.last_name, u.email, u.phone, u.birth_date
 	FROM bookings b
 	JOIN stocks s ON s.id = b.stock_id
@@ -197,13 +197,13 @@ const bookingView = `SELECT b.id, b.token, b.status, b.quantity, b.unit_price_ce
 
 func scanBooking(row rowScanner) (*app.Booking, error) {
 	var b app.Booking
-	var status, usedBy, reason, birth, postal, city string
+	var status, usedBy, reason, birth string
 	var booked, start int64
 	var limit, used, cancelled, reimbursed sql.NullInt64
 	err := row.Scan(&b.ID, &b.Token, &status, &b.Quantity, &b.UnitPriceCents, &booked, &limit,
 		&used, &usedBy, &b.UsedByKey, &b.UsedByDevice, &b.UsedNonce, &cancelled, &reason, &reimbursed,
-		&b.OffererID, &b.OffererClosed, &b.VenueID, &b.VenueName, &b.VenueAddress, &postal, &city, &b.VenueDept, &b.VenueTimezone,
-		&b.OfferID, &b.OfferName, &b.Version, &b.Duo, &b.StockID, &start, &b.PriceLabel,
+		&b.OffererID, &b.OffererClosed, &b.VenueID, &b.VenueName, &b.VenueAddress, &b.VenuePostal, &b.VenueCity, &b.VenueDept,
+		&b.VenueTimezone, &b.OfferID, &b.OfferName, &b.OfferMinutes, &b.OfferImageURL, &b.Version, &b.Duo, &b.StockID, &start, &b.PriceLabel,
 		&b.BeneficiaryID, &b.FirstName, &b.LastName, &b.Email, &b.Phone, &birth)
 	if err != nil {
 		return nil, err
@@ -212,9 +212,6 @@ func scanBooking(row rowScanner) (*app.Booking, error) {
 	b.BookedAt, b.CancellationLimit, b.ShowStart = fromUS(booked), fromNullUS(limit), fromUS(start)
 	b.UsedAt, b.CancelledAt, b.ReimbursedAt = fromNullUS(used), fromNullUS(cancelled), fromNullUS(reimbursed)
 	b.DateOfBirth, _ = time.Parse(time.DateOnly, birth)
-	if postal != "" || city != "" {
-		b.VenueAddress = strings.TrimSpace(b.VenueAddress + ", " + strings.TrimSpace(postal+" "+city))
-	}
 	return &b, nil
 }
 
