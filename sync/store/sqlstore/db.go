@@ -50,6 +50,7 @@ type Store struct {
 	rand    io.Reader
 	locs    sync.Map // time zone name → *time.Location
 	qcache  sync.Map // portable query → dialect query
+	dsn     string   // the PostgreSQL URL it was opened with
 }
 
 var _ store.Store = (*Store)(nil)
