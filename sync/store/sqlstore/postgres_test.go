@@ -405,4 +405,3 @@ func TestPostgres_JobsOnTwoReplicasRunOnce(t *testing.T) {
 		}
 	})
 }
-
