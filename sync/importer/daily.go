@@ -35,7 +35,15 @@ func (d *Daily) clock() jobs.Clock {
 
 // Tick imports every active venue if the job is due; it returns whether it ran. A venue whose
 // feed fails does not stop the others (its report says why).
-func (d *Daily) Tick(ctx context.Context) (bool, error) {
+func (d *Daily) Tick(ctx context.Context) (ran bool, err error) {
+	err = jobs.Once(ctx, d.Importer.Store, DailyJob, func(ctx context.Context) error {
+		ran, err = d.tick(ctx)
+		return err
+	})
+	return ran, err
+}
+
+func (d *Daily) tick(ctx context.Context) (bool, error) {
 	st := d.Importer.Store
 	now := d.clock().Now()
 	last, err := st.LastJobRun(ctx, DailyJob)
@@ -75,7 +83,11 @@ func (d *Daily) Run(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			d.Importer.log().Error("allocine daily import", "err", err)
+			if errors.Is(err, jobs.ErrBusy) {
+				wait = jobs.BusyRetry
+			} else {
+				d.Importer.log().Error("allocine daily import", "err", err)
+			}
 		} else {
 			now := d.clock().Now()
 			wait = jobs.NextMidnight(now, d.Loc).Sub(now)

@@ -5,6 +5,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -68,8 +69,16 @@ func NextMidnight(t time.Time, loc *time.Location) time.Time {
 
 // Tick runs the job if it is due at the clock's now: never run, or last run before the latest
 // midnight. It returns whether it ran and how many bookings it validated.
-func (a *AutoUse) Tick(ctx context.Context) (bool, int, error) {
+func (a *AutoUse) Tick(ctx context.Context) (ran bool, n int, err error) {
 	a.defaults()
+	err = once(ctx, a.Store, AutoUseJob, func(ctx context.Context) error {
+		ran, n, err = a.tick(ctx)
+		return err
+	})
+	return ran, n, err
+}
+
+func (a *AutoUse) tick(ctx context.Context) (bool, int, error) {
 	now := a.Clock.Now()
 	last, err := a.Store.LastJobRun(ctx, AutoUseJob)
 	if err != nil {
@@ -99,8 +108,12 @@ func (a *AutoUse) Run(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			a.Log.Error("auto-use", "err", err)
 			wait = time.Minute
+			if errors.Is(err, ErrBusy) {
+				wait = BusyRetry
+			} else {
+				a.Log.Error("auto-use", "err", err)
+			}
 		} else {
 			now := a.Clock.Now()
 			wait = NextMidnight(now, a.Loc).Sub(now)

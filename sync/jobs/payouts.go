@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -49,8 +50,16 @@ func (p *Payouts) defaults() {
 
 // CutTick runs the payment cut if one is due at the clock's now: never run, or last run before
 // the latest payment day. It returns the report when it ran.
-func (p *Payouts) CutTick(ctx context.Context) (*store.CutReport, error) {
+func (p *Payouts) CutTick(ctx context.Context) (rep *store.CutReport, err error) {
 	p.defaults()
+	err = once(ctx, p.Store, PaymentCutJob, func(ctx context.Context) error {
+		rep, err = p.cutTick(ctx)
+		return err
+	})
+	return rep, err
+}
+
+func (p *Payouts) cutTick(ctx context.Context) (*store.CutReport, error) {
 	now := p.Clock.Now()
 	day := app.LastPaymentDay(now, p.Loc)
 	last, err := p.Store.LastJobRun(ctx, PaymentCutJob)
@@ -84,7 +93,7 @@ func (p *Payouts) Run(ctx context.Context) {
 		if _, err := p.Store.PricePending(ctx, p.Clock.Now()); err != nil && ctx.Err() == nil {
 			p.Log.Error("pricing", "err", err)
 		}
-		if _, err := p.CutTick(ctx); err != nil && ctx.Err() == nil {
+		if _, err := p.CutTick(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, ErrBusy) {
 			p.Log.Error("payment cut", "err", err)
 		}
 		select {

@@ -143,3 +143,36 @@ func (d Dialect) concatIDs(col string) string {
 	}
 	return "GROUP_CONCAT(" + col + ")"
 }
+
+// lockJob is the namespace of the session locks of scheduled jobs.
+const lockJob = 6
+
+// Exclusive runs fn while holding the named job's lock, so that of several replicas on one
+// PostgreSQL database one runs it at a time; it reports false, without running fn, when another
+// replica holds the lock. The lock is a session advisory lock on a connection kept for the run:
+// a replica that dies closes its connection and PostgreSQL releases the lock at once. On SQLite
+// (one server process) fn just runs.
+func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) (bool, error) {
+	if !s.dialect.locks {
+		return true, fn(ctx)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("job lock: %w", err)
+	}
+	defer conn.Close()
+	key := int32(lockKey(name))
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, lockJob, key).Scan(&got); err != nil {
+		return false, fmt.Errorf("job lock: %w", err)
+	}
+	if !got {
+		return false, nil
+	}
+	defer func() {
+		uctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, _ = conn.ExecContext(uctx, `SELECT pg_advisory_unlock($1, $2)`, lockJob, key)
+	}()
+	return true, fn(ctx)
+}

@@ -1,9 +1,14 @@
 package sqlstore
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -402,6 +407,63 @@ func TestPostgres_JobsOnTwoReplicasRunOnce(t *testing.T) {
 		if cuts != 1 || transfers != 1 || paid != 20 || reps[0].AlreadyDone == reps[1].AlreadyDone {
 			t.Errorf("%d cuts, %d transfers, %d paid, already done %v/%v; want 1, 1, 20 and one run",
 				cuts, transfers, paid, reps[0].AlreadyDone, reps[1].AlreadyDone)
+		}
+	})
+}
+
+// TestPostgres_JobLockHolder is the replica that TestPostgres_JobLockHandsOverOnKill starts
+// and kills: it takes the job lock and holds it until killed. It does nothing in a normal run.
+func TestPostgres_JobLockHolder(t *testing.T) {
+	url := os.Getenv("GUICHET_LOCK_HOLDER")
+	if url == "" {
+		return
+	}
+	s, err := OpenPostgres(context.Background(), url, Options{MaxConns: 2})
+	must(t, err)
+	_, err = s.Exclusive(context.Background(), "auto-use", func(ctx context.Context) error {
+		fmt.Println("locked")
+		select {} // a job that never ends: only SIGKILL stops it
+	})
+	t.Fatal(err)
+}
+
+// A replica killed (SIGKILL) in the middle of a job hands it over: another replica is refused
+// the job while the first runs, and gets it within seconds of the kill.
+func TestPostgres_JobLockHandsOverOnKill(t *testing.T) {
+	onPostgres(t, func(t *testing.T) {
+		ctx := context.Background()
+		f := newFixture(t)
+		cmd := exec.Command(os.Args[0], "-test.run=^TestPostgres_JobLockHolder$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "GUICHET_LOCK_HOLDER="+f.s.dsn)
+		out, err := cmd.StdoutPipe()
+		must(t, err)
+		must(t, cmd.Start())
+		defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+		line, err := bufio.NewReader(out).ReadString('\n')
+		if err != nil || strings.TrimSpace(line) != "locked" {
+			t.Fatalf("holder: %q %v", line, err)
+		}
+		ran, err := f.s.Exclusive(ctx, "auto-use", func(context.Context) error { return nil })
+		if err != nil || ran {
+			t.Fatalf("job ran while another replica held it: %v %v", ran, err)
+		}
+		other, err := f.s.Exclusive(ctx, "payment-cut", func(context.Context) error { return nil })
+		if err != nil || !other {
+			t.Fatalf("another job is not blocked by it: %v %v", other, err)
+		}
+		must(t, cmd.Process.Signal(syscall.SIGKILL))
+		killed := time.Now()
+		for {
+			ran, err := f.s.Exclusive(ctx, "auto-use", func(context.Context) error { return nil })
+			must(t, err)
+			if ran {
+				t.Logf("job handed over %v after the kill", time.Since(killed).Round(time.Millisecond))
+				return
+			}
+			if time.Since(killed) > 30*time.Second {
+				t.Fatal("the job lock of a killed replica was not released")
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
 	})
 }
