@@ -22,7 +22,8 @@ import (
 type Remote interface {
 	Validate(ctx context.Context, ev protocol.ScanEvent) (*protocol.ScanResult, error)
 	Push(ctx context.Context, venueID int64, events []protocol.ScanEvent) (*protocol.PushResponse, error)
-	Changes(ctx context.Context, venueID, since int64, limit int) (*protocol.Changes, error)
+	Changes(ctx context.Context, venueID int64, db string, since int64, limit int) (*protocol.Changes, error)
+	Digest(ctx context.Context, venueID int64) (*protocol.Digest, error)
 	Conflicts(ctx context.Context, venueID int64) ([]protocol.Conflict, error)
 	Ack(ctx context.Context, id int64) error
 }
@@ -35,6 +36,7 @@ type Config struct {
 	Now             func() time.Time // the clock (time.Now when nil)
 	DuplicateWindow time.Duration    // the same code scanned again within it is ignored (default 4 s)
 	PullEvery       time.Duration    // background sync period (default 20 s)
+	CheckEvery      time.Duration    // full check of the copy against the server's digest (default 15 min)
 	Logger          *slog.Logger
 }
 
@@ -57,6 +59,7 @@ type Status struct {
 	ClockSkew   time.Duration // server time − local time at the last sync
 	Error       string        // the last sync problem, in French
 	AuthRefused bool          // the server refused the key: sync stopped until it is replaced
+	Repaired    time.Time     // when the full check last found the copy wrong and downloaded it again
 }
 
 // Engine runs the counter.
@@ -66,7 +69,8 @@ type Engine struct {
 	cfg    Config
 	log    *slog.Logger
 
-	syncMu sync.Mutex // one sync at a time
+	syncMu    sync.Mutex // one sync at a time
+	lastCheck time.Time  // last full check (under syncMu)
 
 	mu        sync.Mutex
 	status    Status
@@ -85,6 +89,9 @@ func New(c *cache.Cache, r Remote, cfg Config) *Engine {
 	}
 	if cfg.PullEvery <= 0 {
 		cfg.PullEvery = 20 * time.Second
+	}
+	if cfg.CheckEvery <= 0 {
+		cfg.CheckEvery = 15 * time.Minute
 	}
 	if cfg.Location == nil {
 		cfg.Location = time.UTC

@@ -34,6 +34,8 @@ type world struct {
 	tokens  []string
 	key     string
 	skew    time.Duration // the server's clock minus the real one
+	handler atomic.Pointer[http.Handler]
+	dbPath  string
 }
 
 func newWorld(t *testing.T, bookings int) *world { return newSkewedWorld(t, bookings, 0) }
@@ -42,7 +44,8 @@ func newSkewedWorld(t *testing.T, bookings int, skew time.Duration) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{t: t, skew: skew}
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "server.db"), sqlstore.Options{SyncNormal: true})
+	w.dbPath = filepath.Join(t.TempDir(), "server.db")
+	st, err := sqlstore.OpenSQLite(ctx, w.dbPath, sqlstore.Options{SyncNormal: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +72,7 @@ func newSkewedWorld(t *testing.T, bookings int, skew time.Duration) *world {
 	}
 	w.key, _, err = st.CreateAPIKey(ctx, w.offerer.ID, app.RoleCashier, "Caisse")
 	must(t, err)
-	h := server.New(st, server.Options{Now: func() time.Time { return time.Now().Add(w.skew) }})
+	w.serve(st)
 	w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		switch {
 		case w.down.Load():
@@ -78,11 +81,17 @@ func newSkewedWorld(t *testing.T, bookings int, skew time.Duration) *world {
 			rw.Header().Set("Content-Type", "application/json")
 			_, _ = rw.Write([]byte("<html>proxy error</html>"))
 		default:
-			h.ServeHTTP(rw, r)
+			(*w.handler.Load()).ServeHTTP(rw, r)
 		}
 	}))
 	t.Cleanup(w.srv.Close)
 	return w
+}
+
+// serve makes the world's server answer from st (a restored database, for instance).
+func (w *world) serve(st *sqlstore.Store) {
+	var h http.Handler = server.New(st, server.Options{Now: func() time.Time { return time.Now().Add(w.skew) }})
+	w.handler.Store(&h)
 }
 
 func must(t *testing.T, err error) {

@@ -2,6 +2,8 @@ package counter_test
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"guichet/counter"
 	"guichet/sync/client"
 	"guichet/sync/store"
+	"guichet/sync/store/sqlstore"
 )
 
 // TestEngine_OfflineKeepDoesNotEraseAnotherAdmission (issue 13, point 1): counter A admits and
@@ -95,4 +98,130 @@ func TestEngine_BadEventDoesNotBlockPush(t *testing.T) {
 	if n, _ := c.Rejected(ctx); n != 1 {
 		t.Errorf("%d events rejected by the server, want 1 (kept in the outbox)", n)
 	}
+}
+
+// restore makes the world's server answer from a copy of its database taken earlier (backup).
+func (w *world) restore(backup string) *sqlstore.Store {
+	st, err := sqlstore.OpenSQLite(context.Background(), backup, sqlstore.Options{SyncNormal: true})
+	must(w.t, err)
+	w.t.Cleanup(func() { st.Close() })
+	w.serve(st)
+	return st
+}
+
+func (w *world) backup() string {
+	path := filepath.Join(w.t.TempDir(), "backup.db")
+	db, err := sql.Open("sqlite", w.dbPath)
+	must(w.t, err)
+	defer db.Close()
+	_, err = db.Exec(`VACUUM INTO ?`, path)
+	must(w.t, err)
+	return path
+}
+
+// TestEngine_RestoredServerDatabase (issue 13, point 2): the server's database is restored
+// from a backup older than what a counter has seen. The counter is told (410: its cursor is
+// beyond the server's head), downloads its copy again and keeps its outbox, which it pushes.
+func TestEngine_RestoredServerDatabase(t *testing.T) {
+	w := newWorld(t, 4)
+	ctx := context.Background()
+	a := w.device("caisse-1", w.key)
+	must(t, a.Sync(ctx))
+	backup := w.backup()
+	for _, tok := range []string{w.tokens[0], w.tokens[2]} {
+		if v := a.Validate(ctx, tok); v.Code != app.OutcomeAdmitted || v.Offline {
+			t.Fatalf("online: %+v", v)
+		}
+	}
+	must(t, a.Sync(ctx)) // the cache knows tokens[0] is used, at a cursor the backup never reached
+	restored := w.restore(backup)
+
+	w.down.Store(true)
+	if v := a.Validate(ctx, w.tokens[1]); v.Code != app.OutcomeAdmitted || !v.Offline {
+		t.Fatalf("offline: %+v", v)
+	}
+	w.down.Store(false)
+	must(t, a.Sync(ctx))
+	if got := cached(t, a, w.tokens[0]); got != app.StatusConfirmed {
+		t.Errorf("after the restore the server lost tokens[0]'s admission; the counter's copy must follow: %s", got)
+	}
+	if b, _ := restored.GetBookingByToken(ctx, w.tokens[1]); b.Status != app.StatusUsed {
+		t.Errorf("the outbox must survive the re-download and be pushed: %s", b.Status)
+	}
+	if st := a.Status(); st.Pending != 0 || !st.Online {
+		t.Errorf("status %+v", st)
+	}
+}
+
+// TestEngine_ReplacedServerDatabase: another database (another identity) answers with a head
+// beyond the counter's cursor: the counter sees the identity change and downloads again.
+func TestEngine_ReplacedServerDatabase(t *testing.T) {
+	w := newWorld(t, 6)
+	ctx := context.Background()
+	a := w.device("caisse-1", w.key)
+	must(t, a.Sync(ctx))
+	backup := w.backup()
+	restored := w.restore(backup)
+	must(t, restored.NewIdentity(ctx)) // what guichet-server db new-identity does after a restore
+	if v := a.Validate(ctx, w.tokens[0]); v.Code != app.OutcomeAdmitted {
+		t.Fatalf("online: %+v", v)
+	}
+	must(t, a.Sync(ctx)) // from the other database: identity changed, copy downloaded again
+	// The original database moves on past the counter's cursor, then answers again: only its
+	// identity tells the counter that its copy came from elsewhere.
+	for _, tok := range w.tokens[1:] {
+		_, err := w.st.UseBooking(ctx, w.offerer.ID, tok, store.Validator{Device: "logiciel"}, time.Now())
+		must(t, err)
+	}
+	w.serve(w.st)
+	must(t, a.Sync(ctx))
+	if got := cached(t, a, w.tokens[0]); got != app.StatusConfirmed {
+		t.Errorf("the original database never saw that admission; the counter's copy says %s", got)
+	}
+}
+
+// TestEngine_FullCheckRepairsDrift: a restore the cursor cannot reveal (the restored database
+// has since written past the counter's cursor, same identity) is found by the periodic full
+// check, which repairs the copy.
+func TestEngine_FullCheckRepairsDrift(t *testing.T) {
+	w := newWorld(t, 30)
+	ctx := context.Background()
+	c, err := cache.Open(ctx, t.TempDir())
+	must(t, err)
+	t.Cleanup(func() { c.Close() })
+	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{Timeout: 5 * time.Second, Retries: -1})
+	a := counter.New(c, cl, counter.Config{Device: "caisse-1", VenueID: w.venue.ID, Location: paris, CheckEvery: time.Nanosecond})
+	must(t, a.Sync(ctx))
+	backup := w.backup()
+	a.Validate(ctx, w.tokens[0])
+	must(t, a.Sync(ctx))
+	restored := w.restore(backup)
+	for _, tok := range w.tokens[10:30] { // the restored database moves past the counter's cursor
+		_, err := restored.UseBooking(ctx, w.offerer.ID, tok, store.Validator{Device: "logiciel"}, time.Now())
+		must(t, err)
+	}
+	must(t, a.Sync(ctx))
+	if got := cached(t, a, w.tokens[0]); got != app.StatusConfirmed {
+		t.Errorf("drift not repaired: the server has tokens[0] unused, the counter's copy says %s", got)
+	}
+	if a.Status().Repaired.IsZero() {
+		t.Errorf("the repair must show in the status")
+	}
+	// A settled copy passes the check and is not downloaded again.
+	repaired := a.Status().Repaired
+	must(t, a.Sync(ctx))
+	if !a.Status().Repaired.Equal(repaired) {
+		t.Errorf("a copy in step with the server was repaired again")
+	}
+}
+
+// cached is the status of a booking in the counter's copy.
+func cached(t *testing.T, e *counter.Engine, token string) app.BookingStatus {
+	t.Helper()
+	bs, err := e.Search(context.Background(), token)
+	must(t, err)
+	if len(bs) != 1 {
+		t.Fatalf("%d cached bookings for %s", len(bs), token)
+	}
+	return bs[0].Status
 }

@@ -31,6 +31,9 @@ func (e *Engine) sync(ctx context.Context) error {
 	if err := e.pull(ctx); err != nil {
 		return err
 	}
+	if err := e.check(ctx); err != nil {
+		return err
+	}
 	cs, err := e.remote.Conflicts(ctx, e.cfg.VenueID)
 	if err != nil {
 		return err
@@ -97,19 +100,34 @@ func (e *Engine) push(ctx context.Context) error {
 	}
 }
 
-// pull applies pages of changes until the server has no more.
+// pull applies pages of changes until the server has no more. A cursor the server cannot
+// honour (410: its database was restored or replaced) makes it download the copy again, once;
+// the outbox is kept and its pending admissions applied again to the new copy.
 func (e *Engine) pull(ctx context.Context) error {
+	reset := false
 	for {
 		cursor, err := e.cache.Cursor(ctx)
 		if err != nil {
 			return err
 		}
-		ch, err := e.remote.Changes(ctx, e.cfg.VenueID, cursor, 2000)
+		db, err := e.cache.Database(ctx)
+		if err != nil {
+			return err
+		}
+		ch, err := e.remote.Changes(ctx, e.cfg.VenueID, db, cursor, 2000)
+		if app.ErrorCode(err) == app.EGONE && !reset {
+			e.log.Warn("server database changed, downloading the copy again", "err", err)
+			if err := e.cache.Reset(ctx); err != nil {
+				return err
+			}
+			reset = true
+			continue
+		}
 		if err != nil {
 			return err
 		}
 		e.noteSkew(ch.ServerTime)
-		page := cache.Changes{Cursor: ch.Cursor}
+		page := cache.Changes{Cursor: ch.Cursor, Database: ch.Database}
 		for _, o := range ch.Offers {
 			page.Offers = append(page.Offers, cache.Offer{Rev: o.Rev, Offer: app.Offer{ID: o.ID, VenueID: o.VenueID, Name: o.Name,
 				Version: o.Version, DurationMinutes: o.DurationMinutes, Duo: o.Duo, Active: o.Active}})

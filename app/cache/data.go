@@ -35,7 +35,12 @@ type Changes struct {
 	Stocks   []Stock
 	Bookings []Booking
 	Cursor   int64
+	Database string // the server database's identity
 }
+
+// Database returns the identity of the server database the copy comes from ("" before the first
+// pull).
+func (c *Cache) Database(ctx context.Context) (string, error) { return c.Meta(ctx, "database") }
 
 // Cursor returns the server revision the cache is up to.
 func (c *Cache) Cursor(ctx context.Context) (int64, error) {
@@ -94,6 +99,10 @@ func (c *Cache) Apply(ctx context.Context, ch Changes) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (k, v) VALUES ('cursor', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`,
 			fmt.Sprint(ch.Cursor)); err != nil {
 			return fmt.Errorf("apply cursor: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (k, v) VALUES ('database', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`,
+			ch.Database); err != nil {
+			return fmt.Errorf("apply database: %w", err)
 		}
 		return nil
 	})

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -134,12 +135,19 @@ func (c *Client) Me(ctx context.Context) (*protocol.Me, error) {
 	return &me, call(ctx, c.sync, http.MethodGet, "/sync/v1/me", nil, &me)
 }
 
-// Changes pulls a page of a venue's changes after since.
-func (c *Client) Changes(ctx context.Context, venueID, since int64, limit int) (*protocol.Changes, error) {
+// Changes pulls a page of a venue's changes after since, a cursor of the database db ("" for
+// none yet). A cursor the server cannot honour is answered with an EGONE error.
+func (c *Client) Changes(ctx context.Context, venueID int64, db string, since int64, limit int) (*protocol.Changes, error) {
 	var ch protocol.Changes
 	path := "/sync/v1/venues/" + strconv.FormatInt(venueID, 10) + "/changes?since=" + strconv.FormatInt(since, 10) +
-		"&limit=" + strconv.Itoa(limit)
+		"&limit=" + strconv.Itoa(limit) + "&db=" + url.QueryEscape(db)
 	return &ch, call(ctx, c.sync, http.MethodGet, path, nil, &ch)
+}
+
+// Digest fetches a venue's bookings summed up per showtime (the full check).
+func (c *Client) Digest(ctx context.Context, venueID int64) (*protocol.Digest, error) {
+	var d protocol.Digest
+	return &d, call(ctx, c.sync, http.MethodGet, "/sync/v1/venues/"+strconv.FormatInt(venueID, 10)+"/digest", nil, &d)
 }
 
 // Push sends queued scans made for a venue (retried: pushing the same nonces again is harmless).

@@ -20,6 +20,7 @@ type Changes struct {
 	Bookings   []SyncBooking `json:"bookings"`
 	Cursor     int64         `json:"cursor"`
 	More       bool          `json:"more"`
+	Database   string        `json:"database"` // the server database's identity: pass it back as ?db=
 	ServerTime string        `json:"serverTime"`
 }
 

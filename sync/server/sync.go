@@ -15,6 +15,7 @@ import (
 func (s *Server) registerSync() {
 	s.handle("GET /sync/v1/me", s.auth(app.RoleCashier, s.me))
 	s.handle("GET /sync/v1/venues/{venueId}/changes", s.auth(app.RoleCashier, s.changes))
+	s.handle("GET /sync/v1/venues/{venueId}/digest", s.auth(app.RoleCashier, s.digest))
 	s.handle("POST /sync/v1/scans", s.auth(app.RoleCashier, s.pushScans))
 	s.handle("GET /sync/v1/venues/{venueId}/conflicts", s.auth(app.RoleCashier, s.conflicts))
 	s.handle("POST /sync/v1/conflicts/{conflictId}/ack", s.auth(app.RoleCashier, s.ackConflict))
@@ -61,12 +62,15 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, k *app.APIKey) 
 		}
 	}
 	ch, err := s.store.Changes(r.Context(), k.OffererID, venueID, since, limit)
+	if err == nil {
+		err = copyGone(q.Get("db"), since, ch)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	out := protocol.Changes{Offers: []protocol.SyncOffer{}, Stocks: []protocol.SyncStock{}, Bookings: []protocol.SyncBooking{},
-		Cursor: ch.Cursor, More: ch.More, ServerTime: protocol.Time(s.now())}
+		Cursor: ch.Cursor, More: ch.More, Database: ch.Database, ServerTime: protocol.Time(s.now())}
 	for i := range ch.Offers {
 		out.Offers = append(out.Offers, protocol.SyncOffer{Offer: protocol.OfferOf(&ch.Offers[i].Item), Rev: ch.Offers[i].Rev})
 	}
@@ -197,4 +201,34 @@ func (s *Server) eventError(r *http.Request, err error) *protocol.Error {
 		return &protocol.Error{Code: app.EINTERNAL, Message: "Erreur interne sur cet événement : il sera renvoyé."}
 	}
 	return &protocol.Error{Code: e.Code, Message: e.Message, Field: e.Field}
+}
+
+// MsgCopyGone tells a counter that its copy came from another database or another history.
+const MsgCopyGone = "La base du serveur a changé (restauration ou remplacement) : la copie du guichet doit être rechargée."
+
+// copyGone refuses (410) a cursor that cannot belong to this database: one from another
+// database (its identity differs) or beyond the latest revision (a restore from a backup).
+func copyGone(db string, since int64, ch store.Changes) error {
+	if (db != "" && db != ch.Database) || since > ch.Head {
+		return &app.Error{Code: app.EGONE, Message: MsgCopyGone}
+	}
+	return nil
+}
+
+func (s *Server) digest(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
+	venueID, err := pathID(r, "venueId")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, err := s.store.Digest(r.Context(), k.OffererID, venueID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := protocol.Digest{Database: d.Database, Cursor: d.Cursor, Showtimes: make([]protocol.ShowtimeDigest, len(d.Showtimes))}
+	for i, sd := range d.Showtimes {
+		out.Showtimes[i] = protocol.ShowtimeDigest{StockID: sd.StockID, Bookings: sd.Bookings, Hash: sd.Hash}
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -272,6 +272,22 @@ type Changes struct {
 	Bookings []Rev[app.Booking]
 	Cursor   int64 // the revision to ask after next time
 	More     bool  // another page is waiting
+	Database string // the database's identity
+	Head     int64  // the database's latest revision (a cursor beyond it comes from elsewhere)
+}
+
+// Digest sums up a venue's bookings per showtime, for a counter to check its copy.
+type Digest struct {
+	Database  string
+	Cursor    int64 // the venue's latest revision: the copy checked must be at it
+	Showtimes []ShowtimeDigest
+}
+
+// ShowtimeDigest is the number of bookings of a showtime and a hash of their states.
+type ShowtimeDigest struct {
+	StockID  int64
+	Bookings int
+	Hash     string
 }
 
 // ScanEvent is a validation made at a counter, pushed by the device.
@@ -334,6 +350,8 @@ type Syncer interface {
 	// Changes returns up to limit changed offers, showtimes and bookings of a venue of the
 	// offerer with a revision above since.
 	Changes(ctx context.Context, offererID, venueID, since int64, limit int) (Changes, error)
+	// Digest sums up a venue's bookings per showtime (protocol.BookingHash).
+	Digest(ctx context.Context, offererID, venueID int64) (Digest, error)
 	// PushScans applies scan events idempotently by nonce, recording the key and device.
 	PushScans(ctx context.Context, key *app.APIKey, device string, events []ScanEvent, now time.Time) ([]ScanResult, error)
 	// Conflicts lists a venue's conflicts, unacknowledged only unless all is set.

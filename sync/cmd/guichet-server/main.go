@@ -48,6 +48,7 @@ commands:
                    --department D --lat X --lon Y --email E [--allocine ID]
   key       create --db DB --offerer ID --role manager|cashier --label L
   key       revoke --db DB --id ID
+  db        new-identity --db DB         after restoring a backup: counters download their copy again
   key       list   --db DB --offerer ID
   jobs      auto-use --db DB [--as-of RFC3339]
   allocine  import --db DB --venue ID [--file FEED.json] [--posters]
@@ -93,7 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cmd == "payouts" || cmd == "bank-account" {
 		return payoutsCommand(ctx, cmd, rest, stdout, stderr)
 	}
-	if (cmd == "offerer" || cmd == "venue" || cmd == "key" || cmd == "jobs" || cmd == "beneficiary" || cmd == "allocine") && len(rest) > 0 {
+	if (cmd == "offerer" || cmd == "venue" || cmd == "key" || cmd == "jobs" || cmd == "beneficiary" || cmd == "allocine" || cmd == "db") && len(rest) > 0 {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
@@ -118,6 +119,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return withStore(ctx, *db, func(*sqlstore.Store) error {
 			fmt.Fprintln(stdout, "migrations applied")
+			return nil
+		})
+	case "db new-identity":
+		if err := fs.Parse(rest); err != nil {
+			return usageError(err.Error())
+		}
+		return withStore(ctx, *db, func(st *sqlstore.Store) error {
+			if err := st.NewIdentity(ctx); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, "new database identity: every counter will download its copy again (keeping its outbox)")
 			return nil
 		})
 	case "allocine import":

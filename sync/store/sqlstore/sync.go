@@ -36,6 +36,9 @@ func (s *Store) Changes(ctx context.Context, offererID, venueID, since int64, li
 		return ch, fmt.Errorf("changes: %w", err)
 	}
 	defer tx.Rollback()
+	if ch.Database, ch.Head, err = s.identity(ctx, tx); err != nil {
+		return ch, err
+	}
 
 	type item struct {
 		rev  int64
