@@ -270,8 +270,8 @@ type Changes struct {
 	Offers   []Rev[app.Offer]
 	Stocks   []Rev[app.Stock]
 	Bookings []Rev[app.Booking]
-	Cursor   int64 // the revision to ask after next time
-	More     bool  // another page is waiting
+	Cursor   int64  // the revision to ask after next time
+	More     bool   // another page is waiting
 	Database string // the database's identity
 	Head     int64  // the database's latest revision (a cursor beyond it comes from elsewhere)
 }

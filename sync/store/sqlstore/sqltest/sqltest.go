@@ -71,5 +71,5 @@ var Template = pgtest.Template{
 		}
 		return s.Close()
 	},
-	Reset: `INSERT INTO rev_counter (id, v) VALUES (1, 0)`,
+	Reset: `INSERT INTO rev_counter (id, v) VALUES (1, 0); INSERT INTO db_identity (id, v) VALUES (1, md5(random()::text))`,
 }
