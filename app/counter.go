@@ -48,13 +48,16 @@ const (
 	MsgTooLateToCancel    = "Impossible d'annuler une réservation plus de 48h après l'avoir réservée et moins de 48h avant le début de l'évènement"
 	MsgKeepConfirm        = "Cette contremarque a déjà été validée. Si vous l’invalidez, la réservation ne vous sera pas remboursée."
 	MsgCheckIdentity      = "Vérifiez la pièce d'identité du bénéficiaire avant de valider."
+	// MsgNotYetUsable is a format: the limit, "02/01/2006 à 15:04" in the venue's time zone.
+	MsgNotYetUsable = "Vous pourrez valider cette contremarque à partir du %s, une fois le délai d’annulation passé."
+	// MsgShowtimeWarning is a format: "à venir" or "passée", then the showtime as MsgNotYetUsable.
+	MsgShowtimeWarning = "Attention : séance %s, le %s — pas aujourd'hui"
 )
 
 // NotYetUsableMessage is pass Culture's refusal for an event booking still inside its
 // cancellation limit; the limit is shown in the venue's time zone.
 func NotYetUsableMessage(limit time.Time, loc *time.Location) string {
-	return fmt.Sprintf("Vous pourrez valider cette contremarque à partir du %s, une fois le délai d’annulation passé.",
-		limit.In(loc).Format("02/01/2006 à 15:04"))
+	return fmt.Sprintf(MsgNotYetUsable, limit.In(loc).Format("02/01/2006 à 15:04"))
 }
 
 // Outcome is the counter's verdict on a countermark: a code, the message to show and, when the
@@ -132,7 +135,7 @@ func ShowtimeWarning(b *Booking, now time.Time, loc *time.Location) string {
 	if start.Before(today) {
 		when = "passée"
 	}
-	return fmt.Sprintf("Attention : séance %s, le %s — pas aujourd'hui", when, start.Format("02/01/2006 à 15:04"))
+	return fmt.Sprintf(MsgShowtimeWarning, when, start.Format("02/01/2006 à 15:04"))
 }
 
 func sameDay(a, b time.Time) bool {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"image/color"
 	"strings"
 	"time"
@@ -70,7 +71,7 @@ func newCounterScreen(u *UI) *counterScreen {
 	s.current.TextStyle = fyne.TextStyle{Bold: true}
 	verdict := container.NewStack(s.bg, container.NewVBox(layout.NewSpacer(), s.title, s.lines,
 		container.NewCenter(s.keepBtn), layout.NewSpacer()))
-	hint := widget.NewLabel(lang.L("Espace ou Échap : scanner le suivant.") + " " + app.MsgCheckIdentity)
+	hint := widget.NewLabel(lang.L("Espace ou Échap : scanner le suivant.") + " " + tr(app.MsgCheckIdentity))
 	hint.Wrapping = fyne.TextWrapWord
 	bottom := container.NewVBox(container.NewBorder(nil, nil, nil, validate, s.entry), hint)
 	s.camera = newCameraPanel(s)
@@ -134,7 +135,7 @@ func (s *counterScreen) onChanged(text string) {
 			}
 			s.entry.SetText("")
 			s.show(counter.Verdict{At: s.u.now(), Outcome: app.Outcome{Code: app.OutcomeInvalidInput,
-				Message: "Lecture incomplète du QR code : scannez à nouveau."}})
+				Message: lang.L("Lecture incomplète du QR code : scannez à nouveau.")}})
 		})
 	})
 }
@@ -220,9 +221,9 @@ func (s *counterScreen) onKeep() {
 		return
 	}
 	token := s.shown.Booking.Token
-	msg := widget.NewLabel(app.MsgKeepConfirm)
+	msg := widget.NewLabel(tr(app.MsgKeepConfirm))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Invalider la contremarque "+token, lang.L("Invalider"), lang.L("Annuler"), msg, func(ok bool) {
+	d := dialog.NewCustomConfirm(fmt.Sprintf(lang.L("Invalider la contremarque %s"), token), lang.L("Invalider"), lang.L("Annuler"), msg, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -254,8 +255,8 @@ func (s *counterScreen) otherShowtime(v counter.Verdict) string {
 	if b.ShowStart.In(s.u.loc).Format(time.DateOnly) != s.currentStart.In(s.u.loc).Format(time.DateOnly) {
 		return ""
 	}
-	return "Attention : billet pour la séance de " + b.ShowStart.In(s.u.loc).Format("15:04") +
-		", pas celle en cours (" + s.currentStart.In(s.u.loc).Format("15:04") + ")"
+	return fmt.Sprintf(lang.L("Attention : billet pour la séance de %s, pas celle en cours (%s)"),
+		b.ShowStart.In(s.u.loc).Format("15:04"), s.currentStart.In(s.u.loc).Format("15:04"))
 }
 
 // scanEntry is the input: Escape and Space (while a verdict shows) return to scanning instead

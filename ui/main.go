@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,6 +24,7 @@ func (u *UI) showMain() {
 	status := widget.NewLabel("")
 	status.Truncation = fyne.TextTruncateEllipsis
 	u.statusLabel = status
+	u.statusDot = newStatusDot()
 	tabs := container.NewAppTabs(
 		container.NewTabItem(lang.L("Caisse"), u.screen.content),
 		container.NewTabItem(lang.L("Séances du jour"), st.content),
@@ -38,13 +40,13 @@ func (u *UI) showMain() {
 		u.refreshViews()
 	}
 	if pr := newProgrammeScreen(u); pr != nil { // managers only, behind the PIN lock
-		tabs.Append(container.NewTabItem("Programme", pr.content))
+		tabs.Append(container.NewTabItem(lang.L("Programme"), pr.content))
 		u.views = append(u.views, pr)
 	}
 	u.tabs = tabs
-	u.win.SetTitle("Guichet — " + u.pairing.Venue.Name)
+	u.win.SetTitle(fmt.Sprintf(lang.L("Guichet — %s"), u.pairing.Venue.Name))
 	syncNow := widget.NewButton(lang.L("Synchroniser"), func() { u.counter.Kick() })
-	u.win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, nil, syncNow, status), nil, nil, tabs))
+	u.win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, u.statusDot.content, syncNow, status), nil, nil, tabs))
 	u.installWedge()
 	u.counter.OnStatus(func(s counter.Status) { fyne.Do(func() { u.showStatus(s); u.refreshViews() }) })
 	u.showStatus(u.counter.Status())
@@ -89,28 +91,32 @@ func (u *UI) showStatus(s counter.Status) {
 	if u.statusLabel == nil {
 		return
 	}
-	text := lang.L("● En ligne")
+	text, state := lang.L("En ligne"), dotOnline
 	if !s.Online {
-		text = lang.L("○ Hors ligne")
+		text, state = lang.L("Hors ligne"), dotOffline
 	}
 	if s.AuthRefused {
-		text = lang.L("⚠ Clé refusée")
+		text, state = lang.L("Clé refusée"), dotRefused
 	}
+	if u.statusDot != nil {
+		u.statusDot.set(state)
+	}
+	parts := []string{text}
 	if s.LastSync.IsZero() {
-		text += " — jamais synchronisé"
+		parts = append(parts, lang.L("jamais synchronisé"))
 	} else {
-		text += " — synchro " + s.LastSync.In(u.loc).Format("15:04:05")
+		parts = append(parts, fmt.Sprintf(lang.L("synchro %s"), s.LastSync.In(u.loc).Format("15:04:05")))
 	}
-	text += fmt.Sprintf(" — %d en attente d'envoi", s.Pending)
+	parts = append(parts, fmt.Sprintf(lang.L("%d en attente d'envoi"), s.Pending))
 	if s.Conflicts > 0 {
-		text += fmt.Sprintf(" — %d conflit(s) à voir", s.Conflicts)
+		parts = append(parts, fmt.Sprintf(lang.L("%d conflit(s) à voir"), s.Conflicts))
 	}
 	if s.ClockSkew > time.Minute || s.ClockSkew < -time.Minute {
-		text += fmt.Sprintf(" — ⚠ horloge décalée de %s avec le serveur", s.ClockSkew.Round(time.Second))
+		parts = append(parts, fmt.Sprintf(lang.L("horloge décalée de %s avec le serveur"), s.ClockSkew.Round(time.Second)))
 	}
 	if s.Error != "" && !s.Online {
-		text += " — " + s.Error
+		parts = append(parts, tr(s.Error))
 	}
-	text += " — " + u.pairing.Venue.Name
-	u.statusLabel.SetText(text)
+	parts = append(parts, u.pairing.Venue.Name)
+	u.statusLabel.SetText(strings.Join(parts, " — "))
 }

@@ -87,6 +87,7 @@ type UI struct {
 	screen      *counterScreen
 	views       []refresher
 	statusLabel *widget.Label
+	statusDot   *statusDot
 	tabs        *container.AppTabs
 }
 

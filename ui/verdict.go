@@ -2,9 +2,10 @@ package ui
 
 import (
 	"fmt"
-	"fyne.io/fyne/v2/lang"
 	"image/color"
 	"time"
+
+	"fyne.io/fyne/v2/lang"
 
 	"guichet/app"
 	"guichet/counter"
@@ -18,12 +19,12 @@ var (
 	colorIdle     = color.NRGBA{R: 0x2b, G: 0x3a, B: 0x4a, A: 0xff}
 )
 
-// verdictView is what a verdict shows: a colour, a title and lines, in French.
+// verdictView is what a verdict shows: a colour, a title and lines, translated.
 type verdictView struct {
 	Color   color.Color
 	Title   string
 	Lines   []string
-	CanKeep bool // lang.L("Invalider") is offered
+	CanKeep bool // "Invalider" is offered
 }
 
 // describe turns a verdict into what the screen shows, in the venue's time zone.
@@ -32,7 +33,7 @@ func describe(v counter.Verdict, loc *time.Location) verdictView {
 	var out verdictView
 	switch v.Code {
 	case app.OutcomeAdmitted:
-		out = verdictView{Color: colorAdmitted, Title: lang.L(app.MsgAdmitted)}
+		out = verdictView{Color: colorAdmitted, Title: tr(app.MsgAdmitted)}
 	case app.OutcomeAlreadyUsed:
 		out = verdictView{Color: colorUsed, Title: lang.L("Déjà validée"), CanKeep: b != nil}
 		if b != nil && !b.UsedAt.IsZero() {
@@ -40,38 +41,40 @@ func describe(v counter.Verdict, loc *time.Location) verdictView {
 			if where == "" {
 				where = b.UsedByKey
 			}
-			line := "Validée le " + b.UsedAt.In(loc).Format("02/01/2006 à 15:04")
+			line := fmt.Sprintf(lang.L("Validée le %s"), b.UsedAt.In(loc).Format(lang.L("02/01/2006 à 15:04")))
 			if where != "" {
-				line += " sur « " + where + " »"
+				line = fmt.Sprintf(lang.L("Validée le %s sur « %s »"), b.UsedAt.In(loc).Format(lang.L("02/01/2006 à 15:04")), where)
 			}
 			out.Lines = append(out.Lines, line)
 		}
 	case app.OutcomeKept:
-		out = verdictView{Color: colorUsed, Title: lang.L("Validation annulée"), Lines: []string{v.Message}}
+		out = verdictView{Color: colorUsed, Title: lang.L("Validation annulée"), Lines: []string{tr(v.Message)}}
 	default:
-		out = verdictView{Color: colorRefused, Title: lang.L("Entrée refusée"), Lines: []string{v.Message}}
+		out = verdictView{Color: colorRefused, Title: lang.L("Entrée refusée"), Lines: []string{tr(v.Message)}}
 	}
 	if b != nil {
 		film := b.OfferName
 		if b.Version != "" {
-			film += " (" + b.Version + ")"
+			film = fmt.Sprintf("%s (%s)", b.OfferName, b.Version)
 		}
 		out.Lines = append(out.Lines, film)
 		if !b.ShowStart.IsZero() {
-			out.Lines = append(out.Lines, "Séance du "+b.ShowStart.In(loc).Format("02/01/2006 à 15:04"))
+			out.Lines = append(out.Lines, fmt.Sprintf(lang.L("Séance du %s"), b.ShowStart.In(loc).Format(lang.L("02/01/2006 à 15:04"))))
 		}
-		places := "1 place"
+		places := lang.L("1 place")
 		if b.Quantity > 1 {
-			places = fmt.Sprintf("%d places (DUO)", b.Quantity)
+			places = fmt.Sprintf(lang.L("%d places (DUO)"), b.Quantity)
 		}
-		out.Lines = append(out.Lines, places+" — "+b.FirstName+" "+b.LastName)
+		out.Lines = append(out.Lines, fmt.Sprintf("%s — %s %s", places, b.FirstName, b.LastName))
 	}
-	out.Lines = append(out.Lines, v.Warnings...)
+	for _, w := range v.Warnings {
+		out.Lines = append(out.Lines, tr(w))
+	}
 	if v.Code == app.OutcomeAdmitted {
-		out.Lines = append(out.Lines, app.MsgCheckIdentity)
+		out.Lines = append(out.Lines, tr(app.MsgCheckIdentity))
 	}
 	if v.Offline {
-		out.Lines = append(out.Lines, "(décision hors ligne : sera transmise au serveur)")
+		out.Lines = append(out.Lines, lang.L("(décision hors ligne : sera transmise au serveur)"))
 	}
 	return out
 }

@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"guichet/app"
+)
+
+// The interface is written in French: every user-visible string goes through Fyne's lang
+// package with its French text as the key (assets/translations/fr.json and en.json).
+
+// layoutDateTime is how the domain writes a date and time in its messages ("01/12/2026 à 20:45").
+const layoutDateTime = "02/01/2006 à 15:04"
+
+// formattedMessages are the domain messages built from a format: tr finds their arguments in
+// the French text and puts them into the translated format.
+var formattedMessages = []string{app.MsgNotYetUsable, app.MsgShowtimeWarning}
+
+// tr translates a message the domain or the server wrote in French (app.Msg* constants, verdict
+// and error messages) at display time: its French text is the key. A message with no
+// translation (pass Culture's wording on a French system, an unknown server message) shows as is.
+func tr(msg string) string {
+	if msg == "" || strings.Contains(msg, "{{") { // not a template: shown as received
+		return msg
+	}
+	for _, format := range formattedMessages {
+		if args, ok := matchFormat(format, msg); ok {
+			vals := make([]any, len(args))
+			for i, a := range args {
+				if t, err := time.Parse(layoutDateTime, a); err == nil {
+					vals[i] = t.Format(lang.L("02/01/2006 à 15:04"))
+				} else {
+					vals[i] = lang.L(a)
+				}
+			}
+			return fmt.Sprintf(lang.L(format), vals...)
+		}
+	}
+	return lang.L(msg)
+}
+
+// trErr is the translated user-facing message of an error (app.ErrorMessage).
+func trErr(err error) string { return tr(app.ErrorMessage(err)) }
+
+// matchFormat returns the %s arguments of msg when it was written by format (with %s verbs only).
+func matchFormat(format, msg string) ([]string, bool) {
+	parts := strings.Split(format, "%s")
+	if len(parts) < 2 || !strings.HasPrefix(msg, parts[0]) {
+		return nil, false
+	}
+	rest := msg[len(parts[0]):]
+	var args []string
+	for i, p := range parts[1:] {
+		var at int
+		if i == len(parts)-2 { // the last literal ends the message
+			if !strings.HasSuffix(rest, p) {
+				return nil, false
+			}
+			at = len(rest) - len(p)
+		} else if at = strings.Index(rest, p); at < 0 || p == "" {
+			return nil, false
+		}
+		args = append(args, rest[:at])
+		rest = rest[at+len(p):]
+	}
+	return args, true
+}
