@@ -107,7 +107,7 @@ func (p *cameraPanel) start() {
 		fyne.Do(func() {
 			p.cancel = nil
 			if err != nil && ctx.Err() == nil {
-				p.status.SetText(err.Error())
+				p.status.SetText(tr(err.Error()))
 				p.aim.Hide() // nothing to aim at
 			}
 		})

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"guichet/app"
 	"guichet/app/cache"
 )
 
@@ -36,25 +35,26 @@ func newConflictsScreen(u *UI) *conflictsScreen {
 			box.Objects[0].(*widget.Label).SetText(s.line(c))
 			box.Objects[1].(*widget.Button).OnTapped = func() { s.ack(c.ID) }
 		})
-	help := widget.NewLabel("Billets admis hors ligne puis refusés par le serveur : une même contremarque entrée deux fois, " +
-		"ou annulée avant le passage en caisse. Chaque réservation n'est comptée qu'une fois.")
+	help := widget.NewLabel(lang.L("Billets admis hors ligne puis refusés par le serveur : une même contremarque entrée deux fois, " +
+		"ou annulée avant le passage en caisse. Chaque réservation n'est comptée qu'une fois."))
 	help.Wrapping = fyne.TextWrapWord
 	s.content = container.NewBorder(help, nil, nil, nil, s.list)
 	return s
 }
 
 func (s *conflictsScreen) line(c cache.Conflict) string {
-	kind := map[string]string{"DOUBLE_ADMISSION": "Entrée en double", "CANCELLED_BEFORE_SCAN": "Réservation annulée",
-		"NOT_USABLE": "Validation refusée"}[c.Kind]
-	text := fmt.Sprintf("%s — %s — %s (%s)\nScannée sur « %s » le %s", kind, c.Token, c.Beneficiary, c.OfferName, c.Device,
-		c.ScannedAt.In(s.u.loc).Format("02/01 à 15:04"))
+	kind := map[string]string{"DOUBLE_ADMISSION": lang.L("Entrée en double"), "CANCELLED_BEFORE_SCAN": lang.L("Réservation annulée"),
+		"NOT_USABLE": lang.L("Validation refusée")}[c.Kind]
+	text := fmt.Sprintf("%s — %s — %s (%s)\n", kind, c.Token, c.Beneficiary, c.OfferName) +
+		fmt.Sprintf(lang.L("Scannée sur « %s » le %s"), c.Device, c.ScannedAt.In(s.u.loc).Format(lang.L("02/01 à 15:04")))
 	if c.OtherDevice != "" || !c.OtherAt.IsZero() {
-		text += fmt.Sprintf(" ; déjà %s", c.OtherDevice)
-		if !c.OtherAt.IsZero() {
-			text += " le " + c.OtherAt.In(s.u.loc).Format("02/01 à 15:04")
+		if c.OtherAt.IsZero() {
+			text += fmt.Sprintf(lang.L(" ; déjà %s"), c.OtherDevice)
+		} else {
+			text += fmt.Sprintf(lang.L(" ; déjà %s le %s"), c.OtherDevice, c.OtherAt.In(s.u.loc).Format(lang.L("02/01 à 15:04")))
 		}
 	}
-	return text + "\n" + c.Detail
+	return text + "\n" + tr(c.Detail)
 }
 
 func (s *conflictsScreen) ack(id int64) {
@@ -62,7 +62,7 @@ func (s *conflictsScreen) ack(id int64) {
 		err := s.u.counter.Ack(s.u.ctx, id)
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowInformation("Conflit", "Acquittement impossible : "+app.ErrorMessage(err), s.u.win)
+				dialog.ShowInformation(lang.L("Conflit"), fmt.Sprintf(lang.L("Acquittement impossible : %s"), trErr(err)), s.u.win)
 				return
 			}
 			s.refresh()

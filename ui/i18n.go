@@ -69,3 +69,21 @@ func matchFormat(format, msg string) ([]string, bool) {
 	}
 	return args, true
 }
+
+// weekdayName is the translated name of a day of the week ("lundi").
+func weekdayName(d time.Weekday) string {
+	return [...]string{lang.L("dimanche"), lang.L("lundi"), lang.L("mardi"), lang.L("mercredi"), lang.L("jeudi"),
+		lang.L("vendredi"), lang.L("samedi")}[d]
+}
+
+// monthName is the translated name of a month ("janvier").
+func monthName(m time.Month) string {
+	return [...]string{lang.L("janvier"), lang.L("février"), lang.L("mars"), lang.L("avril"), lang.L("mai"), lang.L("juin"),
+		lang.L("juillet"), lang.L("août"), lang.L("septembre"), lang.L("octobre"), lang.L("novembre"),
+		lang.L("décembre")}[m-1]
+}
+
+// longDate writes a day in words: "lundi 1 décembre 2026".
+func longDate(t time.Time) string {
+	return fmt.Sprintf(lang.L("%[1]s %[2]d %[3]s %[4]d"), weekdayName(t.Weekday()), t.Day(), monthName(t.Month()), t.Year())
+}

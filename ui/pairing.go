@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -30,7 +31,7 @@ func (u *UI) showPairing(message string) {
 	connect.OnTapped = func() {
 		url, k := strings.TrimSpace(server.Text), strings.TrimSpace(key.Text)
 		if url == "" || k == "" {
-			info.SetText("Saisissez l'adresse du serveur et la clé d'API.")
+			info.SetText(lang.L("Saisissez l'adresse du serveur et la clé d'API."))
 			return
 		}
 		if me != nil && venues.Selected != "" {
@@ -38,17 +39,17 @@ func (u *UI) showPairing(message string) {
 			return
 		}
 		connect.Disable()
-		info.SetText("Connexion…")
+		info.SetText(lang.L("Connexion…"))
 		u.async(func() {
 			got, err := u.backend.Me(u.ctx, url, k)
 			fyne.Do(func() {
 				connect.Enable()
 				if err != nil {
-					info.SetText("Association impossible : " + app.ErrorMessage(err))
+					info.SetText(fmt.Sprintf(lang.L("Association impossible : %s"), trErr(err)))
 					return
 				}
 				if len(got.Venues) == 0 {
-					info.SetText("Cette clé ne donne accès à aucun lieu.")
+					info.SetText(lang.L("Cette clé ne donne accès à aucun lieu."))
 					return
 				}
 				me = got
@@ -62,7 +63,7 @@ func (u *UI) showPairing(message string) {
 				}
 				venues.Options = names
 				venues.Show()
-				info.SetText("Choisissez le lieu de ce poste, puis Associer.")
+				info.SetText(lang.L("Choisissez le lieu de ce poste, puis Associer."))
 			})
 		})
 	}
@@ -76,7 +77,7 @@ func (u *UI) showPairing(message string) {
 
 func (u *UI) finishPairing(url, key string, me *protocol.Me, venue int, info *widget.Label) {
 	p := Pairing{ServerURL: url, Key: key, Role: app.Role(me.Role), Venue: me.Venues[venue], Offerer: me.OffererName}
-	info.SetText("Téléchargement des séances et réservations…")
-	u.start(p, func(err error) { info.SetText("Démarrage impossible : " + app.ErrorMessage(err)) })
+	info.SetText(lang.L("Téléchargement des séances et réservations…"))
+	u.start(p, func(err error) { info.SetText(fmt.Sprintf(lang.L("Démarrage impossible : %s"), trErr(err))) })
 	u.savePairing(p)
 }

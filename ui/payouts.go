@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
@@ -33,7 +34,7 @@ func (u *UI) payoutsTab(tabs *container.AppTabs) {
 		return
 	}
 	s := newPayoutsScreen(u, u.payoutsAPI(u.pairing))
-	s.tab = container.NewTabItem("Remboursements", s.content)
+	s.tab = container.NewTabItem(lang.L("Remboursements"), s.content)
 	u.views = append(u.views, s)
 	tabs.Append(s.tab)
 }
@@ -91,7 +92,7 @@ func (s *payoutsScreen) refresh() {
 		fyne.Do(func() {
 			s.err = ""
 			if err != nil {
-				s.err = "Remboursements indisponibles : " + app.ErrorMessage(err)
+				s.err = fmt.Sprintf(lang.L("Remboursements indisponibles : %s"), trErr(err))
 			} else {
 				s.data, s.sts = p, sts
 			}
@@ -108,53 +109,53 @@ func (s *payoutsScreen) render() {
 	u := s.u
 	s.body.RemoveAll()
 	if u.locked {
-		s.body.Add(widget.NewLabel("Écran responsable verrouillé : saisissez le code PIN dans Réglages."))
+		s.body.Add(widget.NewLabel(lang.L("Écran responsable verrouillé : saisissez le code PIN dans Réglages.")))
 		return
 	}
 	if s.err != "" {
 		s.body.Add(widget.NewLabel(s.err))
 	}
 	if s.data == nil {
-		s.body.Add(widget.NewLabel("Chargement des remboursements…"))
+		s.body.Add(widget.NewLabel(lang.L("Chargement des remboursements…")))
 		return
 	}
 	p := s.data
 	next, _ := time.ParseInLocation(time.DateOnly, p.NextPayment, u.loc)
-	s.body.Add(bold(fmt.Sprintf("Prochain paiement : %s — montant validé à ce jour : %s",
-		frenchDate(next), app.FormatEuros(p.ValidatedCents))))
-	s.body.Add(widget.NewLabel("Réservations validées avant minuit la veille, séances passées, lieux au compte bancaire accepté."))
+	s.body.Add(bold(fmt.Sprintf(lang.L("Prochain paiement : %s — montant validé à ce jour : %s"),
+		longDate(next), app.FormatEuros(p.ValidatedCents))))
+	s.body.Add(widget.NewLabel(lang.L("Réservations validées avant minuit la veille, séances passées, lieux au compte bancaire accepté.")))
 
-	s.body.Add(bold("Chiffre d'affaires de l'année par lieu (barème de remboursement)"))
+	s.body.Add(bold(lang.L("Chiffre d'affaires de l'année par lieu (barème de remboursement)")))
 	for _, v := range p.Venues {
-		account := "aucun compte bancaire"
+		account := lang.L("aucun compte bancaire")
 		switch v.AccountStatus {
 		case app.BankAccepted:
-			account = "compte " + v.AccountMasked
+			account = fmt.Sprintf(lang.L("compte %s"), v.AccountMasked)
 		case app.BankPending:
-			account = "compte " + v.AccountMasked + " en attente de validation"
+			account = fmt.Sprintf(lang.L("compte %s en attente de validation"), v.AccountMasked)
 		case app.BankRefused:
-			account = "compte " + v.AccountMasked + " refusé"
+			account = fmt.Sprintf(lang.L("compte %s refusé"), v.AccountMasked)
 		}
-		s.body.Add(widget.NewLabel(fmt.Sprintf("%s — %s — barème actuel %s — %s", v.Name, app.FormatEuros(v.RevenueCents),
+		s.body.Add(widget.NewLabel(fmt.Sprintf(lang.L("%s — %s — barème actuel %s — %s"), v.Name, app.FormatEuros(v.RevenueCents),
 			app.Rate(v.RateBP).String(), account)))
 		s.body.Add(revenueBar(v.RevenueCents, p.Thresholds))
 	}
 
-	s.body.Add(bold(fmt.Sprintf("Réservations en attente de validation automatique (%d)", len(p.Awaiting))))
+	s.body.Add(bold(fmt.Sprintf(lang.L("Réservations en attente de validation automatique (%d)"), len(p.Awaiting))))
 	if len(p.Awaiting) == 0 {
-		s.body.Add(widget.NewLabel("Aucune : toutes les séances passées ont été validées."))
+		s.body.Add(widget.NewLabel(lang.L("Aucune : toutes les séances passées ont été validées.")))
 	}
 	for _, b := range p.Awaiting {
 		start, _ := time.Parse(time.RFC3339, b.ShowStart)
 		auto, _ := time.Parse(time.RFC3339, b.AutoUseAt)
-		s.body.Add(widget.NewLabel(fmt.Sprintf("%s — %s (%s) — séance du %s — validée automatiquement le %s — %s", b.Token,
-			b.OfferName, b.VenueName, start.In(u.loc).Format("02/01 à 15:04"), auto.In(u.loc).Format("02/01 à 15:04"),
+		s.body.Add(widget.NewLabel(fmt.Sprintf(lang.L("%s — %s (%s) — séance du %s — validée automatiquement le %s — %s"), b.Token,
+			b.OfferName, b.VenueName, start.In(u.loc).Format(lang.L("02/01 à 15:04")), auto.In(u.loc).Format(lang.L("02/01 à 15:04")),
 			app.FormatEuros(b.AmountCents))))
 	}
 
-	s.body.Add(bold("Justificatifs de remboursement"))
+	s.body.Add(bold(lang.L("Justificatifs de remboursement")))
 	if len(s.sts) == 0 {
-		s.body.Add(widget.NewLabel("Aucun paiement pour l'instant."))
+		s.body.Add(widget.NewLabel(lang.L("Aucun paiement pour l'instant.")))
 	}
 	for _, st := range s.sts {
 		day, _ := time.ParseInLocation(time.DateOnly, st.Date, u.loc)
@@ -173,7 +174,7 @@ func (s *payoutsScreen) download(ref, format string) {
 		data, err := s.api.StatementFile(s.u.ctx, ref, format)
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowInformation("Justificatif", "Téléchargement impossible : "+app.ErrorMessage(err), s.u.win)
+				dialog.ShowInformation(lang.L("Justificatif"), fmt.Sprintf(lang.L("Téléchargement impossible : %s"), trErr(err)), s.u.win)
 				return
 			}
 			s.save(ref+"."+format, data)
@@ -191,15 +192,11 @@ func (s *payoutsScreen) saveDialog(name string, data []byte) {
 			werr = cerr
 		}
 		if werr != nil {
-			dialog.ShowInformation("Justificatif", "Enregistrement impossible : "+werr.Error(), s.u.win)
+			dialog.ShowInformation(lang.L("Justificatif"), fmt.Sprintf(lang.L("Enregistrement impossible : %s"), tr(werr.Error())), s.u.win)
 		}
 	}, s.u.win)
 	d.SetFileName(name)
 	d.Show()
-}
-
-func frenchDate(t time.Time) string {
-	return fmt.Sprintf("%s %d %s %d", frenchWeekdays[t.Weekday()], t.Day(), app.MonthName(t.Month()), t.Year())
 }
 
 // Bar colours: the revenue, and the thresholds of the scale.
@@ -229,7 +226,7 @@ func revenueBar(revenue int64, thresholds []int64) fyne.CanvasObject {
 		line := canvas.NewRectangle(barLine)
 		line.Move(fyne.NewPos(x(t)-1, -3))
 		// Labels alternate between two rows: 20 000 € and 40 000 € are close on a linear axis.
-		label := canvas.NewText(fmt.Sprintf("%s → %s", app.FormatEuros(t), app.RateFor(t+1).String()), barLine)
+		label := canvas.NewText(fmt.Sprintf("%s › %s", app.FormatEuros(t), app.RateFor(t+1).String()), barLine)
 		label.TextSize = 10
 		line.Resize(fyne.NewSize(2, h+6+float32(i%2)*13))
 		label.Move(fyne.NewPos(x(t)+3, labelY-2+float32(i%2)*13))

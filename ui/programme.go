@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
@@ -75,17 +77,17 @@ func newProgrammeScreen(u *UI) *programmeScreen {
 	s.day = midnight(u.now(), u.loc)
 	s.imports = newAllocinePanel(s)
 	nav := container.NewHBox(
-		widget.NewButton("◀", func() { s.setDay(s.day.AddDate(0, 0, -1)) }),
-		widget.NewButton("Aujourd'hui", func() { s.setDay(midnight(u.now(), u.loc)) }),
-		widget.NewButton("▶", func() { s.setDay(s.day.AddDate(0, 0, 1)) }),
+		widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.setDay(s.day.AddDate(0, 0, -1)) }),
+		widget.NewButton(lang.L("Aujourd'hui"), func() { s.setDay(midnight(u.now(), u.loc)) }),
+		widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.setDay(s.day.AddDate(0, 0, 1)) }),
 		s.dayLabel,
-		widget.NewButton("Nouveau film", func() { s.editOffer(nil) }),
+		widget.NewButton(lang.L("Nouveau film"), func() { s.editOffer(nil) }),
 	)
-	filmsTitle := widget.NewLabel("Films du lieu")
+	filmsTitle := widget.NewLabel(lang.L("Films du lieu"))
 	filmsTitle.TextStyle = fyne.TextStyle{Bold: true}
 	body := container.NewVBox(s.days, widget.NewSeparator(), filmsTitle, s.films, widget.NewSeparator(), s.imports.content)
 	s.unlocked = container.NewBorder(container.NewVBox(nav, s.message), nil, nil, nil, container.NewVScroll(body))
-	s.locked = container.NewVBox(widget.NewLabel("Écrans responsable verrouillés : déverrouillez-les dans Réglages avec le code PIN."))
+	s.locked = container.NewVBox(widget.NewLabel(lang.L("Écrans responsable verrouillés : déverrouillez-les dans Réglages avec le code PIN.")))
 	s.content = container.NewStack()
 	return s
 }
@@ -105,9 +107,9 @@ func (s *programmeScreen) say(err error, ok string) {
 	if err != nil {
 		s.message.Importance = widget.DangerImportance
 		if app.ErrorCode(err) == app.EUNAVAILABLE {
-			s.message.SetText(msgOffline)
+			s.message.SetText(lang.L(msgOffline))
 		} else {
-			s.message.SetText(app.ErrorMessage(err))
+			s.message.SetText(trErr(err))
 		}
 		return
 	}
@@ -117,7 +119,7 @@ func (s *programmeScreen) say(err error, ok string) {
 
 // refresh reloads the day from the cache and the films from the server (off the UI goroutine).
 func (s *programmeScreen) refresh() {
-	if t := s.u.tabs; t != nil && t.Selected() != nil && t.Selected().Text != "Programme" {
+	if t := s.u.tabs; t != nil && t.Selected() != nil && t.Selected().Text != lang.L("Programme") {
 		return // not shown: no calls to the server on every sync
 	}
 	if s.u.locked {
@@ -127,7 +129,7 @@ func (s *programmeScreen) refresh() {
 	}
 	s.content.Objects = []fyne.CanvasObject{s.unlocked}
 	s.content.Refresh()
-	s.dayLabel.SetText(frenchDay(s.day))
+	s.dayLabel.SetText(dayText(s.day))
 	day := s.day
 	s.u.async(func() {
 		shows, serr := s.u.counter.Showtimes(s.u.ctx, day.Add(12*time.Hour))
@@ -146,19 +148,18 @@ func (s *programmeScreen) refresh() {
 	s.imports.refresh()
 }
 
-var frenchWeekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-
-func frenchDay(d time.Time) string {
-	return frenchWeekdays[d.Weekday()] + " " + d.Format("02/01/2006")
+// dayText is a day as "lundi 01/12/2026".
+func dayText(d time.Time) string {
+	return weekdayName(d.Weekday()) + " " + d.Format("02/01/2006")
 }
 
 func (s *programmeScreen) renderDay() {
 	s.days.RemoveAll()
-	title := widget.NewLabel("Séances du " + frenchDay(s.day))
+	title := widget.NewLabel(fmt.Sprintf(lang.L("Séances du %s"), dayText(s.day)))
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	s.days.Add(title)
 	if len(s.shows) == 0 {
-		s.days.Add(widget.NewLabel("Aucune séance ce jour."))
+		s.days.Add(widget.NewLabel(lang.L("Aucune séance ce jour.")))
 		return
 	}
 	shows := append([]cache.Showtime(nil), s.shows...)
@@ -184,39 +185,39 @@ func (s *programmeScreen) renderDay() {
 }
 
 func (s *programmeScreen) showtimeRow(st cache.Showtime) fyne.CanvasObject {
-	capacity := "jauge illimitée"
+	capacity := lang.L("jauge illimitée")
 	if st.Capacity != nil {
-		capacity = fmt.Sprintf("%d places", *st.Capacity)
+		capacity = fmt.Sprintf(lang.L("%d places"), *st.Capacity)
 	}
-	text := fmt.Sprintf("%s — %d réservé(s) / %s", st.Start.In(s.u.loc).Format("15:04"), st.Booked, capacity)
+	text := fmt.Sprintf(lang.L("%s — %d réservé(s) / %s"), st.Start.In(s.u.loc).Format("15:04"), st.Booked, capacity)
 	if st.Deleted {
-		return widget.NewLabel(text + " — supprimée")
+		return widget.NewLabel(fmt.Sprintf(lang.L("%s — supprimée"), text))
 	}
 	return container.NewHBox(widget.NewLabel(text),
-		widget.NewButton("Dupliquer", func() { s.duplicateDialog(st) }),
-		widget.NewButton("Supprimer", func() { s.deleteShowtime(st) }))
+		widget.NewButton(lang.L("Dupliquer"), func() { s.duplicateDialog(st) }),
+		widget.NewButton(lang.L("Supprimer"), func() { s.deleteShowtime(st) }))
 }
 
 func (s *programmeScreen) renderFilms(err error) {
 	s.films.RemoveAll()
 	if err != nil {
-		s.films.Add(widget.NewLabel("Liste des films indisponible hors ligne (les séances ci-dessus viennent du poste)."))
+		s.films.Add(widget.NewLabel(lang.L("Liste des films indisponible hors ligne (les séances ci-dessus viennent du poste).")))
 		return
 	}
 	if len(s.offers) == 0 {
-		s.films.Add(widget.NewLabel("Aucun film : créez-en un avec « Nouveau film »."))
+		s.films.Add(widget.NewLabel(lang.L("Aucun film : créez-en un avec « Nouveau film ».")))
 	}
 	for i := range s.offers {
 		o := s.offers[i]
-		state := ""
+		text := fmt.Sprintf(lang.L("%s (%s, %d min)"), o.Name, o.Version, o.DurationMinutes)
 		if !o.Active {
-			state = " — désactivé"
+			text = fmt.Sprintf(lang.L("%s — désactivé"), text)
 		}
-		row := container.NewHBox(s.poster(o), widget.NewLabel(fmt.Sprintf("%s (%s, %d min)%s", o.Name, o.Version, o.DurationMinutes, state)),
-			widget.NewButton("Modifier", func() { s.editOffer(&o) }),
-			widget.NewButton("Ajouter une séance", func() { s.addShowtimeDialog(o) }))
+		row := container.NewHBox(s.poster(o), widget.NewLabel(text),
+			widget.NewButton(lang.L("Modifier"), func() { s.editOffer(&o) }),
+			widget.NewButton(lang.L("Ajouter une séance"), func() { s.addShowtimeDialog(o) }))
 		if o.Active {
-			row.Add(widget.NewButton("Désactiver", func() { s.deactivate(o) }))
+			row.Add(widget.NewButton(lang.L("Désactiver"), func() { s.deactivate(o) }))
 		}
 		s.films.Add(row)
 	}
@@ -259,7 +260,7 @@ func (s *programmeScreen) deactivate(o protocol.Offer) {
 				s.say(err, "")
 				return
 			}
-			s.changed("« " + o.Name + " » est désactivé : ses séances ne sont plus réservables.")
+			s.changed(fmt.Sprintf(lang.L("« %s » est désactivé : ses séances ne sont plus réservables."), o.Name))
 		})
 	})
 }
@@ -268,7 +269,7 @@ func (s *programmeScreen) deactivate(o protocol.Offer) {
 // server would cancel them).
 func (s *programmeScreen) deleteShowtime(st cache.Showtime) {
 	if st.Booked > 0 {
-		s.say(app.Errorf(app.EINVALID, "Impossible de supprimer cette séance : elle a %d place(s) réservée(s).", st.Booked), "")
+		s.say(app.Errorf(app.EINVALID, lang.L("Impossible de supprimer cette séance : elle a %d place(s) réservée(s)."), st.Booked), "")
 		return
 	}
 	s.u.async(func() {
@@ -278,7 +279,7 @@ func (s *programmeScreen) deleteShowtime(st cache.Showtime) {
 				s.say(err, "")
 				return
 			}
-			s.changed("Séance de " + st.Start.In(s.u.loc).Format("15:04") + " supprimée.")
+			s.changed(fmt.Sprintf(lang.L("Séance de %s supprimée."), st.Start.In(s.u.loc).Format("15:04")))
 		})
 	})
 }
@@ -286,7 +287,7 @@ func (s *programmeScreen) deleteShowtime(st cache.Showtime) {
 // duplicate copies a showtime (same time of day, price and capacity) on the next days.
 func (s *programmeScreen) duplicate(st cache.Showtime, days int) {
 	if days < 1 || days > 31 {
-		s.say(app.Errorf(app.EINVALID, "Indiquez un nombre de jours entre 1 et 31."), "")
+		s.say(app.Errorf(app.EINVALID, "%s", lang.L("Indiquez un nombre de jours entre 1 et 31.")), "")
 		return
 	}
 	loc := s.u.loc
@@ -297,7 +298,7 @@ func (s *programmeScreen) duplicate(st cache.Showtime, days int) {
 				s.say(err, "")
 				return
 			}
-			s.changed(fmt.Sprintf("Séance de %s dupliquée sur %d jour(s).", st.Start.In(loc).Format("15:04"), days))
+			s.changed(fmt.Sprintf(lang.L("Séance de %s dupliquée sur %d jour(s)."), st.Start.In(loc).Format("15:04"), days))
 		})
 	})
 }
@@ -314,7 +315,7 @@ func (s *programmeScreen) duplicateNow(st cache.Showtime, days int, loc *time.Lo
 		}
 	}
 	if price < 0 {
-		return app.Errorf(app.ENOTFOUND, "Séance introuvable sur le serveur.")
+		return app.Errorf(app.ENOTFOUND, "%s", lang.L("Séance introuvable sur le serveur."))
 	}
 	l := st.Start.In(loc)
 	for i := 1; i <= days; i++ {

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
@@ -28,19 +29,19 @@ type allocinePanel struct {
 
 func newAllocinePanel(s *programmeScreen) *allocinePanel {
 	p := &allocinePanel{s: s, theater: widget.NewEntry(), price: widget.NewEntry(), capacity: widget.NewEntry(),
-		duo: widget.NewCheck("Accepter les réservations DUO", nil), active: widget.NewCheck("Import quotidien actif", nil),
-		report: widget.NewLabel("Aucun import pour l'instant.")}
+		duo: widget.NewCheck(lang.L("Accepter les réservations DUO"), nil), active: widget.NewCheck(lang.L("Import quotidien actif"), nil),
+		report: widget.NewLabel(lang.L("Aucun import pour l'instant."))}
 	p.report.Wrapping = fyne.TextWrapWord
 	p.duo.SetChecked(true)
 	p.active.SetChecked(true)
-	p.capacity.SetPlaceHolder("vide = illimité")
+	p.capacity.SetPlaceHolder(lang.L("vide = illimité"))
 	p.price.SetPlaceHolder("5,00")
-	p.save = widget.NewButton("Enregistrer les paramètres", p.onSave)
-	p.run = widget.NewButton("Lancer la synchronisation", p.onRun)
-	title := widget.NewLabel("Import Allociné")
+	p.save = widget.NewButton(lang.L("Enregistrer les paramètres"), p.onSave)
+	p.run = widget.NewButton(lang.L("Lancer la synchronisation"), p.onRun)
+	title := widget.NewLabel(lang.L("Import Allociné"))
 	title.TextStyle = fyne.TextStyle{Bold: true}
-	form := widget.NewForm(widget.NewFormItem("Identifiant Allociné du cinéma", p.theater),
-		widget.NewFormItem("Prix de vente/place (€)", p.price), widget.NewFormItem("Nombre de places/séance", p.capacity),
+	form := widget.NewForm(widget.NewFormItem(lang.L("Identifiant Allociné du cinéma"), p.theater),
+		widget.NewFormItem(lang.L("Prix de vente/place (€)"), p.price), widget.NewFormItem(lang.L("Nombre de places/séance"), p.capacity),
 		widget.NewFormItem("", p.duo), widget.NewFormItem("", p.active))
 	p.content = container.NewVBox(title, form, container.NewHBox(p.save, p.run), p.report)
 	return p
@@ -52,7 +53,7 @@ func (p *allocinePanel) refresh() {
 		st, err := s.prog.Allocine(s.u.ctx)
 		fyne.Do(func() {
 			if err != nil {
-				p.report.SetText("Paramètres d'import indisponibles hors ligne.")
+				p.report.SetText(lang.L("Paramètres d'import indisponibles hors ligne."))
 				return
 			}
 			p.show(st)
@@ -86,7 +87,7 @@ func (p *allocinePanel) settings() (protocol.AllocineSettings, error) {
 	if c := strings.TrimSpace(p.capacity.Text); c != "" {
 		n, err := strconv.Atoi(c)
 		if err != nil || n < 0 {
-			return out, app.FieldError("capacity", "Le nombre de places doit être un entier positif, ou vide pour illimité.")
+			return out, app.FieldError("capacity", lang.L("Le nombre de places doit être un entier positif, ou vide pour illimité."))
 		}
 		out.Capacity = &n
 	}
@@ -102,53 +103,53 @@ func (p *allocinePanel) onSave() {
 	}
 	s.u.async(func() {
 		err := s.prog.SetAllocine(s.u.ctx, set)
-		fyne.Do(func() { s.say(err, "Paramètres d'import Allociné enregistrés.") })
+		fyne.Do(func() { s.say(err, lang.L("Paramètres d'import Allociné enregistrés.")) })
 	})
 }
 
 func (p *allocinePanel) onRun() {
 	s := p.s
 	p.run.Disable()
-	p.report.SetText("Synchronisation en cours…")
+	p.report.SetText(lang.L("Synchronisation en cours…"))
 	s.u.async(func() {
 		run, err := s.prog.RunAllocine(s.u.ctx)
 		fyne.Do(func() {
 			p.run.Enable()
 			if err != nil {
-				p.report.SetText("Synchronisation impossible.")
+				p.report.SetText(lang.L("Synchronisation impossible."))
 				s.say(err, "")
 				return
 			}
 			p.report.SetText(reportText(run, s.u.loc))
 			if run.OK {
-				s.changed("Synchronisation Allociné terminée.")
+				s.changed(lang.L("Synchronisation Allociné terminée."))
 			} else {
-				s.say(app.Errorf(app.EINVALID, "La synchronisation a échoué, rien n'a été modifié : %s", run.Report.Error), "")
+				s.say(app.Errorf(app.EINVALID, lang.L("La synchronisation a échoué, rien n'a été modifié : %s"), tr(run.Report.Error)), "")
 			}
 		})
 	})
 }
 
-// reportText is an import's report in French.
+// reportText is an import's report, translated.
 func reportText(run *protocol.ImportRun, loc *time.Location) string {
 	var b strings.Builder
 	at := run.At
 	if t, err := time.Parse(time.RFC3339Nano, run.At); err == nil {
-		at = t.In(loc).Format("02/01/2006 à 15:04")
+		at = t.In(loc).Format(lang.L("02/01/2006 à 15:04"))
 	}
 	r := run.Report
 	if !run.OK {
-		fmt.Fprintf(&b, "Dernier import le %s : échec, rien n'a été modifié (%s).", at, r.Error)
+		fmt.Fprintf(&b, lang.L("Dernier import le %s : échec, rien n'a été modifié (%s)."), at, tr(r.Error))
 		return b.String()
 	}
-	fmt.Fprintf(&b, "Dernier import le %s : films %d créé(s), %d mis à jour ; séances %d créée(s), %d mise(s) à jour ; "+
-		"%d ignorée(s), %d invalide(s).", at, r.Offers.Created, r.Offers.Updated, r.Stocks.Created, r.Stocks.Updated,
+	fmt.Fprintf(&b, lang.L("Dernier import le %s : films %d créé(s), %d mis à jour ; séances %d créée(s), %d mise(s) à jour ; "+
+		"%d ignorée(s), %d invalide(s)."), at, r.Offers.Created, r.Offers.Updated, r.Stocks.Created, r.Stocks.Updated,
 		len(r.Skipped), len(r.Invalid))
 	for _, sk := range r.Skipped {
-		fmt.Fprintf(&b, "\n• Ignoré : %s — %s %s", sk.Title, sk.Reason, sk.StartsAt)
+		fmt.Fprintf(&b, "\n• "+lang.L("Ignoré : %s — %s %s"), sk.Title, tr(sk.Reason), sk.StartsAt)
 	}
 	for _, in := range r.Invalid {
-		fmt.Fprintf(&b, "\n• Invalide : %s — %s", in.Title, in.Error)
+		fmt.Fprintf(&b, "\n• "+lang.L("Invalide : %s — %s"), in.Title, tr(in.Error))
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -29,10 +31,10 @@ type offerForm struct {
 
 func newOfferForm(o *protocol.Offer) *offerForm {
 	f := &offerForm{name: widget.NewEntry(), desc: widget.NewMultiLineEntry(), image: widget.NewEntry(), duration: widget.NewEntry(),
-		version: widget.NewRadioGroup([]string{app.VersionVF, app.VersionVO}, nil), duo: widget.NewCheck("Accepter les réservations DUO", nil),
-		uploadName: widget.NewLabel("aucun fichier")}
+		version: widget.NewRadioGroup([]string{app.VersionVF, app.VersionVO}, nil), duo: widget.NewCheck(lang.L("Accepter les réservations DUO"), nil),
+		uploadName: widget.NewLabel(lang.L("aucun fichier"))}
 	f.image.SetPlaceHolder("https://…")
-	f.duration.SetPlaceHolder("minutes")
+	f.duration.SetPlaceHolder(lang.L("minutes"))
 	f.version.Horizontal = true
 	f.version.SetSelected(app.VersionVF)
 	f.duo.SetChecked(true)
@@ -50,23 +52,23 @@ func newOfferForm(o *protocol.Offer) *offerForm {
 }
 
 func (f *offerForm) items() []*widget.FormItem {
-	return []*widget.FormItem{widget.NewFormItem("Titre", f.name), widget.NewFormItem("Description courte", f.desc),
-		widget.NewFormItem("Image (adresse)", f.image), widget.NewFormItem("ou fichier image", container.NewHBox(f.pick, f.uploadName)),
-		widget.NewFormItem("Durée (min)", f.duration),
-		widget.NewFormItem("Version", f.version), widget.NewFormItem("", f.duo)}
+	return []*widget.FormItem{widget.NewFormItem(lang.L("Titre"), f.name), widget.NewFormItem(lang.L("Description courte"), f.desc),
+		widget.NewFormItem(lang.L("Image (adresse)"), f.image), widget.NewFormItem(lang.L("ou fichier image"), container.NewHBox(f.pick, f.uploadName)),
+		widget.NewFormItem(lang.L("Durée (min)"), f.duration),
+		widget.NewFormItem(lang.L("Version"), f.version), widget.NewFormItem("", f.duo)}
 }
 
 // input reads the form; the server checks the rest (length, image URL scheme).
 func (f *offerForm) input() (protocol.OfferInput, error) {
 	name, desc, image, version, duo := strings.TrimSpace(f.name.Text), f.desc.Text, strings.TrimSpace(f.image.Text), f.version.Selected, f.duo.Checked
 	if name == "" {
-		return protocol.OfferInput{}, app.FieldError("name", "Le titre du film est obligatoire.")
+		return protocol.OfferInput{}, app.FieldError("name", lang.L("Le titre du film est obligatoire."))
 	}
 	minutes := 0
 	if d := strings.TrimSpace(f.duration.Text); d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil || n < 0 || n > 24*60 {
-			return protocol.OfferInput{}, app.FieldError("durationMinutes", "La durée doit être un nombre de minutes (0 à 1 440).")
+			return protocol.OfferInput{}, app.FieldError("durationMinutes", lang.L("La durée doit être un nombre de minutes (0 à 1 440)."))
 		}
 		minutes = n
 	}
@@ -76,12 +78,12 @@ func (f *offerForm) input() (protocol.OfferInput, error) {
 // editOffer opens the film form: a new film when o is nil.
 func (s *programmeScreen) editOffer(o *protocol.Offer) {
 	f := newOfferForm(o)
-	f.pick = widget.NewButton("Choisir…", func() { s.pickImage(f) })
-	title := "Nouveau film"
+	f.pick = widget.NewButton(lang.L("Choisir…"), func() { s.pickImage(f) })
+	title := lang.L("Nouveau film")
 	if o != nil {
-		title = "Modifier « " + o.Name + " »"
+		title = fmt.Sprintf(lang.L("Modifier « %s »"), o.Name)
 	}
-	d := dialog.NewForm(title, "Enregistrer", "Annuler", f.items(), func(ok bool) {
+	d := dialog.NewForm(title, lang.L("Enregistrer"), lang.L("Annuler"), f.items(), func(ok bool) {
 		if ok {
 			s.saveOffer(o, f)
 		}
@@ -113,7 +115,7 @@ func (s *programmeScreen) saveOffer(o *protocol.Offer, f *offerForm) {
 				s.say(err, "")
 				return
 			}
-			s.changed("Film « " + *in.Name + " » enregistré.")
+			s.changed(fmt.Sprintf(lang.L("Film « %s » enregistré."), *in.Name))
 		})
 	})
 }
@@ -126,21 +128,21 @@ type stockForm struct {
 func newStockForm(day time.Time) *stockForm {
 	f := &stockForm{date: widget.NewEntry(), hour: widget.NewEntry(), price: widget.NewEntry(), capacity: widget.NewEntry()}
 	f.date.SetText(day.Format("02/01/2006"))
-	f.hour.SetPlaceHolder("HH:MM")
+	f.hour.SetPlaceHolder(lang.L("HH:MM"))
 	f.price.SetPlaceHolder("5,00")
-	f.capacity.SetPlaceHolder("vide = illimitée")
+	f.capacity.SetPlaceHolder(lang.L("vide = illimitée"))
 	return f
 }
 
 func (f *stockForm) items() []*widget.FormItem {
-	return []*widget.FormItem{widget.NewFormItem("Date (JJ/MM/AAAA)", f.date), widget.NewFormItem("Heure", f.hour),
-		widget.NewFormItem("Prix (€)", f.price), widget.NewFormItem("Nombre de places", f.capacity)}
+	return []*widget.FormItem{widget.NewFormItem(lang.L("Date (JJ/MM/AAAA)"), f.date), widget.NewFormItem(lang.L("Heure"), f.hour),
+		widget.NewFormItem(lang.L("Prix (€)"), f.price), widget.NewFormItem(lang.L("Nombre de places"), f.capacity)}
 }
 
 func (f *stockForm) input(loc *time.Location) (protocol.NewStock, error) {
 	start, err := time.ParseInLocation("02/01/2006 15:04", strings.TrimSpace(f.date.Text)+" "+strings.TrimSpace(f.hour.Text), loc)
 	if err != nil {
-		return protocol.NewStock{}, app.FieldError("startsAt", "Date ou heure invalide (JJ/MM/AAAA et HH:MM).")
+		return protocol.NewStock{}, app.FieldError("startsAt", lang.L("Date ou heure invalide (JJ/MM/AAAA et HH:MM)."))
 	}
 	cents, err := parseEuros(f.price.Text)
 	if err != nil {
@@ -150,7 +152,7 @@ func (f *stockForm) input(loc *time.Location) (protocol.NewStock, error) {
 	if c := strings.TrimSpace(f.capacity.Text); c != "" {
 		n, err := strconv.Atoi(c)
 		if err != nil || n < 0 {
-			return protocol.NewStock{}, app.FieldError("capacity", "Le nombre de places doit être un entier positif, ou vide pour illimité.")
+			return protocol.NewStock{}, app.FieldError("capacity", lang.L("Le nombre de places doit être un entier positif, ou vide pour illimité."))
 		}
 		in.Capacity = &n
 	}
@@ -159,7 +161,7 @@ func (f *stockForm) input(loc *time.Location) (protocol.NewStock, error) {
 
 // parseEuros reads a price typed in euros ("5", "5,50", "5.5") into cents.
 func parseEuros(s string) (int64, error) {
-	bad := app.FieldError("priceCents", "Prix invalide (par exemple 5,50).")
+	bad := app.FieldError("priceCents", lang.L("Prix invalide (par exemple 5,50)."))
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "€"))
 	euros, cents, _ := strings.Cut(strings.ReplaceAll(s, ".", ","), ",")
 	if euros == "" || len(cents) > 2 {
@@ -183,7 +185,7 @@ func parseEuros(s string) (int64, error) {
 
 func (s *programmeScreen) addShowtimeDialog(o protocol.Offer) {
 	f := newStockForm(s.day)
-	dialog.NewForm("Nouvelle séance de « "+o.Name+" »", "Ajouter", "Annuler", f.items(), func(ok bool) {
+	dialog.NewForm(fmt.Sprintf(lang.L("Nouvelle séance de « %s »"), o.Name), lang.L("Ajouter"), lang.L("Annuler"), f.items(), func(ok bool) {
 		if ok {
 			s.addShowtime(o, f)
 		}
@@ -203,7 +205,7 @@ func (s *programmeScreen) addShowtime(o protocol.Offer, f *stockForm) {
 				s.say(err, "")
 				return
 			}
-			s.changed("Séance ajoutée le " + in.StartsAt.In(s.u.loc).Format("02/01/2006 à 15:04") + ".")
+			s.changed(fmt.Sprintf(lang.L("Séance ajoutée le %s."), in.StartsAt.In(s.u.loc).Format(lang.L("02/01/2006 à 15:04"))))
 		})
 	})
 }
@@ -211,8 +213,8 @@ func (s *programmeScreen) addShowtime(o protocol.Offer, f *stockForm) {
 func (s *programmeScreen) duplicateDialog(st cache.Showtime) {
 	days := widget.NewEntry()
 	days.SetText("6")
-	dialog.NewForm("Dupliquer la séance de "+st.Start.In(s.u.loc).Format("15:04"), "Dupliquer", "Annuler",
-		[]*widget.FormItem{widget.NewFormItem("Sur les jours suivants", days)}, func(ok bool) {
+	dialog.NewForm(fmt.Sprintf(lang.L("Dupliquer la séance de %s"), st.Start.In(s.u.loc).Format("15:04")), lang.L("Dupliquer"), lang.L("Annuler"),
+		[]*widget.FormItem{widget.NewFormItem(lang.L("Sur les jours suivants"), days)}, func(ok bool) {
 			if !ok {
 				return
 			}
@@ -248,9 +250,9 @@ func (s *programmeScreen) pickImage(f *offerForm) {
 func (s *programmeScreen) setImage(f *offerForm, name string, data []byte, err error) {
 	switch {
 	case err != nil:
-		s.say(app.Errorf(app.EINVALID, "Lecture de l'image impossible : %v", err), "")
+		s.say(app.Errorf(app.EINVALID, lang.L("Lecture de l'image impossible : %s"), tr(err.Error())), "")
 	case len(data) > maxImageBytes:
-		s.say(app.Errorf(app.ETOOLARGE, "L'image ne doit pas dépasser 2 Mo."), "")
+		s.say(app.Errorf(app.ETOOLARGE, "%s", lang.L("L'image ne doit pas dépasser 2 Mo.")), "")
 	default:
 		f.upload = data
 		f.uploadName.SetText(name)

@@ -36,7 +36,7 @@ func newSearchScreen(u *UI) *searchScreen {
 			b := s.items[i]
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s — %s %s — %s (%s) %s — %s", b.Token, b.FirstName, b.LastName,
-				b.OfferName, b.Version, b.ShowStart.In(u.loc).Format("02/01 15:04"), statusFR(b.Status)))
+				b.OfferName, b.Version, b.ShowStart.In(u.loc).Format("02/01 15:04"), statusText(b.Status)))
 			box.Objects[1].(*widget.Button).OnTapped = func() {
 				u.tabs.SelectIndex(0)
 				u.screen.onSubmit(b.Token)
@@ -47,16 +47,16 @@ func newSearchScreen(u *UI) *searchScreen {
 	return s
 }
 
-func statusFR(s app.BookingStatus) string {
+func statusText(s app.BookingStatus) string {
 	switch s {
 	case app.StatusConfirmed:
-		return "à valider"
+		return lang.L("à valider")
 	case app.StatusUsed:
-		return "validée"
+		return lang.L("validée")
 	case app.StatusCancelled:
-		return "annulée"
+		return lang.L("annulée")
 	case app.StatusReimbursed:
-		return "remboursée"
+		return lang.L("remboursée")
 	}
 	return string(s)
 }
@@ -68,11 +68,11 @@ func (s *searchScreen) search(q string) {
 			s.items = items
 			switch {
 			case err != nil:
-				s.info.SetText("Recherche impossible : " + app.ErrorMessage(err))
+				s.info.SetText(fmt.Sprintf(lang.L("Recherche impossible : %s"), trErr(err)))
 			case len(items) == 0:
-				s.info.SetText("Aucune réservation trouvée.")
+				s.info.SetText(lang.L("Aucune réservation trouvée."))
 			default:
-				s.info.SetText(fmt.Sprintf("%d réservation(s)", len(items)))
+				s.info.SetText(fmt.Sprintf(lang.L("%d réservation(s)"), len(items)))
 			}
 			s.list.Refresh()
 		})

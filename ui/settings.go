@@ -47,17 +47,17 @@ func (s *settingsScreen) render() {
 	s.body.RemoveAll()
 	if u.pairing.Role == app.RoleManager && u.locked {
 		pin := widget.NewPasswordEntry()
-		pin.SetPlaceHolder("Code PIN responsable")
+		pin.SetPlaceHolder(lang.L("Code PIN responsable"))
 		unlock := func() {
 			if hashPIN(pin.Text) == u.prefs.String(prefPIN) {
 				u.locked = false
 				s.render()
 				return
 			}
-			dialog.ShowInformation("Code PIN", "Code PIN incorrect.", u.win)
+			dialog.ShowInformation(lang.L("Code PIN"), lang.L("Code PIN incorrect."), u.win)
 		}
 		pin.OnSubmitted = func(string) { unlock() }
-		s.body.Add(widget.NewLabel("Écrans responsable verrouillés."))
+		s.body.Add(widget.NewLabel(lang.L("Écrans responsable verrouillés.")))
 		s.body.Add(container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Déverrouiller"), unlock), pin))
 		return
 	}
@@ -66,21 +66,21 @@ func (s *settingsScreen) render() {
 		widget.NewFormItem(lang.L("Structure"), widget.NewLabel(u.pairing.Offerer)),
 		widget.NewFormItem(lang.L("Lieu"), widget.NewLabel(u.pairing.Venue.Name)),
 		widget.NewFormItem(lang.L("Clé d'API"), widget.NewLabel(maskKey(u.pairing.Key))),
-		widget.NewFormItem(lang.L("Rôle"), widget.NewLabel(map[app.Role]string{app.RoleManager: "responsable", app.RoleCashier: "caisse"}[u.pairing.Role])),
+		widget.NewFormItem(lang.L("Rôle"), widget.NewLabel(map[app.Role]string{app.RoleManager: lang.L("responsable"), app.RoleCashier: lang.L("caisse")}[u.pairing.Role])),
 	)
 	s.body.Add(form)
 	s.body.Add(s.cameraChoice())
 	if u.pairing.Role == app.RoleManager {
 		pin := widget.NewPasswordEntry()
-		pin.SetPlaceHolder("Nouveau code PIN (4 chiffres ou plus), vide pour aucun")
-		s.body.Add(widget.NewLabel("Verrouiller les écrans responsable par un code PIN :"))
+		pin.SetPlaceHolder(lang.L("Nouveau code PIN (4 chiffres ou plus), vide pour aucun"))
+		s.body.Add(widget.NewLabel(lang.L("Verrouiller les écrans responsable par un code PIN :")))
 		s.body.Add(container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Enregistrer le PIN"), func() {
 			switch {
 			case pin.Text == "":
 				u.prefs.SetString(prefPIN, "")
-				dialog.ShowInformation("Code PIN", "Code PIN supprimé.", u.win)
+				dialog.ShowInformation(lang.L("Code PIN"), lang.L("Code PIN supprimé."), u.win)
 			case len(pin.Text) < 4:
-				dialog.ShowInformation("Code PIN", "Le code PIN doit comporter au moins 4 caractères.", u.win)
+				dialog.ShowInformation(lang.L("Code PIN"), lang.L("Le code PIN doit comporter au moins 4 caractères."), u.win)
 			default:
 				u.prefs.SetString(prefPIN, hashPIN(pin.Text))
 				u.locked = true
@@ -88,13 +88,13 @@ func (s *settingsScreen) render() {
 			}
 		}), pin))
 	}
-	s.body.Add(widget.NewButton("Dissocier ce poste (nouvelle clé au prochain démarrage)", func() {
-		dialog.ShowConfirm("Dissocier", "Oublier la clé et le serveur de ce poste ? Les validations en attente restent "+
-			"enregistrées et seront envoyées après la nouvelle association.", func(ok bool) {
+	s.body.Add(widget.NewButton(lang.L("Dissocier ce poste (nouvelle clé au prochain démarrage)"), func() {
+		dialog.ShowConfirm(lang.L("Dissocier"), lang.L("Oublier la clé et le serveur de ce poste ? Les validations en attente restent "+
+			"enregistrées et seront envoyées après la nouvelle association."), func(ok bool) {
 			if ok {
 				u.prefs.SetString(prefKey, "")
 				u.prefs.SetInt(prefVenue, 0)
-				u.showPairing("Poste dissocié. Associez-le à nouveau.")
+				u.showPairing(lang.L("Poste dissocié. Associez-le à nouveau."))
 			}
 		}, u.win)
 	}))
@@ -103,7 +103,7 @@ func (s *settingsScreen) render() {
 // cameraChoice lets the counter pick its webcam; the list is read off the UI goroutine.
 func (s *settingsScreen) cameraChoice() fyne.CanvasObject {
 	u := s.u
-	const first = "Première caméra trouvée"
+	first := lang.L("Première caméra trouvée")
 	sel := widget.NewSelect([]string{first}, nil)
 	s.camSel = sel
 	if d := u.prefs.String(prefCameraDevice); d != "" {
@@ -132,11 +132,11 @@ func (s *settingsScreen) cameraChoice() fyne.CanvasObject {
 			devices, err := u.scanner.Devices()
 			fyne.Do(func() {
 				if err != nil {
-					info.SetText(err.Error())
+					info.SetText(tr(err.Error()))
 					return
 				}
 				if len(devices) == 0 {
-					info.SetText("Aucune caméra détectée.")
+					info.SetText(lang.L("Aucune caméra détectée."))
 				}
 				sel.Options = append([]string{first}, devices...)
 				sel.Refresh()

@@ -39,11 +39,11 @@ func newShowtimesScreen(u *UI) *showtimesScreen {
 }
 
 func (s *showtimesScreen) line(st cache.Showtime) string {
-	capacity := "illimitée"
+	capacity := lang.L("illimitée")
 	if st.Capacity != nil {
-		capacity = fmt.Sprintf("%d places", *st.Capacity)
+		capacity = fmt.Sprintf(lang.L("%d places"), *st.Capacity)
 	}
-	return fmt.Sprintf("%s  %s (%s) — %d entrés / %d réservés / %s", st.Start.In(s.u.loc).Format("15:04"),
+	return fmt.Sprintf(lang.L("%s  %s (%s) — %d entrés / %d réservés / %s"), st.Start.In(s.u.loc).Format("15:04"),
 		st.OfferName, st.Version, st.Admitted, st.Booked, capacity)
 }
 
@@ -73,11 +73,11 @@ func (s *showtimesScreen) refresh() {
 			}
 			s.items = items
 			s.current = 0
-			text := "Aucune séance à venir aujourd'hui"
+			text := lang.L("Aucune séance à venir aujourd'hui")
 			var start time.Time
 			if cur := currentShowtime(items, now); cur != nil {
 				s.current, start = cur.StockID, cur.Start
-				text = "Séance en cours : " + s.line(*cur)
+				text = fmt.Sprintf(lang.L("Séance en cours : %s"), s.line(*cur))
 			}
 			s.list.Refresh()
 			if s.u.screen != nil {

@@ -6,10 +6,12 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
@@ -152,7 +154,7 @@ func (u *UI) start(p Pairing, onErr func(error)) {
 					onErr(err)
 					return
 				}
-				u.showPairing("Démarrage impossible : " + app.ErrorMessage(err))
+				u.showPairing(fmt.Sprintf(lang.L("Démarrage impossible : %s"), trErr(err)))
 				return
 			}
 			u.pairing, u.counter = p, c
