@@ -33,8 +33,10 @@ func tr(msg string) string {
 			for i, a := range args {
 				if t, err := time.Parse(layoutDateTime, a); err == nil {
 					vals[i] = t.Format(lang.L("02/01/2006 à 15:04"))
+				} else if w, ok := map[string]string{"à venir": lang.L("à venir"), "passée": lang.L("passée")}[a]; ok {
+					vals[i] = w // app.ShowtimeWarning's words
 				} else {
-					vals[i] = lang.L(a)
+					vals[i] = a
 				}
 			}
 			return fmt.Sprintf(lang.L(format), vals...)

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
@@ -182,7 +183,7 @@ func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	walk = func(o fyne.CanvasObject) {
 		switch w := o.(type) {
 		case *widget.Button:
-			if w.Text == text && found == nil {
+			if (w.Text == text || w.Text == "" && w.Icon != nil && w.Icon.Name() == text) && found == nil { // by text, or an icon's name
 				found = w
 			}
 		case *fyne.Container:
@@ -251,7 +252,7 @@ func TestProgrammeScreen_Day(t *testing.T) {
 	if len(fp.posters) == 0 || fp.posters[0] != 1 || slices.Contains(fp.posters, 2) {
 		t.Errorf("posters asked: %v", fp.posters)
 	}
-	test.Tap(button(t, s.unlocked.(*fyne.Container), "▶"))
+	test.Tap(button(t, s.unlocked.(*fyne.Container), theme.NavigateNextIcon().Name())) // the next-day arrow
 	if !strings.Contains(s.dayLabel.Text, "samedi 27/03/2027") {
 		t.Errorf("next day: %q", s.dayLabel.Text)
 	}
