@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the syntactic ast.Object resolution is enough to follow the ui package's own variables and parameters
+
 package ui
 
 import (
