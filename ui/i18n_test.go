@@ -526,8 +526,24 @@ func (c *textChecker) selector(e *ast.SelectorExpr) {
 func TestTranslations_NoBareText(t *testing.T) {
 	p := parsePkg(t, ".")
 	c := newTextChecker(p)
+	sinks := c.walk()
+	if sinks < 100 {
+		t.Fatalf("only %d texts found going to the screen: the walk is broken", sinks)
+	}
+	var out []string
+	for at, msg := range c.bad {
+		out = append(out, at+": "+msg)
+	}
+	sort.Strings(out)
+	for _, m := range out {
+		t.Error(m)
+	}
+}
+
+// walk checks every text that goes to the screen in the package; it returns how many it saw.
+func (c *textChecker) walk() int {
 	sinks := 0
-	for _, f := range p.files {
+	for _, f := range c.p.files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncDecl:
@@ -558,17 +574,7 @@ func TestTranslations_NoBareText(t *testing.T) {
 			return true
 		})
 	}
-	if sinks < 100 {
-		t.Fatalf("only %d texts found going to the screen: the walk is broken", sinks)
-	}
-	var out []string
-	for at, msg := range c.bad {
-		out = append(out, at+": "+msg)
-	}
-	sort.Strings(out)
-	for _, m := range out {
-		t.Error(m)
-	}
+	return sinks
 }
 
 func newTextChecker(p *goPkg) *textChecker {
@@ -605,4 +611,84 @@ func newTextChecker(p *goPkg) *textChecker {
 		})
 	}
 	return c
+}
+
+// checkerSample holds regressions the text check must catch (lines marked "bad") and the
+// wrapped forms it must accept.
+const checkerSample = `package sample
+
+func a(s *screen, err error) {
+	widget.NewLabel("Bonjour") // bad
+	widget.NewLabel(lang.L("Bonjour"))
+	text := "Aucune séance" // bad
+	s.label.SetText(text)
+	s.say(nil, "Enregistré.") // bad
+	s.say(nil, lang.L("Enregistré."))
+	dialog.ShowInformation(lang.L("Code PIN"), "Code PIN supprimé.", nil) // bad
+	s.title.Text = "Prêt" // bad
+	widget.NewLabel(app.MsgAdmitted) // bad
+	widget.NewLabel(tr(app.MsgAdmitted))
+	widget.NewLabel(app.ErrorMessage(err)) // bad
+	widget.NewLabel(trErr(err))
+	widget.NewLabel(err.Error()) // bad
+	widget.NewLabel(fmt.Sprintf("%d places", 3)) // bad
+	widget.NewLabel(fmt.Sprintf(lang.L("%d places"), 3))
+	widget.NewLabel("€ — %s")
+	widget.NewLabel(t.Format("02/01 à 15:04")) // bad
+	container.NewTabItem("Caisse", nil) // bad
+	widget.NewFormItem("Serveur", nil) // bad
+	var v view
+	v.Lines = append(v.Lines, "Séance") // bad
+	s.out(v)
+	o := app.Outcome{Message: "Lecture incomplète"} // bad
+	widget.NewSelect([]string{lang.L("Première"), "Seconde"}, nil) // bad
+	os.WriteFile(fmt.Sprintf("counter-%d.png", 1), nil, 0o644)
+	return errors.New("not shown")
+}
+
+const msg = "Serveur injoignable" // bad
+
+func (s *screen) say(err error, ok string) { s.message.SetText(ok) }
+func (s *screen) offline()                 { s.message.SetText(msg) }
+
+type view struct{ Lines []string }
+
+func (s *screen) out(v view) {
+	for _, l := range v.Lines {
+		canvas.NewText(wrapped(l), nil)
+	}
+}
+
+func wrapped(s string) string { return s }
+`
+
+// TestTranslations_CheckerCatches runs the text check on a sample: it reports every regression
+// and nothing else.
+func TestTranslations_CheckerCatches(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "sample.go"), []byte(checkerSample), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := parsePkg(t, dir)
+	c := newTextChecker(p)
+	c.walk()
+	want := map[string]bool{}
+	for i, l := range strings.Split(checkerSample, "\n") {
+		if strings.HasSuffix(l, "// bad") {
+			want[fmt.Sprintf("sample.go:%d", i+1)] = true
+		}
+	}
+	if len(want) < 15 {
+		t.Fatalf("the sample marks only %d regressions", len(want))
+	}
+	for at := range want {
+		if _, ok := c.bad[at]; !ok {
+			t.Errorf("%s: regression not caught", at)
+		}
+	}
+	for at, msg := range c.bad {
+		if !want[at] {
+			t.Errorf("%s: false alarm: %s", at, msg)
+		}
+	}
 }
