@@ -3,6 +3,7 @@ package camera
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"guichet/camera/internal/scene"
@@ -87,13 +88,14 @@ func TestDecoder_Decode_degradedSet(t *testing.T) {
 		shot := scene.Random(rng, scene.Moderate, code.Size, 640, 480)
 		gray := scene.Render(code, shot.Params, rng)
 		total++
+		inView := shot.Payloads(payload) // a second code may be in view
 		if r, ok := ours.Decode(gray, 640, 480); ok {
-			if r.Text != payload {
-				t.Fatalf("frame %d: wrong payload %q, want %q", i, r.Text, payload)
+			if !slices.Contains(inView, r.Text) {
+				t.Fatalf("frame %d: wrong payload %q, want one of %q", i, r.Text, inView)
 			}
 			gotOurs++
 		}
-		if r, ok := plain.Decode(gray, 640, 480); ok && r.Text == payload {
+		if r, ok := plain.Decode(gray, 640, 480); ok && slices.Contains(inView, r.Text) {
 			gotPlain++
 		}
 		empty := scene.Random(rng, scene.None, 29, 640, 480)

@@ -11,8 +11,18 @@ import (
 	"strings"
 )
 
-// expectation is one manifest row.
-type expectation struct{ difficulty, payload string }
+// expectation is one manifest row: the difficulty, the payloads in view
+// ("-" for none; reading any of them is right) and the camera situations
+// (tags column, optional).
+type expectation struct {
+	difficulty, payload string
+	tags                []string
+}
+
+// accepts reports whether text is one of the codes in view.
+func (e expectation) accepts(text string) bool {
+	return slices.Contains(strings.Split(e.payload, "|"), text)
+}
 
 // readManifest loads DIR/manifest.tsv; a missing file gives an empty map.
 func readManifest(path string) (map[string]expectation, error) {
@@ -26,12 +36,21 @@ func readManifest(path string) (map[string]expectation, error) {
 	defer f.Close()
 	m := map[string]expectation{}
 	sc := bufio.NewScanner(f)
+	tagCol := -1
 	for first := true; sc.Scan(); first = false {
 		cols := strings.Split(sc.Text(), "\t")
-		if first || len(cols) < 3 {
+		if first {
+			tagCol = slices.Index(cols, "tags")
 			continue
 		}
-		m[cols[0]] = expectation{difficulty: cols[1], payload: cols[2]}
+		if len(cols) < 3 {
+			continue
+		}
+		e := expectation{difficulty: cols[1], payload: cols[2]}
+		if tagCol > 0 && tagCol < len(cols) && cols[tagCol] != "" {
+			e.tags = strings.Split(cols[tagCol], ",")
+		}
+		m[cols[0]] = e
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
@@ -45,6 +64,7 @@ var difficulties = []string{"easy", "moderate", "hard", "none"}
 type tally struct {
 	total, found     int
 	byDiff, okByDiff map[string]int
+	byTag, okByTag   map[string]int // moderate and hard frames, by camera situation
 	wrong, falsePos  int
 	times            []int64
 	timesByHeight    map[int][]int64
@@ -52,7 +72,7 @@ type tally struct {
 }
 
 func newTally() *tally {
-	return &tally{byDiff: map[string]int{}, okByDiff: map[string]int{},
+	return &tally{byDiff: map[string]int{}, okByDiff: map[string]int{}, byTag: map[string]int{}, okByTag: map[string]int{},
 		timesByHeight: map[int][]int64{}, noCodeTimes: map[int][]int64{}}
 }
 
@@ -67,6 +87,14 @@ func (t *tally) add(exp expectation, known bool, text string, us int64, height i
 		return
 	}
 	t.byDiff[exp.difficulty]++
+	if exp.payload != "-" && (exp.difficulty == "moderate" || exp.difficulty == "hard") {
+		for _, tag := range exp.tags {
+			t.byTag[tag]++
+			if text != "" && exp.accepts(text) {
+				t.okByTag[tag]++
+			}
+		}
+	}
 	switch {
 	case exp.payload == "-":
 		t.noCodeTimes[height] = append(t.noCodeTimes[height], us)
@@ -75,7 +103,7 @@ func (t *tally) add(exp expectation, known bool, text string, us int64, height i
 		} else {
 			t.okByDiff[exp.difficulty]++
 		}
-	case text == exp.payload:
+	case text != "" && exp.accepts(text):
 		t.okByDiff[exp.difficulty]++
 	case text != "":
 		t.wrong++
@@ -118,6 +146,30 @@ func writeMarkdown(w io.Writer, names []string, ts []*tally) {
 			median(t.timesByHeight[480]), percentile(t.timesByHeight[480], 95),
 			median(t.timesByHeight[720]), percentile(t.timesByHeight[720], 95),
 			percentile(t.noCodeTimes[720], 100))
+	}
+	writeTags(w, names, ts)
+}
+
+// writeTags prints, per camera situation, how many moderate and hard
+// frames each decoder read.
+func writeTags(w io.Writer, names []string, ts []*tally) {
+	var tags []string
+	for tag := range ts[0].byTag {
+		tags = append(tags, tag)
+	}
+	if len(tags) == 0 {
+		return
+	}
+	slices.Sort(tags)
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "| moderate + hard frames with | frames | %s |\n", strings.Join(names, " | "))
+	fmt.Fprintf(w, "|---|---|%s\n", strings.Repeat("---|", len(names)))
+	for _, tag := range tags {
+		fmt.Fprintf(w, "| %s | %d |", tag, ts[0].byTag[tag])
+		for _, t := range ts {
+			fmt.Fprintf(w, " %.0f %% |", 100*float64(t.okByTag[tag])/float64(t.byTag[tag]))
+		}
+		fmt.Fprintln(w)
 	}
 }
 

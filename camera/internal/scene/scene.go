@@ -1,8 +1,11 @@
-// Package scene renders synthetic camera frames that contain a QR code: the
-// code is placed, rotated, tilted in perspective and then degraded (blur,
-// noise, low contrast, uneven light, JPEG artefacts). It backs the camera
-// package's synthetic source and the bench frame-set generator, and is
-// deterministic for a given random source.
+// Package scene renders synthetic camera frames that contain QR codes, the
+// way a counter webcam sees them: the code is placed, rotated, tilted in
+// perspective, bent, shown on a phone screen (pixel grid, bezel, glare) or
+// paper, and the frame is then degraded as a webcam does (defocus, motion
+// blur, low light noise, clipping, uneven light; JPEG artefacts are added
+// when the frame is stored). It backs the camera package's synthetic source
+// and the bench frame-set generator, and is deterministic for a given
+// random source.
 package scene
 
 import (
@@ -67,6 +70,41 @@ type Params struct {
 	Clutter       int     // number of random rectangles in the background
 	Quiet         float64 // quiet zone in modules (default 4)
 	Supersample   int     // samples per pixel axis for antialiasing (default 3)
+
+	Yaw   float64 // perspective turn around the vertical axis, degrees
+	Curve float64 // bend around the code's vertical axis: half-width over radius (0 flat, ~1 strongly curved)
+	// Screen shows the code on a phone: a light screen area around the
+	// quiet zone, a dark bezel, and the screen's pixel grid (Pitch modules
+	// per phone pixel, Grid the strength of its sub-pixel stripes and black
+	// matrix, 0..1), which the camera's pixels alias into moiré.
+	Screen      bool
+	ScreenPitch float64
+	ScreenGrid  float64
+	Glare       []Glare // reflections on the screen (added light, before the optics)
+	Defocus     float64 // defocus disk radius (pixels)
+	MotionLen   float64 // motion blur length (pixels)
+	MotionAngle float64 // motion blur direction, degrees
+	Gain        float64 // exposure gain around mid grey: > 1 clips highlights and shadows (0 means 1)
+	// Exposure below 1 is low light: the sensor gathers Exposure times the
+	// light and the camera amplifies it back, so shot noise grows as
+	// sqrt(level / Exposure). 0 means 1 (no extra noise).
+	Exposure float64
+	Text     int     // small dark glyph-like marks in the background (printed text, UI)
+	Others   []Other // more codes in view, drawn with the same module size, tilt and degradations
+}
+
+// Other is an extra code in the frame.
+type Other struct {
+	Code     *Code
+	Payload  string
+	CX, CY   float64
+	Rotation float64
+}
+
+// Glare is a bright elliptical reflection: Amp grey levels at the centre,
+// falling off as a gaussian of sigma SX by SY pixels turned by Angle.
+type Glare struct {
+	X, Y, SX, SY, Angle, Amp float64
 }
 
 // Render draws the frame described by p as a row-major grey plane.
@@ -97,46 +135,69 @@ func Render(code *Code, p Params, rng *rand.Rand) []byte {
 			}
 		}
 	}
-	if code != nil {
-		drawCode(buf, code, p, dark, light, quiet)
-	}
-	if p.Blur > 0 {
-		blur(buf, w, h, p.Blur)
-	}
-	out := make([]byte, w*h)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			v := buf[y*w+x]
-			if p.Gradient > 0 {
-				// Light falls off towards the right and bottom edges.
-				f := 1 - p.Gradient*(float64(x)/float64(w)+float64(y)/float64(h))/2
-				v *= f
+	for i := 0; i < p.Text; i++ {
+		rx, ry := rng.IntN(w), rng.IntN(h)
+		rw, rh := 1+rng.IntN(6), 2+rng.IntN(7)
+		for y := ry; y < ry+rh && y < h; y++ {
+			for x := rx; x < rx+rw && x < w; x++ {
+				buf[y*w+x] = dark + (light-dark)*0.1
 			}
-			if p.Noise > 0 {
-				v += rng.NormFloat64() * p.Noise
-			}
-			out[y*w+x] = clamp(v)
 		}
 	}
-	return out
+	if code != nil {
+		drawCode(buf, code, p, dark, light, quiet)
+	} else if p.Screen {
+		drawCode(buf, &Code{Size: 25, modules: make([]bool, 25*25)}, p, dark, light, quiet)
+	}
+	for _, o := range p.Others {
+		q := p
+		q.CX, q.CY, q.Rotation = o.CX, o.CY, o.Rotation
+		drawCode(buf, o.Code, q, dark, light, quiet)
+	}
+	camera(buf, p, rng)
+	return quantize(buf)
 }
 
+// drawCode draws code as the camera sees it: the code plane is turned by
+// Rotation in its own plane, bent by Curve, tilted by Tilt (around the
+// horizontal axis) and Yaw (vertical axis) and projected through a pinhole
+// whose focal length is 1.6 times the frame's larger side, so that the
+// code's centre lands on (CX, CY) with Module pixels per module there.
 func drawCode(buf []float64, code *Code, p Params, dark, light, quiet float64) {
 	w, h := p.Width, p.Height
 	sin, cos := math.Sincos(p.Rotation * math.Pi / 180)
 	ts, tc := math.Sincos(p.Tilt * math.Pi / 180)
+	ys, yc := math.Sincos(p.Yaw * math.Pi / 180)
 	f := 1.6 * float64(max(w, h)) // focal length in pixels
+	// The plane's axes and normal in camera coordinates (x right, y down,
+	// z forward): tilt turns around x, then yaw around y.
+	ex := [3]float64{yc, 0, -ys}
+	ey := [3]float64{ys * ts, tc, yc * ts}
+	n := [3]float64{ys * tc, -ts, yc * tc}
+	on := f * n[2] // plane origin (0, 0, f) dotted with n
 	half := float64(code.Size)/2 + quiet
-	reach := half * p.Module * 1.5 * math.Sqrt2
+	outer := half // light screen, then bezel, in modules from the centre
+	var screenU, screenV, bezel float64
+	if p.Screen {
+		screenU, screenV, bezel = half+1.5, half+5, 3
+		outer = screenV + bezel
+	}
+	tilt := max(math.Abs(p.Tilt), math.Abs(p.Yaw))
+	reach := outer * p.Module * math.Sqrt2 * (1 + 2*math.Sin(tilt*math.Pi/180))
 	x0, x1 := int(max(0, p.CX-reach)), int(min(float64(w), p.CX+reach+1))
 	y0, y1 := int(max(0, p.CY-reach)), int(min(float64(h), p.CY+reach+1))
 	fg, bgc := dark, light
 	if p.Inverted {
 		fg, bgc = light, dark
 	}
+	bezelLevel := min(dark, 25)
 	ss := p.Supersample
 	if ss <= 0 {
 		ss = 3
+	}
+	radius := 0.0 // curvature radius in pixels of the code plane
+	if p.Curve > 0 {
+		radius = half * p.Module / p.Curve
 	}
 	for y := y0; y < y1; y++ {
 		for x := x0; x < x1; x++ {
@@ -145,26 +206,54 @@ func drawCode(buf []float64, code *Code, p Params, dark, light, quiet float64) {
 				for sx := 0; sx < ss; sx++ {
 					ix := float64(x) + (float64(sx)+0.5)/float64(ss) - p.CX
 					iy := float64(y) + (float64(sy)+0.5)/float64(ss) - p.CY
-					// Undo the perspective tilt, then the rotation and scale.
-					den := f*tc - iy*ts
-					if den <= 0 {
+					// Intersect the ray through (ix, iy) with the plane.
+					dn := ix*n[0] + iy*n[1] + f*n[2]
+					if dn <= 1e-9 {
 						continue
 					}
-					Y := iy * f / den
-					X := ix * (f + Y*ts) / f
+					t := on / dn
+					px, py, pz := t*ix, t*iy, t*f-f
+					X := px*ex[0] + py*ex[1] + pz*ex[2]
+					Y := px*ey[0] + py*ey[1] + pz*ey[2]
+					if radius > 0 {
+						// Unroll the bent surface: X is the chord, the
+						// arc length along the surface is what the code
+						// is printed on; the edges also come closer.
+						r := X / radius
+						if math.Abs(r) >= 1 {
+							continue
+						}
+						a := math.Asin(r)
+						X = radius * a
+						Y *= 1 - (1-math.Cos(a))*radius/f
+					}
 					u := (X*cos + Y*sin) / p.Module
 					v := (-X*sin + Y*cos) / p.Module
-					if math.Abs(u) > half || math.Abs(v) > half {
+					au, av := math.Abs(u), math.Abs(v)
+					if au > outer || av > outer {
 						continue
 					}
-					hits++
-					mx := int(math.Floor(u + float64(code.Size)/2))
-					my := int(math.Floor(v + float64(code.Size)/2))
-					if code.Dark(mx, my) {
-						acc += fg
-					} else {
-						acc += bgc
+					var val float64
+					switch {
+					case au <= half && av <= half:
+						mx := int(math.Floor(u + float64(code.Size)/2))
+						my := int(math.Floor(v + float64(code.Size)/2))
+						val = bgc
+						if code.Dark(mx, my) {
+							val = fg
+						}
+					case p.Screen && au <= screenU && av <= screenV:
+						val = bgc
+					case p.Screen && au <= screenU+bezel && av <= screenV+bezel:
+						val = bezelLevel
+					default:
+						continue
 					}
+					if p.Screen && au <= screenU && av <= screenV && p.ScreenGrid > 0 {
+						val = bezelLevel + (val-bezelLevel)*screenCell(u, v, p.ScreenPitch, p.ScreenGrid)
+					}
+					hits++
+					acc += val
 				}
 			}
 			if hits > 0 {
@@ -175,42 +264,29 @@ func drawCode(buf []float64, code *Code, p Params, dark, light, quiet float64) {
 	}
 }
 
-// blur applies a separable gaussian of the given sigma (pixels).
-func blur(buf []float64, w, h int, sigma float64) {
-	r := int(math.Ceil(3 * sigma))
-	kernel := make([]float64, 2*r+1)
-	sum := 0.0
-	for i := range kernel {
-		d := float64(i - r)
-		kernel[i] = math.Exp(-d * d / (2 * sigma * sigma))
-		sum += kernel[i]
+// screenCell is the light a phone's pixel grid lets through at (u, v)
+// modules, relative to a uniform screen: each phone pixel (pitch modules
+// wide) has red, green and blue stripes that a grey camera sees with
+// different weights, and a dark gap (the black matrix) around them.
+// strength 0 is uniform, 1 the full pattern.
+func screenCell(u, v, pitch, strength float64) float64 {
+	if pitch <= 0 {
+		return 1
 	}
-	for i := range kernel {
-		kernel[i] /= sum
+	fu := u/pitch - math.Floor(u/pitch)
+	fv := v/pitch - math.Floor(v/pitch)
+	var m float64
+	switch {
+	case fv > 0.85 || fu > 0.93:
+		m = 0 // black matrix
+	case fu < 0.31:
+		m = 0.9 // red
+	case fu < 0.62:
+		m = 1.75 // green
+	default:
+		m = 0.35 // blue
 	}
-	tmp := make([]float64, max(w, h))
-	for y := 0; y < h; y++ {
-		convolve(buf[y*w:], 1, w, kernel, tmp)
-	}
-	for x := 0; x < w; x++ {
-		convolve(buf[x:], w, h, kernel, tmp)
-	}
-}
-
-// convolve filters n samples of line (stride apart) with kernel, clamping
-// at the ends.
-func convolve(line []float64, stride, n int, kernel, tmp []float64) {
-	r := len(kernel) / 2
-	for i := 0; i < n; i++ {
-		tmp[i] = line[i*stride]
-	}
-	for i := 0; i < n; i++ {
-		acc := 0.0
-		for k, kv := range kernel {
-			acc += kv * tmp[min(max(i+k-r, 0), n-1)]
-		}
-		line[i*stride] = acc
-	}
+	return 1 + strength*(m-1)
 }
 
 func clamp(v float64) byte {
