@@ -3,7 +3,10 @@ package camera
 import (
 	"time"
 
+	"math"
+
 	"github.com/makiuchi-d/gozxing"
+	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
@@ -33,13 +36,16 @@ type DecodeStats struct {
 // between calls, so it is not safe for concurrent use: give each goroutine
 // its own (the Pipeline uses one).
 type Decoder struct {
-	qr      *decoder.Decoder
-	hints   map[gozxing.DecodeHintType]interface{}
-	cands   []candidate // finder-pattern candidates of the current frame
-	triple  []candidate // the three finder patterns of an unread code
-	scratch scratch
-	stats   DecodeStats
-	plain   bool
+	qr     *decoder.Decoder
+	hints  map[gozxing.DecodeHintType]interface{}
+	cands  []candidate // finder-pattern candidates of the current frame
+	triple []candidate // the three finder patterns of an unread code
+	// tripleInverted: triple was seen light-on-dark
+	tripleInverted bool
+	flipped        bool // the current read runs on flipped bits
+	scratch        scratch
+	stats          DecodeStats
+	plain          bool
 }
 
 // NewDecoder returns a decoder restricted to QR codes with the full retry
@@ -51,7 +57,7 @@ func NewDecoder() *Decoder {
 		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(p gozxing.ResultPoint) {
 			if fp, ok := p.(*detector.FinderPattern); ok {
 				m := fp.GetEstimatedModuleSize()
-				d.cands = append(d.cands, candidate{fp.GetX(), fp.GetY(), m, m})
+				d.cands = append(d.cands, candidate{fp.GetX(), fp.GetY(), m, m, d.flipped})
 			}
 		}),
 	}
@@ -92,7 +98,7 @@ func (d *Decoder) Decode(gray []byte, w, h int) (res Result, ok bool) {
 	}()
 	start := time.Now()
 	d.stats.Frames++
-	d.cands, d.triple = d.cands[:0], d.triple[:0]
+	d.cands, d.triple, d.tripleInverted = d.cands[:0], d.triple[:0], false
 	if w <= 0 || h <= 0 || len(gray) < w*h {
 		return Result{}, false
 	}
@@ -152,14 +158,17 @@ type rect struct{ x, y, w, h int }
 // chose a code's three finder patterns but could not read the code, those
 // are kept in d.triple (the first such triple of the frame), all in
 // full-frame coordinates. scale 0 (resampled planes) keeps nothing.
-func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool, scale float64) (string, bool) {
+//
+// With flip, when the plane shows no code's three finder patterns, the same
+// thresholded bits are inverted and searched again: a light-on-dark code
+// (dark-mode screen) costs one more finder scan, not another binarization
+// (the local thresholds of an inverted plane are the inverted thresholds).
+// d.tripleInverted says which polarity d.triple was seen in.
+func (d *Decoder) try(p plane, r rect, b binarizer, flip bool, scale float64) (string, bool) {
 	d.stats.Attempts++
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, r.x, r.y, r.w, r.h, false)
 	if err != nil {
 		return "", false
-	}
-	if inverted {
-		src = gozxing.NewInvertedLuminanceSource(src)
 	}
 	var bin gozxing.Binarizer
 	if b == global {
@@ -167,12 +176,25 @@ func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool, scale float64
 	} else {
 		bin = gozxing.NewHybridBinarizer(src)
 	}
-	bmp, err := gozxing.NewBinaryBitmap(bin)
+	m, err := bin.GetBlackMatrix()
 	if err != nil {
 		return "", false
 	}
 	n := len(d.cands)
-	text, triple := d.read(bmp)
+	text, triple := d.read(m)
+	flipped := false
+	if text == "" && flip {
+		m.FlipAll()
+		d.flipped = true
+		t2, tri2 := d.read(m)
+		d.flipped = false
+		if t2 != "" {
+			return t2, true
+		}
+		if tri2 != nil && (triple == nil || !plausibleInfo(triple, scale) && plausibleInfo(tri2, scale)) {
+			triple, flipped = tri2, true
+		}
+	}
 	if text != "" {
 		return text, true
 	}
@@ -181,7 +203,7 @@ func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool, scale float64
 		return "", false
 	}
 	toFull := func(c candidate) candidate {
-		return candidate{(c.x + float64(r.x)) * scale, (c.y + float64(r.y)) * scale, c.module * scale, c.planeModule}
+		return candidate{(c.x + float64(r.x)) * scale, (c.y + float64(r.y)) * scale, c.module * scale, c.planeModule, c.inv}
 	}
 	for i := n; i < len(d.cands); i++ {
 		d.cands[i] = toFull(d.cands[i])
@@ -189,8 +211,9 @@ func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool, scale float64
 	if triple != nil && len(d.triple) == 0 {
 		for _, fp := range []*detector.FinderPattern{triple.GetTopLeft(), triple.GetTopRight(), triple.GetBottomLeft()} {
 			ms := fp.GetEstimatedModuleSize()
-			d.triple = append(d.triple, toFull(candidate{fp.GetX(), fp.GetY(), ms, ms}))
+			d.triple = append(d.triple, toFull(candidate{fp.GetX(), fp.GetY(), ms, ms, false}))
 		}
+		d.tripleInverted = flipped
 	}
 	return "", false
 }
@@ -198,30 +221,74 @@ func (d *Decoder) try(p plane, r rect, b binarizer, inverted bool, scale float64
 // read is gozxing's QRCodeReader.Decode (non-pure path) taken apart: find
 // the finder patterns, sample the grid, decode. Doing the steps here keeps
 // the three finder patterns gozxing chose when it then fails to read the
-// code, at no extra cost; the hard passes work around them.
-func (d *Decoder) read(bmp *gozxing.BinaryBitmap) (string, *detector.FinderPatternInfo) {
-	m, err := bmp.GetBlackMatrix()
-	if err != nil {
-		return "", nil
-	}
+// code, at no extra cost; the hard passes work around them. When the
+// matrix holds more finder patterns than one code has (several codes in
+// view, or one code and look-alikes), the three gozxing chose may belong
+// to different codes: every plausible triple is then tried.
+func (d *Decoder) read(m *gozxing.BitMatrix) (string, *detector.FinderPatternInfo) {
+	n := len(d.cands)
 	cb, _ := d.hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK].(gozxing.ResultPointCallback)
 	info, err := detector.NewFinderPatternFinder(m, cb).Find(d.hints)
 	if err != nil {
 		return "", nil
 	}
+	if text := d.decodeAt(m, info); text != "" {
+		return text, info
+	}
+	if len(d.cands)-n >= 5 {
+		infos, _ := multidetector.NewMultiFinderPatternFinder(m, nil).FindMulti(d.hints)
+		for i, in := range infos {
+			if i >= 6 {
+				break
+			}
+			if sameTriple(in, info) {
+				continue
+			}
+			if text := d.decodeAt(m, in); text != "" {
+				return text, info
+			}
+		}
+	}
+	return "", info
+}
+
+// decodeAt samples and decodes the code whose finder patterns are info.
+func (d *Decoder) decodeAt(m *gozxing.BitMatrix, info *detector.FinderPatternInfo) string {
 	det, err := detector.NewDetector(m).ProcessFinderPatternInfo(info)
 	if err != nil {
-		return "", info
+		return ""
 	}
 	res, err := d.qr.Decode(det.GetBits(), d.hints)
 	if err != nil {
-		return "", info
+		return ""
 	}
-	return res.GetText(), info
+	return res.GetText()
+}
+
+// plausibleInfo applies plausibleTriple to gozxing's finder patterns.
+func plausibleInfo(info *detector.FinderPatternInfo, scale float64) bool {
+	var t []candidate
+	for _, fp := range []*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()} {
+		ms := fp.GetEstimatedModuleSize() * max(scale, 1)
+		t = append(t, candidate{x: fp.GetX() * max(scale, 1), y: fp.GetY() * max(scale, 1), module: ms, planeModule: ms})
+	}
+	return plausibleTriple(t)
+}
+
+func sameTriple(a, b *detector.FinderPatternInfo) bool {
+	near := func(p, q *detector.FinderPattern) bool {
+		return math.Abs(p.GetX()-q.GetX()) < 2 && math.Abs(p.GetY()-q.GetY()) < 2
+	}
+	return near(a.GetTopLeft(), b.GetTopLeft()) && near(a.GetTopRight(), b.GetTopRight()) &&
+		near(a.GetBottomLeft(), b.GetBottomLeft())
 }
 
 // candidate is a finder pattern gozxing saw, in the attempted plane's
 // coordinates, with its estimated module size in pixels.
 // planeModule keeps the module size in that plane (before mapping to the
 // full frame), which tells noise (under 2 px) from a code.
-type candidate struct{ x, y, module, planeModule float64 }
+// inv marks a candidate seen light-on-dark.
+type candidate struct {
+	x, y, module, planeModule float64
+	inv                       bool
+}

@@ -65,9 +65,9 @@ func applyLUT(dst []byte, p plane, lut *[256]byte) ([]byte, plane) {
 }
 
 // stretch copies r of p into dst with its grey levels stretched so that the
-// 1st and 99th percentiles become 0 and 255. It reports false when r is
-// flat (nothing to stretch).
-func stretch(dst []byte, p plane, r rect) ([]byte, plane, bool) {
+// 1st and 99th percentiles become 0 and 255 (255 and 0 with invert). It
+// reports false when r is flat (nothing to stretch).
+func stretch(dst []byte, p plane, r rect, invert bool) ([]byte, plane, bool) {
 	lo, hi := spread(p, r)
 	n := r.w * r.h
 	dst = grow(dst, n)
@@ -75,6 +75,11 @@ func stretch(dst []byte, p plane, r rect) ([]byte, plane, bool) {
 		return dst, plane{}, false
 	}
 	lut := stretchLUT(lo, hi)
+	if invert {
+		for i := range lut {
+			lut[i] = 255 - lut[i]
+		}
+	}
 	for y := 0; y < r.h; y++ {
 		src := p.pix[(r.y+y)*p.w+r.x : (r.y+y)*p.w+r.x+r.w]
 		out := dst[y*r.w : (y+1)*r.w]

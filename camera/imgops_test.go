@@ -25,7 +25,7 @@ func TestImgops(t *testing.T) {
 	if lo, hi := spread(plane{bytes.Repeat([]byte{7}, 64), 8, 8}, rect{0, 0, 8, 8}); lo != 7 || hi != 7 {
 		t.Errorf("spread of flat = %d..%d", lo, hi)
 	}
-	if _, _, ok := stretch(nil, plane{bytes.Repeat([]byte{7}, 64), 8, 8}, rect{0, 0, 8, 8}); ok {
+	if _, _, ok := stretch(nil, plane{bytes.Repeat([]byte{7}, 64), 8, 8}, rect{0, 0, 8, 8}, false); ok {
 		t.Error("stretched a flat region")
 	}
 	lut := stretchLUT(100, 150)

@@ -58,7 +58,7 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 		f = 2
 		d.scratch.small, first = halve(d.scratch.small, full)
 	}
-	if text, ok := d.try(first, rect{0, 0, first.w, first.h}, hybrid, false, f); ok {
+	if text, ok := d.try(first, rect{0, 0, first.w, first.h}, hybrid, true, f); ok {
 		return text, "fast", true
 	}
 	// Pass 2: full resolution over the aim box, for small or far codes:
@@ -67,7 +67,7 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 	if w*h > 640*480 {
 		second = rect{w / 4, h / 4, w / 2, h / 2}
 	}
-	if text, ok := d.try(full, second, hybrid, false, 1); ok {
+	if text, ok := d.try(full, second, hybrid, true, 1); ok {
 		return text, "full", true
 	}
 	group := d.worthwhile()
@@ -93,13 +93,6 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 		}
 	}
 	if group == nil {
-		// Nothing that looks like a code's finder patterns: try an inverted
-		// code at low resolution, then give up.
-		var inv plane
-		d.scratch.inv, inv = halve(d.scratch.inv, first)
-		if text, ok := d.try(inv, rect{0, 0, inv.w, inv.h}, hybrid, true, 0); ok {
-			return text, "inverted", true
-		}
 		return "", "", false
 	}
 	d.stats.Retries++
@@ -111,6 +104,9 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 // agreeing candidates (see worthCandidates); nil when there are none.
 func (d *Decoder) worthwhile() []candidate {
 	if len(d.triple) == 3 && plausibleTriple(d.triple) {
+		for i := range d.triple {
+			d.triple[i].inv = d.tripleInverted
+		}
 		return d.triple
 	}
 	return worthCandidates(d.cands)
@@ -139,13 +135,14 @@ func plausibleTriple(t []candidate) bool {
 		dim >= 8 && dim <= 40 && spreadMod <= 1.25
 }
 
-// hard runs the expensive passes on the region around the finder patterns.
+// hard runs the expensive passes on the region around the finder patterns
+// (turned dark-on-light first when they were seen light-on-dark).
 func (d *Decoder) hard(full plane, group []candidate) (string, string, bool) {
 	roi, module := candidateROI(group, full.w, full.h)
 	sc := &d.scratch
 	var ok bool
 	var st plane
-	sc.work, st, ok = stretch(sc.work, full, roi)
+	sc.work, st, ok = stretch(sc.work, full, roi, group[0].inv)
 	if !ok {
 		return "", "", false
 	}
@@ -188,7 +185,7 @@ func worthCandidates(cs []candidate) []candidate {
 			continue
 		}
 		for _, b := range cs[i+1:] {
-			if b.planeModule < minModule || b.module > a.module*1.45 || b.module < a.module/1.45 {
+			if b.planeModule < minModule || b.inv != a.inv || b.module > a.module*1.45 || b.module < a.module/1.45 {
 				continue
 			}
 			m := (a.module + b.module) / 2
@@ -199,7 +196,7 @@ func worthCandidates(cs []candidate) []candidate {
 			cx, cy := (a.x+b.x)/2, (a.y+b.y)/2
 			var group []candidate
 			for _, c := range cs {
-				if c.planeModule >= minModule && c.module < m*1.45 && c.module > m/1.45 &&
+				if c.planeModule >= minModule && c.inv == a.inv && c.module < m*1.45 && c.module > m/1.45 &&
 					math.Hypot(c.x-cx, c.y-cy) < 80*m {
 					group = append(group, c)
 				}
