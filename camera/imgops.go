@@ -23,7 +23,8 @@ func halve(dst []byte, p plane) ([]byte, plane) {
 		r1 := p.pix[(2*y+1)*p.w : (2*y+1)*p.w+2*w]
 		out := dst[y*w : (y+1)*w]
 		for x := range out {
-			out[x] = byte((uint(r0[2*x]) + uint(r0[2*x+1]) + uint(r1[2*x]) + uint(r1[2*x+1]) + 2) >> 2)
+			a, b := r0[2*x:2*x+2], r1[2*x:2*x+2]
+			out[x] = byte((uint(a[0]) + uint(a[1]) + uint(b[0]) + uint(b[1]) + 2) >> 2)
 		}
 	}
 	return dst, plane{dst, w, h}

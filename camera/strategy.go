@@ -61,14 +61,32 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 	if text, ok := d.try(first, rect{0, 0, first.w, first.h}, hybrid, true, f); ok {
 		return text, "fast", true
 	}
+	d.dbgFast = len(d.cands)
+	nFast := len(d.cands)
 	// Pass 2: full resolution over the aim box, for small or far codes:
 	// the centre two thirds of frames up to 640x480, the centre half above.
+	// The inverted bits are searched too only when the first pass saw some
+	// finder-pattern candidate: frames without a code show none, and an
+	// inverted code that showed nothing at half resolution is rare.
 	second := rect{w / 6, h / 6, w - w/3, h - h/3}
 	if w*h > 640*480 {
 		second = rect{w / 4, h / 4, w / 2, h / 2}
 	}
-	if text, ok := d.try(full, second, hybrid, true, 1); ok {
+	if text, ok := d.try(full, second, hybrid, len(d.cands) > 0, 1); ok {
 		return text, "full", true
+	}
+	// Pass 2b, small codes outside the aim box: finder-pattern candidates
+	// too small at half resolution to be worth the hard passes (a far
+	// code's) are looked at again at full resolution, around them.
+	if f > 1 {
+		if small := worthCandidates(d.cands[:nFast], minSmallModule); small != nil {
+			roi, _ := candidateROI(small, w, h)
+			if !inside(roi, second) {
+				if text, ok := d.try(full, roi, hybrid, false, 1); ok {
+					return text, "small", true
+				}
+			}
+		}
 	}
 	group := d.worthwhile()
 	if group == nil {
@@ -109,7 +127,7 @@ func (d *Decoder) worthwhile() []candidate {
 		}
 		return d.triple
 	}
-	return worthCandidates(d.cands)
+	return worthCandidates(d.cands, minModule)
 }
 
 // plausibleTriple checks that top-left, top-right and bottom-left finder
@@ -171,7 +189,16 @@ func (d *Decoder) hard(full plane, group []candidate) (string, string, bool) {
 // minModule is the smallest module size, in pixels of the plane where the
 // candidate was seen, that a readable code has; smaller finder-pattern
 // candidates are sensor noise or texture.
-const minModule = 1.8
+const minModule = 1.4
+
+// minSmallModule is the smallest module size (px of the half-resolution
+// plane) of candidates that send a region to a full-resolution look.
+const minSmallModule = 0.9
+
+// inside reports whether a lies within b.
+func inside(a, b rect) bool {
+	return a.x >= b.x && a.y >= b.y && a.x+a.w <= b.x+b.w && a.y+a.h <= b.y+b.h
+}
 
 // worthCandidates returns the candidates that could be one code's finder
 // patterns: a pair of candidates with similar module sizes (within a factor
@@ -179,7 +206,7 @@ const minModule = 1.8
 // 10: 14 to 50 modules, with slack for perspective), plus the candidates
 // around them. Noise and clutter give scattered or tiny candidates and no
 // such pair, so frames without a code skip the expensive passes.
-func worthCandidates(cs []candidate) []candidate {
+func worthCandidates(cs []candidate, minModule float64) []candidate {
 	for i, a := range cs {
 		if a.planeModule < minModule {
 			continue
