@@ -46,7 +46,7 @@ type Decoder struct {
 	scratch        scratch
 	stats          DecodeStats
 	plain          bool
-	dbgFast int
+	dbgFast        int
 }
 
 // NewDecoder returns a decoder restricted to QR codes with the full retry
