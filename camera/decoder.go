@@ -46,7 +46,13 @@ type Decoder struct {
 	scratch        scratch
 	stats          DecodeStats
 	plain          bool
-	dbgFast        int
+	// Tracking (pipeline only): the finder patterns of the code located
+	// in a recent frame, and how many frames ago.
+	tracking bool
+	located  []candidate
+	seen     []candidate
+	seenAge  int
+	seenSize [2]int
 }
 
 // NewDecoder returns a decoder restricted to QR codes with the full retry
@@ -99,7 +105,7 @@ func (d *Decoder) Decode(gray []byte, w, h int) (res Result, ok bool) {
 	}()
 	start := time.Now()
 	d.stats.Frames++
-	d.cands, d.triple, d.tripleInverted = d.cands[:0], d.triple[:0], false
+	d.cands, d.triple, d.tripleInverted, d.located = d.cands[:0], d.triple[:0], false, d.located[:0]
 	if w <= 0 || h <= 0 || len(gray) < w*h {
 		return Result{}, false
 	}
@@ -109,6 +115,7 @@ func (d *Decoder) Decode(gray []byte, w, h int) (res Result, ok bool) {
 		pass = "plain"
 	} else {
 		text, pass, ok = d.run(gray, w, h)
+		d.remember(w, h)
 	}
 	if !ok {
 		return Result{}, false
@@ -190,13 +197,19 @@ func (d *Decoder) try(p plane, r rect, b binarizer, flip bool, scale float64) (s
 		t2, tri2 := d.read(m)
 		d.flipped = false
 		if t2 != "" {
-			return t2, true
-		}
-		if tri2 != nil && (triple == nil || !plausibleInfo(triple, scale) && plausibleInfo(tri2, scale)) {
+			text, triple, flipped = t2, tri2, true
+		} else if tri2 != nil && (triple == nil || !plausibleInfo(triple, scale) && plausibleInfo(tri2, scale)) {
 			triple, flipped = tri2, true
 		}
 	}
 	if text != "" {
+		if scale > 0 && triple != nil {
+			d.located = d.located[:0]
+			for _, fp := range []*detector.FinderPattern{triple.GetTopLeft(), triple.GetTopRight(), triple.GetBottomLeft()} {
+				ms := fp.GetEstimatedModuleSize()
+				d.located = append(d.located, candidate{(fp.GetX() + float64(r.x)) * scale, (fp.GetY() + float64(r.y)) * scale, ms * scale, ms, flipped})
+			}
+		}
 		return text, true
 	}
 	if scale <= 0 {

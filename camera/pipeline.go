@@ -59,11 +59,16 @@ type Pipeline struct {
 }
 
 // NewPipeline returns a pipeline around dec (NewDecoder if nil). The
-// decoder must not be used elsewhere while the pipeline runs.
+// decoder must not be used elsewhere while the pipeline runs; the pipeline
+// turns its tracking on (a code located in a frame but not read is looked
+// for again where it was in the next few frames).
 func NewPipeline(dec *Decoder, opts PipelineOptions) *Pipeline {
 	if dec == nil {
 		dec = NewDecoder()
 	}
+	// Consecutive frames of a camera show the same scene: a code located
+	// in one frame is looked for at the same place in the next ones.
+	dec.tracking = !dec.plain
 	if opts.Repeat == 0 {
 		opts.Repeat = 2 * time.Second
 	}

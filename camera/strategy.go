@@ -61,7 +61,6 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 	if text, ok := d.try(first, rect{0, 0, first.w, first.h}, hybrid, true, f); ok {
 		return text, "fast", true
 	}
-	d.dbgFast = len(d.cands)
 	nFast := len(d.cands)
 	// Pass 2: full resolution over the aim box, for small or far codes:
 	// the centre two thirds of frames up to 640x480, the centre half above.
@@ -111,10 +110,46 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 		}
 	}
 	if group == nil {
+		if seen := d.recent(w, h); seen != nil {
+			// Nothing located in this frame, but a code was in a recent
+			// one: the phone is likely still there (blurred by motion,
+			// caught in a reflection). Look where it was.
+			d.stats.Retries++
+			text, pass, ok := d.hard(full, seen)
+			return text, "track-" + pass, ok
+		}
 		return "", "", false
 	}
+	d.located = append(d.located[:0], group...)
 	d.stats.Retries++
 	return d.hard(full, group)
+}
+
+// maxTrackAge is how many frames a located code is looked for again
+// (about 0.1 s at 30 fps).
+const maxTrackAge = 3
+
+// recent returns the finder patterns of the code located in one of the
+// last maxTrackAge frames of the same size, when tracking.
+func (d *Decoder) recent(w, h int) []candidate {
+	if !d.tracking || len(d.seen) == 0 || d.seenAge > maxTrackAge || d.seenSize != [2]int{w, h} {
+		return nil
+	}
+	return d.seen
+}
+
+// remember keeps this frame's located code for the next frames (tracking
+// only): called once per frame, after the passes.
+func (d *Decoder) remember(w, h int) {
+	if !d.tracking {
+		return
+	}
+	if len(d.located) > 0 {
+		d.seen = append(d.seen[:0], d.located...)
+		d.seenAge, d.seenSize = 0, [2]int{w, h}
+		return
+	}
+	d.seenAge++
 }
 
 // worthwhile returns the finder patterns that justify the expensive

@@ -1,0 +1,81 @@
+package camera
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"guichet/camera/internal/scene"
+)
+
+// A code located in one frame and lost in the next (motion blur, glare...)
+// is read in that next frame by looking where it was, when tracking; a
+// decoder that does not track (Decode on unrelated frames, the bench) reads
+// exactly what a fresh one reads.
+func TestDecoder_tracking(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 21))
+	rescued, tried := 0, 0
+	for i := 0; i < 80 && rescued < 1; i++ {
+		payload := scene.Payload(rng)
+		code, err := scene.Encode(payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shot := scene.Random(rng, []string{scene.Moderate, scene.Hard}[i%2], code.Size, 640, 480)
+		blurred := scene.Render(code, shot.Params, rng)
+		// The frame before: the same code at the same place, still
+		// (no motion, focus, reflection or exposure trouble).
+		still := shot.Params
+		still.MotionLen, still.Defocus, still.Glare, still.Gain, still.Exposure = 0, 0, nil, 0, 0
+		before := scene.Render(code, still, rng)
+		inView := shot.Payloads(payload)
+
+		if decodes(NewDecoder(), blurred) {
+			continue // read without help: not the case under test
+		}
+		if !decodes(NewDecoder(), before) {
+			continue
+		}
+		tried++
+		d := NewDecoder()
+		d.tracking = true
+		d.Decode(before, 640, 480)
+		r, ok := d.Decode(blurred, 640, 480)
+		if ok && !slices.Contains(inView, r.Text) {
+			t.Fatalf("frame %d: wrong payload %q", i, r.Text)
+		}
+		if ok && strings.HasPrefix(r.Pass, "track-") {
+			rescued++
+		}
+		// Without tracking, the previous frame changes nothing.
+		plainD := NewDecoder()
+		plainD.Decode(before, 640, 480)
+		if decodes(plainD, blurred) {
+			t.Fatalf("frame %d: read after an unrelated decode without tracking", i)
+		}
+	}
+	t.Logf("%d lost frames after a located code, %d read by tracking", tried, rescued)
+	if rescued == 0 {
+		t.Fatalf("tracking read none of %d frames", tried)
+	}
+}
+
+// Tracking forgets a code after a few frames, and after a change of size.
+func TestDecoder_tracking_forgets(t *testing.T) {
+	d := NewDecoder()
+	d.tracking = true
+	if !decodes(d, render(t, v3, scene.Params{Module: 6})) || d.recent(640, 480) == nil {
+		t.Fatal("a read code is not remembered")
+	}
+	if d.recent(1280, 720) != nil {
+		t.Fatal("remembered across a change of frame size")
+	}
+	empty := make([]byte, 640*480)
+	for i := 0; i <= maxTrackAge; i++ {
+		d.Decode(empty, 640, 480)
+	}
+	if d.recent(640, 480) != nil {
+		t.Fatalf("still remembered after %d empty frames", maxTrackAge+1)
+	}
+}
