@@ -174,28 +174,26 @@ type rect struct{ x, y, w, h int }
 // d.tripleInverted says which polarity d.triple was seen in.
 func (d *Decoder) try(p plane, r rect, b binarizer, flip bool, scale float64) (string, bool) {
 	d.stats.Attempts++
-	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, r.x, r.y, r.w, r.h, false)
-	if err != nil {
-		return "", false
-	}
-	var bin gozxing.Binarizer
-	if b == global {
-		bin = gozxing.NewGlobalHistgramBinarizer(src)
-	} else {
-		bin = gozxing.NewHybridBinarizer(src)
-	}
-	m, err := bin.GetBlackMatrix()
+	m, err := d.binarize(p, r, b)
 	if err != nil {
 		return "", false
 	}
 	n := len(d.cands)
-	text, triple := d.read(m)
+	var text string
+	var triple *detector.FinderPatternInfo
+	if mayHoldFinder(m, &d.scratch.bin) {
+		text, triple = d.read(m)
+	}
 	flipped := false
 	if text == "" && flip {
 		m.FlipAll()
-		d.flipped = true
-		t2, tri2 := d.read(m)
-		d.flipped = false
+		var t2 string
+		var tri2 *detector.FinderPatternInfo
+		if mayHoldFinder(m, &d.scratch.bin) {
+			d.flipped = true
+			t2, tri2 = d.read(m)
+			d.flipped = false
+		}
 		if t2 != "" {
 			text, triple, flipped = t2, tri2, true
 		} else if tri2 != nil && (triple == nil || !plausibleInfo(triple, scale) && plausibleInfo(tri2, scale)) {
@@ -230,6 +228,24 @@ func (d *Decoder) try(p plane, r rect, b binarizer, flip bool, scale float64) (s
 		d.tripleInverted = flipped
 	}
 	return "", false
+}
+
+// binarize thresholds r of p: the hybrid binarizer through hybridBits
+// (gozxing's, bit for bit, faster), the global one through gozxing.
+func (d *Decoder) binarize(p plane, r rect, b binarizer) (*gozxing.BitMatrix, error) {
+	if b == hybrid {
+		if m, ok := hybridBits(p, r, &d.scratch.bin); ok {
+			return m, nil
+		}
+	}
+	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, r.x, r.y, r.w, r.h, false)
+	if err != nil {
+		return nil, err
+	}
+	if b == global {
+		return gozxing.NewGlobalHistgramBinarizer(src).GetBlackMatrix()
+	}
+	return gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 }
 
 // read is gozxing's QRCodeReader.Decode (non-pure path) taken apart: find

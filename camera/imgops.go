@@ -1,6 +1,9 @@
 package camera
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+)
 
 // Image operations used by the retry strategy. All write into caller-owned
 // buffers (grown when needed) so that a steady stream of frames does not
@@ -14,17 +17,29 @@ func grow(buf []byte, n int) []byte {
 	return buf[:n]
 }
 
-// halve averages 2x2 blocks of p into dst (odd last row/column dropped).
+// halve averages 2x2 blocks of p into dst (odd last row/column dropped),
+// rounding to nearest. Eight source columns are summed at a time in one
+// 64-bit word (four 16-bit lanes), which keeps it a small part of a frame's
+// cost.
 func halve(dst []byte, p plane) ([]byte, plane) {
+	const lanes = 0x00ff00ff00ff00ff
 	w, h := p.w/2, p.h/2
 	dst = grow(dst, w*h)
 	for y := 0; y < h; y++ {
 		r0 := p.pix[2*y*p.w : 2*y*p.w+2*w]
 		r1 := p.pix[(2*y+1)*p.w : (2*y+1)*p.w+2*w]
 		out := dst[y*w : (y+1)*w]
-		for x := range out {
-			a, b := r0[2*x:2*x+2], r1[2*x:2*x+2]
-			out[x] = byte((uint(a[0]) + uint(a[1]) + uint(b[0]) + uint(b[1]) + 2) >> 2)
+		x := 0
+		for ; x+4 <= w; x += 4 {
+			a := binary.LittleEndian.Uint64(r0[2*x:])
+			b := binary.LittleEndian.Uint64(r1[2*x:])
+			// Each 16-bit lane: the sum of a 2x2 block plus 2 (< 1024).
+			s := a&lanes + a>>8&lanes + b&lanes + b>>8&lanes + 0x0002000200020002
+			s = s >> 2 & lanes
+			binary.LittleEndian.PutUint32(out[x:], uint32(s|s>>8)&0xffff|uint32((s|s>>8)>>32&0xffff)<<16)
+		}
+		for ; x < w; x++ {
+			out[x] = byte((uint(r0[2*x]) + uint(r0[2*x+1]) + uint(r1[2*x]) + uint(r1[2*x+1]) + 2) >> 2)
 		}
 	}
 	return dst, plane{dst, w, h}

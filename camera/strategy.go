@@ -326,4 +326,5 @@ func clampInt(v, lo, hi int) int { return min(max(v, lo), hi) }
 // scratch holds the decoder's reusable work buffers.
 type scratch struct {
 	small, inv, work, rot []byte
+	bin                   binScratch
 }
