@@ -30,6 +30,9 @@ type DecodeStats struct {
 	Retries  uint64            // frames that went past the cheap passes
 	Attempts uint64            // gozxing attempts, all passes together
 	Panics   uint64            // frames on which gozxing panicked (frame dropped)
+	// OverBudget counts frames whose resampled passes were cut short by
+	// the time budget (pipeline only).
+	OverBudget uint64
 }
 
 // Decoder finds one QR code in a grey plane. It keeps scratch buffers
@@ -49,6 +52,11 @@ type Decoder struct {
 	// Tracking (pipeline only): the finder patterns of the code located
 	// in a recent frame, and how many frames ago.
 	tracking bool
+	// budget bounds a frame's decode time (pipeline only: 0 means none,
+	// so that a frame's result never depends on the machine's load);
+	// deadline is the current frame's end, zero once it has passed.
+	budget   time.Duration
+	deadline time.Time
 	located  []candidate
 	seen     []candidate
 	seenAge  int
@@ -104,6 +112,10 @@ func (d *Decoder) Decode(gray []byte, w, h int) (res Result, ok bool) {
 		}
 	}()
 	start := time.Now()
+	d.deadline = time.Time{}
+	if d.budget > 0 {
+		d.deadline = start.Add(d.budget)
+	}
 	d.stats.Frames++
 	d.cands, d.triple, d.tripleInverted, d.located = d.cands[:0], d.triple[:0], false, d.located[:0]
 	if w <= 0 || h <= 0 || len(gray) < w*h {

@@ -69,6 +69,9 @@ func NewPipeline(dec *Decoder, opts PipelineOptions) *Pipeline {
 	// Consecutive frames of a camera show the same scene: a code located
 	// in one frame is looked for at the same place in the next ones.
 	dec.tracking = !dec.plain
+	// A newer frame arrives every 33 ms at 30 fps: the slow resampled
+	// passes stop after this long and leave the next frame its turn.
+	dec.budget = frameBudget
 	if opts.Repeat == 0 {
 		opts.Repeat = 2 * time.Second
 	}
@@ -104,6 +107,10 @@ func (p *Pipeline) Stats() PipelineStats {
 // it reported last (e.g. the cashier dismissed the result and shows the
 // same ticket again at once). Safe to call from any goroutine.
 func (p *Pipeline) Forget() { p.forget.Store(true) }
+
+// frameBudget is the decode time after which the pipeline's decoder skips
+// its remaining resampled passes on a frame.
+const frameBudget = 40 * time.Millisecond
 
 // ErrRunning is returned by Run when the pipeline is already running.
 var ErrRunning = errors.New("pipeline already running")

@@ -3,6 +3,7 @@ package camera
 import (
 	"math"
 	"slices"
+	"time"
 )
 
 // The retry strategy, cheapest first. What the bench frames (scangen)
@@ -63,13 +64,17 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 	}
 	nFast := len(d.cands)
 	// Pass 2: full resolution over the aim box, for small or far codes:
-	// the centre two thirds of frames up to 640x480, the centre half above.
+	// the centre two thirds of frames up to 640x480; above, the centre
+	// half, or two thirds when the first pass saw finder-pattern candidates.
 	// The inverted bits are searched too only when the first pass saw some
 	// finder-pattern candidate: frames without a code show none, and an
 	// inverted code that showed nothing at half resolution is rare.
 	second := rect{w / 6, h / 6, w - w/3, h - h/3}
 	if w*h > 640*480 {
 		second = rect{w / 4, h / 4, w / 2, h / 2}
+		if len(d.cands) > 0 {
+			second = rect{w / 6, h / 6, w - w/3, h - h/3}
+		}
 	}
 	if text, ok := d.try(full, second, hybrid, len(d.cands) > 0, 1); ok {
 		return text, "full", true
@@ -78,7 +83,7 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 	// too small at half resolution to be worth the hard passes (a far
 	// code's) are looked at again at full resolution, around them.
 	if f > 1 {
-		if small := worthCandidates(d.cands[:nFast], minSmallModule); small != nil {
+		if small := worthCandidates(d.cands[:nFast], minSmallModule, 2); small != nil {
 			roi, _ := candidateROI(small, w, h)
 			if !inside(roi, second) {
 				if text, ok := d.try(full, roi, hybrid, false, 1); ok {
@@ -125,6 +130,18 @@ func (d *Decoder) run(gray []byte, w, h int) (string, string, bool) {
 	return d.hard(full, group)
 }
 
+// overBudget reports (and counts, once per frame) that the frame's time
+// budget is spent: the remaining resampled attempts are skipped, since a
+// newer frame is waiting.
+func (d *Decoder) overBudget() bool {
+	if d.deadline.IsZero() || time.Now().Before(d.deadline) {
+		return false
+	}
+	d.stats.OverBudget++
+	d.deadline = time.Time{}
+	return true
+}
+
 // maxTrackAge is how many frames a located code is looked for again
 // (about 0.1 s at 30 fps).
 const maxTrackAge = 3
@@ -162,7 +179,7 @@ func (d *Decoder) worthwhile() []candidate {
 		}
 		return d.triple
 	}
-	return worthCandidates(d.cands, minModule)
+	return worthCandidates(d.cands, minModule, 3)
 }
 
 // plausibleTriple checks that top-left, top-right and bottom-left finder
@@ -209,11 +226,17 @@ func (d *Decoder) hard(full plane, group []candidate) (string, string, bool) {
 	}
 	angles := []float64{45, 0, -30, 15}
 	for _, deg := range angles {
+		if d.overBudget() {
+			return "", "", false
+		}
 		var rp plane
 		sc.rot, rp = rotate(sc.rot, st, stRect, deg, scale)
 		if text, ok := d.try(rp, rect{0, 0, rp.w, rp.h}, hybrid, false, 0); ok {
 			return text, "roi-rot", true
 		}
+	}
+	if d.overBudget() {
+		return "", "", false
 	}
 	if text, ok := d.try(st, stRect, global, false, 0); ok {
 		return text, "roi-global", true
@@ -241,7 +264,7 @@ func inside(a, b rect) bool {
 // 10: 14 to 50 modules, with slack for perspective), plus the candidates
 // around them. Noise and clutter give scattered or tiny candidates and no
 // such pair, so frames without a code skip the expensive passes.
-func worthCandidates(cs []candidate, minModule float64) []candidate {
+func worthCandidates(cs []candidate, minModule float64, minGroup int) []candidate {
 	for i, a := range cs {
 		if a.planeModule < minModule {
 			continue
@@ -270,9 +293,6 @@ func worthCandidates(cs []candidate, minModule float64) []candidate {
 	}
 	return nil
 }
-
-// minGroup is how many agreeing candidates make the hard passes worth it.
-const minGroup = 3
 
 // candidateROI returns the region that holds the code whose finder patterns
 // were seen, and their median module size. Three finder patterns leave the

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"guichet/camera/internal/scene"
 )
@@ -78,4 +79,34 @@ func TestDecoder_tracking_forgets(t *testing.T) {
 	if d.recent(640, 480) != nil {
 		t.Fatalf("still remembered after %d empty frames", maxTrackAge+1)
 	}
+}
+
+// With a time budget (the pipeline's), a frame that needs the slow
+// resampled passes is cut short once the budget is spent; without one (the
+// default) the same frame is read.
+func TestDecoder_budget(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 31))
+	for i := 0; i < 200; i++ {
+		payload := scene.Payload(rng)
+		code, err := scene.Encode(payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shot := scene.Random(rng, scene.Moderate, code.Size, 640, 480)
+		gray := scene.Render(code, shot.Params, rng)
+		r, ok := NewDecoder().Decode(gray, 640, 480)
+		if !ok || r.Pass != "roi-rot" {
+			continue
+		}
+		d := NewDecoder()
+		d.budget = time.Nanosecond
+		if r2, ok := d.Decode(gray, 640, 480); ok && r2.Pass == "roi-rot" {
+			t.Fatalf("frame %d read by the resampled passes past the budget", i)
+		}
+		if d.Stats().OverBudget != 1 {
+			t.Fatalf("over budget counted %d times, want 1", d.Stats().OverBudget)
+		}
+		return
+	}
+	t.Fatal("no frame read by the resampled passes; test premise broken")
 }
