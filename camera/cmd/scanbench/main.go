@@ -47,16 +47,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: scanbench [-decoders a,b] [-markdown] DIR")
 		os.Exit(2)
 	}
-	useCPU = *clock == "cpu"
-	if _, ok := threadCPU(); !ok {
-		useCPU = false
-	}
-	if err := run(os.Stdout, flag.Arg(0), strings.Split(*names, ","), *markdown, *repeat); err != nil {
+	_, haveCPU := threadCPU()
+	useCPU := *clock == "cpu" && haveCPU
+	if err := run(os.Stdout, flag.Arg(0), strings.Split(*names, ","), *markdown, *repeat, useCPU); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(out io.Writer, dir string, names []string, markdown bool, repeat int) error {
+func run(out io.Writer, dir string, names []string, markdown bool, repeat int, useCPU bool) error {
 	paths, err := camera.ImageFiles(dir)
 	if err != nil {
 		return err
@@ -89,7 +87,7 @@ func run(out io.Writer, dir string, names []string, markdown bool, repeat int) e
 		base := filepath.Base(path)
 		exp, known := manifest[base]
 		for i, dec := range decs {
-			text, us := timeDecode(dec, gray, width, height, repeat)
+			text, us := timeDecode(dec, gray, width, height, repeat, useCPU)
 			prefix := ""
 			if len(decs) > 1 {
 				prefix = names[i] + "\t"
@@ -111,12 +109,10 @@ func run(out io.Writer, dir string, names []string, markdown bool, repeat int) e
 	return nil
 }
 
-// useCPU selects the decoding thread's CPU time over wall time.
-var useCPU bool
-
 // timeDecode decodes repeat times and returns the text and the median time
-// in microseconds.
-func timeDecode(dec decodeFunc, gray []byte, w, h, repeat int) (string, int64) {
+// in microseconds: the decoding thread's CPU time with useCPU, else wall
+// time.
+func timeDecode(dec decodeFunc, gray []byte, w, h, repeat int, useCPU bool) (string, int64) {
 	repeat = max(repeat, 1)
 	times := make([]int64, repeat)
 	var text string

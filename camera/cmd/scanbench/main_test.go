@@ -43,7 +43,7 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := run(&out, dir, []string{"guichet"}, false, 1); err != nil {
+	if err := run(&out, dir, []string{"guichet"}, false, 1, true); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -65,7 +65,7 @@ func TestRun(t *testing.T) {
 	if !strings.Contains(out.String(), "easy       1/  1 100.0 %") || !strings.Contains(out.String(), "false positives 0") {
 		t.Errorf("summary:\n%s", out.String())
 	}
-	if err := run(&out, dir, []string{"nope"}, false, 1); err == nil {
+	if err := run(&out, dir, []string{"nope"}, false, 1, true); err == nil {
 		t.Error("unknown decoder accepted")
 	}
 }
@@ -82,5 +82,27 @@ func TestPercentile(t *testing.T) {
 	}
 	if percentile(nil, 50) != 0 {
 		t.Error("empty slice")
+	}
+}
+
+// With several codes in view, reading any of them is right; the tags
+// column gives the per-situation table.
+func TestRun_severalCodesAndTags(t *testing.T) {
+	dir := t.TempDir()
+	writeFrame(t, dir, "a_moderate.png", "PASSCULTURE:v3;TOKEN:ABC234")
+	manifest := "file\tdifficulty\tpayload\tmodule_px\ttags\n" +
+		"a_moderate.png\tmoderate\tOTHER|PASSCULTURE:v3;TOKEN:ABC234\t4\tscreen,multi\n"
+	if err := os.WriteFile(filepath.Join(dir, "manifest.tsv"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(&out, dir, []string{"guichet", "plain"}, true, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{"moderate   1/  1 100.0 %", "wrong payloads 0", "| multi | 1 | 100 % | 100 % |", "| screen | 1 | 100 % | 100 % |"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
 	}
 }
