@@ -26,9 +26,9 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"guichet/app"
-	"guichet/app/cache"
 	"guichet/assets"
 	"guichet/counter"
+	"guichet/counter/cache"
 	"guichet/sync/client"
 	"guichet/sync/protocol"
 	"guichet/ui"

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"guichet/app"
-	"guichet/app/cache"
 	"guichet/counter"
+	"guichet/counter/cache"
 	"guichet/sync/client"
 	"guichet/sync/server"
 	"guichet/sync/store/sqlstore"

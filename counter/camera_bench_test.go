@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"guichet/app"
-	"guichet/app/cache"
 	"guichet/camera"
 	"guichet/counter"
+	"guichet/counter/cache"
 	"guichet/sync/client"
 )
 

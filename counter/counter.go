@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"guichet/app"
-	"guichet/app/cache"
+	"guichet/counter/cache"
 	"guichet/sync/protocol"
 )
 

@@ -90,7 +90,7 @@ func (p *cameraPanel) onToggle() {
 	p.s.u.win.Canvas().Focus(p.s.entry)
 }
 
-// start runs the camera on its own goroutine; frames and codes come back through fyne.Do.
+// start runs the camera on its own goroutine; frames and codes come back through toUI.
 func (p *cameraPanel) start() {
 	u := p.s.u
 	if u.scanner == nil || !p.on() || p.cancel != nil {
@@ -100,17 +100,17 @@ func (p *cameraPanel) start() {
 	p.cancel = cancel
 	p.status.SetText(lang.L("Présentez le QR code dans le cadre vert."))
 	device := u.prefs.String(prefCameraDevice)
-	u.async(func() {
+	u.background(func() func() {
 		err := u.scanner.Run(ctx, device, p.onFrame, func(text string) {
-			fyne.Do(func() { p.s.onCamera(text) })
+			toUI(func() { p.s.onCamera(text) })
 		})
-		fyne.Do(func() {
+		return func() {
 			p.cancel = nil
 			if err != nil && ctx.Err() == nil {
 				p.status.SetText(tr(err.Error()))
 				p.aim.Hide() // nothing to aim at
 			}
-		})
+		}
 	})
 }
 
@@ -129,7 +129,7 @@ func (p *cameraPanel) onFrame(gray []byte, w, h int) {
 		return
 	}
 	img := &image.Gray{Pix: gray, Stride: w, Rect: image.Rect(0, 0, w, h)} // frames are never reused
-	fyne.Do(func() {
+	toUI(func() {
 		p.img.Image = img
 		p.img.Refresh()
 	})

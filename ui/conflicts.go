@@ -9,14 +9,14 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"guichet/app/cache"
+	"guichet/app"
 )
 
 // conflictsScreen lists what the server found reconciling offline admissions, until someone
 // acknowledges each one.
 type conflictsScreen struct {
 	u       *UI
-	items   []cache.Conflict
+	items   []app.Conflict
 	list    *widget.List
 	content fyne.CanvasObject
 }
@@ -42,7 +42,7 @@ func newConflictsScreen(u *UI) *conflictsScreen {
 	return s
 }
 
-func (s *conflictsScreen) line(c cache.Conflict) string {
+func (s *conflictsScreen) line(c app.Conflict) string {
 	kind := map[string]string{"DOUBLE_ADMISSION": lang.L("Entrée en double"), "CANCELLED_BEFORE_SCAN": lang.L("Réservation annulée"),
 		"NOT_USABLE": lang.L("Validation refusée")}[c.Kind]
 	text := fmt.Sprintf("%s — %s — %s (%s)\n", kind, c.Token, c.Beneficiary, c.OfferName) +
@@ -58,26 +58,26 @@ func (s *conflictsScreen) line(c cache.Conflict) string {
 }
 
 func (s *conflictsScreen) ack(id int64) {
-	s.u.async(func() {
+	s.u.background(func() func() {
 		err := s.u.counter.Ack(s.u.ctx, id)
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				dialog.ShowInformation(lang.L("Conflit"), fmt.Sprintf(lang.L("Acquittement impossible : %s"), trErr(err)), s.u.win)
 				return
 			}
 			s.refresh()
-		})
+		}
 	})
 }
 
 func (s *conflictsScreen) refresh() {
-	s.u.async(func() {
+	s.u.background(func() func() {
 		items, err := s.u.counter.Conflicts(s.u.ctx)
-		fyne.Do(func() {
+		return func() {
 			if err == nil {
 				s.items = items
 				s.list.Refresh()
 			}
-		})
+		}
 	})
 }

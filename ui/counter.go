@@ -103,16 +103,16 @@ func (s *counterScreen) onSubmit(text string) {
 		return
 	}
 	s.busy = true
-	s.u.async(func() {
+	s.u.background(func() func() {
 		v := s.u.counter.Validate(s.u.ctx, text)
-		fyne.Do(func() {
+		return func() {
 			s.busy = false
 			if v.Duplicate {
 				return // the same code again within seconds: keep what is shown
 			}
 			s.show(v)
 			s.u.refreshViews()
-		})
+		}
 	})
 }
 
@@ -129,7 +129,7 @@ func (s *counterScreen) onChanged(text string) {
 		return
 	}
 	s.burst = s.u.after(partialBurstDelay, func() {
-		fyne.Do(func() {
+		toUI(func() {
 			if s.entry.Text != text {
 				return
 			}
@@ -185,7 +185,7 @@ func (s *counterScreen) show(v counter.Verdict) {
 		s.timer()
 	}
 	s.timer = s.u.after(verdictTimeout, func() {
-		fyne.Do(func() {
+		toUI(func() {
 			if s.seq == seq {
 				s.idle()
 			}
@@ -227,12 +227,12 @@ func (s *counterScreen) onKeep() {
 		if !ok {
 			return
 		}
-		s.u.async(func() {
+		s.u.background(func() func() {
 			v := s.u.counter.Keep(s.u.ctx, token)
-			fyne.Do(func() {
+			return func() {
 				s.show(v)
 				s.u.refreshViews()
-			})
+			}
 		})
 	}, s.u.win)
 	d.Resize(fyne.NewSize(520, 220))

@@ -48,7 +48,7 @@ func (u *UI) showMain() {
 	syncNow := widget.NewButton(lang.L("Synchroniser"), func() { u.counter.Kick() })
 	u.win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, u.statusDot.content, syncNow, status), nil, nil, tabs))
 	u.installWedge()
-	u.counter.OnStatus(func(s counter.Status) { fyne.Do(func() { u.showStatus(s); u.refreshViews() }) })
+	u.counter.OnStatus(func(s counter.Status) { toUI(func() { u.showStatus(s); u.refreshViews() }) })
 	u.showStatus(u.counter.Status())
 	u.refreshViews()
 	u.win.Canvas().Focus(u.screen.entry)

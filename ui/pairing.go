@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
-	"guichet/sync/protocol"
 )
 
 // showPairing asks for the server and an API key, checks them, lets the user pick the venue
@@ -25,7 +24,7 @@ func (u *UI) showPairing(message string) {
 	info.Wrapping = fyne.TextWrapWord
 	venues := widget.NewSelect(nil, nil)
 	venues.Hide()
-	var me *protocol.Me
+	var me *app.Caller
 	connect := widget.NewButton(lang.L("Associer ce poste"), nil)
 	connect.Importance = widget.HighImportance
 	connect.OnTapped = func() {
@@ -40,9 +39,9 @@ func (u *UI) showPairing(message string) {
 		}
 		connect.Disable()
 		info.SetText(lang.L("Connexion…"))
-		u.async(func() {
+		u.background(func() func() {
 			got, err := u.backend.Me(u.ctx, url, k)
-			fyne.Do(func() {
+			return func() {
 				connect.Enable()
 				if err != nil {
 					info.SetText(fmt.Sprintf(lang.L("Association impossible : %s"), trErr(err)))
@@ -64,7 +63,7 @@ func (u *UI) showPairing(message string) {
 				venues.Options = names
 				venues.Show()
 				info.SetText(lang.L("Choisissez le lieu de ce poste, puis Associer."))
-			})
+			}
 		})
 	}
 	form := widget.NewForm(widget.NewFormItem(lang.L("Serveur"), server), widget.NewFormItem(lang.L("Clé d'API"), key),
@@ -75,7 +74,7 @@ func (u *UI) showPairing(message string) {
 	u.win.Canvas().Focus(key)
 }
 
-func (u *UI) finishPairing(url, key string, me *protocol.Me, venue int, info *widget.Label) {
+func (u *UI) finishPairing(url, key string, me *app.Caller, venue int, info *widget.Label) {
 	p := Pairing{ServerURL: url, Key: key, Role: app.Role(me.Role), Venue: me.Venues[venue], Offerer: me.OffererName}
 	info.SetText(lang.L("Téléchargement des séances et réservations…"))
 	u.start(p, func(err error) { info.SetText(fmt.Sprintf(lang.L("Démarrage impossible : %s"), trErr(err))) })

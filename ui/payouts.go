@@ -14,13 +14,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
-	"guichet/sync/protocol"
 )
 
 // Payouts is the server's payouts API as the manager's screen uses it (sync/client implements it).
 type Payouts interface {
-	Payouts(ctx context.Context) (*protocol.Payouts, error)
-	Statements(ctx context.Context) ([]protocol.Statement, error)
+	Payouts(ctx context.Context) (*app.Payouts, error)
+	Statements(ctx context.Context) ([]app.Statement, error)
 	StatementFile(ctx context.Context, ref, format string) ([]byte, error)
 }
 
@@ -47,8 +46,8 @@ type payoutsScreen struct {
 	api     Payouts
 	body    *fyne.Container
 	content fyne.CanvasObject
-	data    *protocol.Payouts
-	sts     []protocol.Statement
+	data    *app.Payouts
+	sts     []app.Statement
 	err     string
 	// save asks where to write a downloaded file; tests replace it.
 	save func(name string, data []byte)
@@ -83,13 +82,13 @@ func (s *payoutsScreen) refresh() {
 		return
 	}
 	s.showing, s.loaded = true, s.u.now()
-	s.u.async(func() {
+	s.u.background(func() func() {
 		p, err := s.api.Payouts(s.u.ctx)
-		var sts []protocol.Statement
+		var sts []app.Statement
 		if err == nil {
 			sts, err = s.api.Statements(s.u.ctx)
 		}
-		fyne.Do(func() {
+		return func() {
 			s.err = ""
 			if err != nil {
 				s.err = fmt.Sprintf(lang.L("Remboursements indisponibles : %s"), trErr(err))
@@ -97,7 +96,7 @@ func (s *payoutsScreen) refresh() {
 				s.data, s.sts = p, sts
 			}
 			s.render()
-		})
+		}
 	})
 }
 
@@ -170,15 +169,15 @@ func (s *payoutsScreen) render() {
 }
 
 func (s *payoutsScreen) download(ref, format string) {
-	s.u.async(func() {
+	s.u.background(func() func() {
 		data, err := s.api.StatementFile(s.u.ctx, ref, format)
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				dialog.ShowInformation(lang.L("Justificatif"), fmt.Sprintf(lang.L("Téléchargement impossible : %s"), trErr(err)), s.u.win)
 				return
 			}
 			s.save(ref+"."+format, data)
-		})
+		}
 	})
 }
 

@@ -13,26 +13,25 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
-	"guichet/sync/protocol"
 )
 
 type fakePayouts struct {
 	calls []string
 }
 
-func (f *fakePayouts) Payouts(context.Context) (*protocol.Payouts, error) {
+func (f *fakePayouts) Payouts(context.Context) (*app.Payouts, error) {
 	f.calls = append(f.calls, "payouts")
-	return &protocol.Payouts{NextPayment: "2026-12-16", ValidatedCents: 123456,
+	return &app.Payouts{NextPayment: "2026-12-16", ValidatedCents: 123456,
 		Thresholds: []int64{app.Threshold1, app.Threshold2, app.Threshold3},
-		Venues: []protocol.VenueRevenue{{VenueID: 1, Name: "Le Méliès", RevenueCents: 2_500_000, RateBP: 9500,
+		Venues: []app.VenueRevenue{{VenueID: 1, Name: "Le Méliès", RevenueCents: 2_500_000, RateBP: 9500,
 			AccountStatus: app.BankAccepted, AccountMasked: "FR76 **** **** 0189"}},
-		Awaiting: []protocol.AwaitingBooking{{Token: "AUTO22", OfferName: "Parasite", VenueName: "Le Méliès",
+		Awaiting: []app.AwaitingBooking{{Token: "AUTO22", OfferName: "Parasite", VenueName: "Le Méliès",
 			ShowStart: "2026-11-30T19:00:00Z", AutoUseAt: "2026-12-02T19:00:00Z", AmountCents: 750}},
 	}, nil
 }
 
-func (f *fakePayouts) Statements(context.Context) ([]protocol.Statement, error) {
-	return []protocol.Statement{{Reference: "F260000001", Date: "2026-12-01", TransferLabel: "VIR2",
+func (f *fakePayouts) Statements(context.Context) ([]app.Statement, error) {
+	return []app.Statement{{Reference: "F260000001", Date: "2026-12-01", TransferLabel: "VIR2",
 		IBANMasked: "FR76 **** **** 0189", AmountCents: 2_001_625}}, nil
 }
 
@@ -68,7 +67,7 @@ func payoutsUI(t *testing.T, role app.Role) (*UI, *fakePayouts) {
 	u := New(context.Background(), a, &fakeBackend{c: &fakeCounter{}})
 	u.async = func(f func()) { f() }
 	u.SetPayouts(func(Pairing) Payouts { return fp })
-	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: role, Venue: protocol.Venue{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}})
+	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: role, Venue: app.ProVenue{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}})
 	u.Show()
 	return u, fp
 }
@@ -137,7 +136,7 @@ func TestPayoutsScreen_LockedByPIN(t *testing.T) {
 	u := New(context.Background(), a, &fakeBackend{c: &fakeCounter{}})
 	u.async = func(f func()) { f() }
 	u.SetPayouts(func(Pairing) Payouts { return fp })
-	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: app.RoleManager, Venue: protocol.Venue{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}})
+	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: app.RoleManager, Venue: app.ProVenue{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}})
 	u.Show()
 	tab := payoutsTab(u)
 	u.tabs.Select(tab)

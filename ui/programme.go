@@ -14,23 +14,22 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
-	"guichet/app/cache"
-	"guichet/sync/protocol"
+	"guichet/app/allocine"
 )
 
 // Programme is the manager's programme API of the paired venue (sync/client.Programme
 // implements it). Every method needs the server: edits are refused offline.
 type Programme interface {
-	Offers(ctx context.Context) ([]protocol.Offer, error)
-	Stocks(ctx context.Context, offerID int64) ([]protocol.Stock, error)
-	CreateOffer(ctx context.Context, in protocol.OfferInput) (*protocol.Offer, error)
-	UpdateOffer(ctx context.Context, id int64, in protocol.OfferInput) (*protocol.Offer, error)
-	CreateStock(ctx context.Context, offerID int64, in protocol.NewStock) (*protocol.Stock, error)
+	Offers(ctx context.Context) ([]app.ProOffer, error)
+	Stocks(ctx context.Context, offerID int64) ([]app.ProStock, error)
+	CreateOffer(ctx context.Context, in app.OfferInput) (*app.ProOffer, error)
+	UpdateOffer(ctx context.Context, id int64, in app.OfferInput) (*app.ProOffer, error)
+	CreateStock(ctx context.Context, offerID int64, in app.NewStock) (*app.ProStock, error)
 	DeleteStock(ctx context.Context, id int64) error
-	UploadImage(ctx context.Context, offerID int64, data []byte) (*protocol.Offer, error)
-	Allocine(ctx context.Context) (*protocol.AllocineStatus, error)
-	SetAllocine(ctx context.Context, s protocol.AllocineSettings) error
-	RunAllocine(ctx context.Context) (*protocol.ImportRun, error)
+	UploadImage(ctx context.Context, offerID int64, data []byte) (*app.ProOffer, error)
+	Allocine(ctx context.Context) (*allocine.Status, error)
+	SetAllocine(ctx context.Context, s allocine.VenueSettings) error
+	RunAllocine(ctx context.Context) (*allocine.Run, error)
 	// Poster returns a film's poster (downloaded from Allociné or uploaded), or an error when it has none.
 	Poster(ctx context.Context, offerID int64) ([]byte, error)
 }
@@ -55,8 +54,8 @@ type programmeScreen struct {
 	message  *widget.Label
 	days     *fyne.Container // the day's showtimes by film
 	films    *fyne.Container // every film (online)
-	shows    []cache.Showtime
-	offers   []protocol.Offer
+	shows    []app.Showtime
+	offers   []app.ProOffer
 	imports  *allocinePanel
 	locked   *fyne.Container
 	unlocked fyne.CanvasObject
@@ -131,10 +130,10 @@ func (s *programmeScreen) refresh() {
 	s.content.Refresh()
 	s.dayLabel.SetText(dayText(s.day))
 	day := s.day
-	s.u.async(func() {
+	s.u.background(func() func() {
 		shows, serr := s.u.counter.Showtimes(s.u.ctx, day.Add(12*time.Hour))
 		offers, oerr := s.prog.Offers(s.u.ctx)
-		fyne.Do(func() {
+		return func() {
 			if serr == nil {
 				s.shows = shows
 			}
@@ -143,7 +142,7 @@ func (s *programmeScreen) refresh() {
 			}
 			s.renderDay()
 			s.renderFilms(oerr)
-		})
+		}
 	})
 	s.imports.refresh()
 }
@@ -162,9 +161,9 @@ func (s *programmeScreen) renderDay() {
 		s.days.Add(widget.NewLabel(lang.L("Aucune séance ce jour.")))
 		return
 	}
-	shows := append([]cache.Showtime(nil), s.shows...)
+	shows := append([]app.Showtime(nil), s.shows...)
 	sort.SliceStable(shows, func(i, j int) bool { return shows[i].Start.Before(shows[j].Start) })
-	byFilm := map[int64][]cache.Showtime{}
+	byFilm := map[int64][]app.Showtime{}
 	var order []int64
 	for _, st := range shows {
 		if _, ok := byFilm[st.OfferID]; !ok {
@@ -184,7 +183,7 @@ func (s *programmeScreen) renderDay() {
 	}
 }
 
-func (s *programmeScreen) showtimeRow(st cache.Showtime) fyne.CanvasObject {
+func (s *programmeScreen) showtimeRow(st app.Showtime) fyne.CanvasObject {
 	capacity := lang.L("jauge illimitée")
 	if st.Capacity != nil {
 		capacity = fmt.Sprintf(lang.L("%d places"), *st.Capacity)
@@ -224,22 +223,22 @@ func (s *programmeScreen) renderFilms(err error) {
 }
 
 // poster is a film's thumbnail, filled off the UI goroutine; a film without one keeps the blank.
-func (s *programmeScreen) poster(o protocol.Offer) fyne.CanvasObject {
+func (s *programmeScreen) poster(o app.ProOffer) fyne.CanvasObject {
 	img := canvas.NewImageFromResource(nil)
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(40, 56))
 	if o.ImageURL == "" {
 		return img
 	}
-	s.u.async(func() {
+	s.u.background(func() func() {
 		data, err := s.prog.Poster(s.u.ctx, o.ID)
 		if err != nil || len(data) == 0 {
-			return
+			return nil
 		}
-		fyne.Do(func() {
+		return func() {
 			img.Resource = fyne.NewStaticResource(fmt.Sprintf("poster-%d", o.ID), data)
 			img.Refresh()
-		})
+		}
 	})
 	return img
 }
@@ -251,59 +250,59 @@ func (s *programmeScreen) changed(msg string) {
 	s.refresh()
 }
 
-func (s *programmeScreen) deactivate(o protocol.Offer) {
+func (s *programmeScreen) deactivate(o app.ProOffer) {
 	off := false
-	s.u.async(func() {
-		_, err := s.prog.UpdateOffer(s.u.ctx, o.ID, protocol.OfferInput{Active: &off})
-		fyne.Do(func() {
+	s.u.background(func() func() {
+		_, err := s.prog.UpdateOffer(s.u.ctx, o.ID, app.OfferInput{Active: &off})
+		return func() {
 			if err != nil {
 				s.say(err, "")
 				return
 			}
 			s.changed(fmt.Sprintf(lang.L("« %s » est désactivé : ses séances ne sont plus réservables."), o.Name))
-		})
+		}
 	})
 }
 
 // deleteShowtime deletes a showtime that has no booking; one with bookings is refused here (the
 // server would cancel them).
-func (s *programmeScreen) deleteShowtime(st cache.Showtime) {
+func (s *programmeScreen) deleteShowtime(st app.Showtime) {
 	if st.Booked > 0 {
 		s.say(app.Errorf(app.EINVALID, lang.L("Impossible de supprimer cette séance : elle a %d place(s) réservée(s)."), st.Booked), "")
 		return
 	}
-	s.u.async(func() {
+	s.u.background(func() func() {
 		err := s.prog.DeleteStock(s.u.ctx, st.StockID)
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				s.say(err, "")
 				return
 			}
 			s.changed(fmt.Sprintf(lang.L("Séance de %s supprimée."), st.Start.In(s.u.loc).Format("15:04")))
-		})
+		}
 	})
 }
 
 // duplicate copies a showtime (same time of day, price and capacity) on the next days.
-func (s *programmeScreen) duplicate(st cache.Showtime, days int) {
+func (s *programmeScreen) duplicate(st app.Showtime, days int) {
 	if days < 1 || days > 31 {
 		s.say(app.Errorf(app.EINVALID, "%s", lang.L("Indiquez un nombre de jours entre 1 et 31.")), "")
 		return
 	}
 	loc := s.u.loc
-	s.u.async(func() {
+	s.u.background(func() func() {
 		err := s.duplicateNow(st, days, loc)
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				s.say(err, "")
 				return
 			}
 			s.changed(fmt.Sprintf(lang.L("Séance de %s dupliquée sur %d jour(s)."), st.Start.In(loc).Format("15:04"), days))
-		})
+		}
 	})
 }
 
-func (s *programmeScreen) duplicateNow(st cache.Showtime, days int, loc *time.Location) error {
+func (s *programmeScreen) duplicateNow(st app.Showtime, days int, loc *time.Location) error {
 	stocks, err := s.prog.Stocks(s.u.ctx, st.OfferID)
 	if err != nil {
 		return err
@@ -320,7 +319,7 @@ func (s *programmeScreen) duplicateNow(st cache.Showtime, days int, loc *time.Lo
 	l := st.Start.In(loc)
 	for i := 1; i <= days; i++ {
 		start := time.Date(l.Year(), l.Month(), l.Day()+i, l.Hour(), l.Minute(), 0, 0, loc)
-		if _, err := s.prog.CreateStock(s.u.ctx, st.OfferID, protocol.NewStock{StartsAt: start, PriceCents: price,
+		if _, err := s.prog.CreateStock(s.u.ctx, st.OfferID, app.NewStock{StartsAt: start, PriceCents: price,
 			Capacity: st.Capacity}); err != nil {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
-	"guichet/sync/protocol"
+	"guichet/app/allocine"
 )
 
 // allocinePanel is the venue's Allociné import: its settings, the "Lancer la synchronisation"
@@ -49,19 +49,19 @@ func newAllocinePanel(s *programmeScreen) *allocinePanel {
 
 func (p *allocinePanel) refresh() {
 	s := p.s
-	s.u.async(func() {
+	s.u.background(func() func() {
 		st, err := s.prog.Allocine(s.u.ctx)
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				p.report.SetText(lang.L("Paramètres d'import indisponibles hors ligne."))
 				return
 			}
 			p.show(st)
-		})
+		}
 	})
 }
 
-func (p *allocinePanel) show(st *protocol.AllocineStatus) {
+func (p *allocinePanel) show(st *allocine.Status) {
 	if set := st.Settings; set != nil && !p.loaded {
 		p.loaded = true
 		p.theater.SetText(set.TheaterID)
@@ -78,12 +78,12 @@ func (p *allocinePanel) show(st *protocol.AllocineStatus) {
 	}
 }
 
-func (p *allocinePanel) settings() (protocol.AllocineSettings, error) {
+func (p *allocinePanel) settings() (allocine.VenueSettings, error) {
 	cents, err := parseEuros(p.price.Text)
 	if err != nil {
-		return protocol.AllocineSettings{}, err
+		return allocine.VenueSettings{}, err
 	}
-	out := protocol.AllocineSettings{TheaterID: strings.TrimSpace(p.theater.Text), PriceCents: cents, Duo: p.duo.Checked, Active: p.active.Checked}
+	out := allocine.VenueSettings{TheaterID: strings.TrimSpace(p.theater.Text), PriceCents: cents, Duo: p.duo.Checked, Active: p.active.Checked}
 	if c := strings.TrimSpace(p.capacity.Text); c != "" {
 		n, err := strconv.Atoi(c)
 		if err != nil || n < 0 {
@@ -101,9 +101,9 @@ func (p *allocinePanel) onSave() {
 		s.say(err, "")
 		return
 	}
-	s.u.async(func() {
+	s.u.background(func() func() {
 		err := s.prog.SetAllocine(s.u.ctx, set)
-		fyne.Do(func() { s.say(err, lang.L("Paramètres d'import Allociné enregistrés.")) })
+		return func() { s.say(err, lang.L("Paramètres d'import Allociné enregistrés.")) }
 	})
 }
 
@@ -111,9 +111,9 @@ func (p *allocinePanel) onRun() {
 	s := p.s
 	p.run.Disable()
 	p.report.SetText(lang.L("Synchronisation en cours…"))
-	s.u.async(func() {
+	s.u.background(func() func() {
 		run, err := s.prog.RunAllocine(s.u.ctx)
-		fyne.Do(func() {
+		return func() {
 			p.run.Enable()
 			if err != nil {
 				p.report.SetText(lang.L("Synchronisation impossible."))
@@ -126,12 +126,12 @@ func (p *allocinePanel) onRun() {
 			} else {
 				s.say(app.Errorf(app.EINVALID, lang.L("La synchronisation a échoué, rien n'a été modifié : %s"), tr(run.Report.Error)), "")
 			}
-		})
+		}
 	})
 }
 
 // reportText is an import's report, translated.
-func reportText(run *protocol.ImportRun, loc *time.Location) string {
+func reportText(run *allocine.Run, loc *time.Location) string {
 	var b strings.Builder
 	at := run.At
 	if t, err := time.Parse(time.RFC3339Nano, run.At); err == nil {

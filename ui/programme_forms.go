@@ -15,8 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
-	"guichet/app/cache"
-	"guichet/sync/protocol"
 )
 
 // offerForm is the film form: name, short description, image URL, duration, version, duo.
@@ -29,7 +27,7 @@ type offerForm struct {
 	pick                        *widget.Button
 }
 
-func newOfferForm(o *protocol.Offer) *offerForm {
+func newOfferForm(o *app.ProOffer) *offerForm {
 	f := &offerForm{name: widget.NewEntry(), desc: widget.NewMultiLineEntry(), image: widget.NewEntry(), duration: widget.NewEntry(),
 		version: widget.NewRadioGroup([]string{app.VersionVF, app.VersionVO}, nil), duo: widget.NewCheck(lang.L("Accepter les réservations DUO"), nil),
 		uploadName: widget.NewLabel(lang.L("aucun fichier"))}
@@ -59,24 +57,24 @@ func (f *offerForm) items() []*widget.FormItem {
 }
 
 // input reads the form; the server checks the rest (length, image URL scheme).
-func (f *offerForm) input() (protocol.OfferInput, error) {
+func (f *offerForm) input() (app.OfferInput, error) {
 	name, desc, image, version, duo := strings.TrimSpace(f.name.Text), f.desc.Text, strings.TrimSpace(f.image.Text), f.version.Selected, f.duo.Checked
 	if name == "" {
-		return protocol.OfferInput{}, app.FieldError("name", lang.L("Le titre du film est obligatoire."))
+		return app.OfferInput{}, app.FieldError("name", lang.L("Le titre du film est obligatoire."))
 	}
 	minutes := 0
 	if d := strings.TrimSpace(f.duration.Text); d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil || n < 0 || n > 24*60 {
-			return protocol.OfferInput{}, app.FieldError("durationMinutes", lang.L("La durée doit être un nombre de minutes (0 à 1 440)."))
+			return app.OfferInput{}, app.FieldError("durationMinutes", lang.L("La durée doit être un nombre de minutes (0 à 1 440)."))
 		}
 		minutes = n
 	}
-	return protocol.OfferInput{Name: &name, Description: &desc, ImageURL: &image, DurationMinutes: &minutes, Version: &version, Duo: &duo}, nil
+	return app.OfferInput{Name: &name, Description: &desc, ImageURL: &image, DurationMinutes: &minutes, Version: &version, Duo: &duo}, nil
 }
 
 // editOffer opens the film form: a new film when o is nil.
-func (s *programmeScreen) editOffer(o *protocol.Offer) {
+func (s *programmeScreen) editOffer(o *app.ProOffer) {
 	f := newOfferForm(o)
 	f.pick = widget.NewButton(lang.L("Choisir…"), func() { s.pickImage(f) })
 	title := lang.L("Nouveau film")
@@ -92,15 +90,15 @@ func (s *programmeScreen) editOffer(o *protocol.Offer) {
 	d.Show()
 }
 
-func (s *programmeScreen) saveOffer(o *protocol.Offer, f *offerForm) {
+func (s *programmeScreen) saveOffer(o *app.ProOffer, f *offerForm) {
 	in, err := f.input()
 	if err != nil {
 		s.say(err, "")
 		return
 	}
 	upload := f.upload
-	s.u.async(func() {
-		var saved *protocol.Offer
+	s.u.background(func() func() {
+		var saved *app.ProOffer
 		var err error
 		if o == nil {
 			saved, err = s.prog.CreateOffer(s.u.ctx, in)
@@ -110,13 +108,13 @@ func (s *programmeScreen) saveOffer(o *protocol.Offer, f *offerForm) {
 		if err == nil && upload != nil {
 			_, err = s.prog.UploadImage(s.u.ctx, saved.ID, upload)
 		}
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				s.say(err, "")
 				return
 			}
 			s.changed(fmt.Sprintf(lang.L("Film « %s » enregistré."), *in.Name))
-		})
+		}
 	})
 }
 
@@ -139,20 +137,20 @@ func (f *stockForm) items() []*widget.FormItem {
 		widget.NewFormItem(lang.L("Prix (€)"), f.price), widget.NewFormItem(lang.L("Nombre de places"), f.capacity)}
 }
 
-func (f *stockForm) input(loc *time.Location) (protocol.NewStock, error) {
+func (f *stockForm) input(loc *time.Location) (app.NewStock, error) {
 	start, err := time.ParseInLocation("02/01/2006 15:04", strings.TrimSpace(f.date.Text)+" "+strings.TrimSpace(f.hour.Text), loc)
 	if err != nil {
-		return protocol.NewStock{}, app.FieldError("startsAt", lang.L("Date ou heure invalide (JJ/MM/AAAA et HH:MM)."))
+		return app.NewStock{}, app.FieldError("startsAt", lang.L("Date ou heure invalide (JJ/MM/AAAA et HH:MM)."))
 	}
 	cents, err := parseEuros(f.price.Text)
 	if err != nil {
-		return protocol.NewStock{}, err
+		return app.NewStock{}, err
 	}
-	in := protocol.NewStock{StartsAt: start, PriceCents: cents}
+	in := app.NewStock{StartsAt: start, PriceCents: cents}
 	if c := strings.TrimSpace(f.capacity.Text); c != "" {
 		n, err := strconv.Atoi(c)
 		if err != nil || n < 0 {
-			return protocol.NewStock{}, app.FieldError("capacity", lang.L("Le nombre de places doit être un entier positif, ou vide pour illimité."))
+			return app.NewStock{}, app.FieldError("capacity", lang.L("Le nombre de places doit être un entier positif, ou vide pour illimité."))
 		}
 		in.Capacity = &n
 	}
@@ -183,7 +181,7 @@ func parseEuros(s string) (int64, error) {
 	return e*100 + c, nil
 }
 
-func (s *programmeScreen) addShowtimeDialog(o protocol.Offer) {
+func (s *programmeScreen) addShowtimeDialog(o app.ProOffer) {
 	f := newStockForm(s.day)
 	dialog.NewForm(fmt.Sprintf(lang.L("Nouvelle séance de « %s »"), o.Name), lang.L("Ajouter"), lang.L("Annuler"), f.items(), func(ok bool) {
 		if ok {
@@ -192,25 +190,25 @@ func (s *programmeScreen) addShowtimeDialog(o protocol.Offer) {
 	}, s.u.win).Show()
 }
 
-func (s *programmeScreen) addShowtime(o protocol.Offer, f *stockForm) {
+func (s *programmeScreen) addShowtime(o app.ProOffer, f *stockForm) {
 	in, err := f.input(s.u.loc)
 	if err != nil {
 		s.say(err, "")
 		return
 	}
-	s.u.async(func() {
+	s.u.background(func() func() {
 		_, err := s.prog.CreateStock(s.u.ctx, o.ID, in)
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				s.say(err, "")
 				return
 			}
 			s.changed(fmt.Sprintf(lang.L("Séance ajoutée le %s."), in.StartsAt.In(s.u.loc).Format(lang.L("02/01/2006 à 15:04"))))
-		})
+		}
 	})
 }
 
-func (s *programmeScreen) duplicateDialog(st cache.Showtime) {
+func (s *programmeScreen) duplicateDialog(st app.Showtime) {
 	days := widget.NewEntry()
 	days.SetText("6")
 	dialog.NewForm(fmt.Sprintf(lang.L("Dupliquer la séance de %s"), st.Start.In(s.u.loc).Format("15:04")), lang.L("Dupliquer"), lang.L("Annuler"),
@@ -237,10 +235,10 @@ func (s *programmeScreen) pickImage(f *offerForm) {
 			return
 		}
 		name := rc.URI().Name()
-		s.u.async(func() {
+		s.u.background(func() func() {
 			data, err := io.ReadAll(io.LimitReader(rc, maxImageBytes+1))
 			rc.Close()
-			fyne.Do(func() { s.setImage(f, name, data, err) })
+			return func() { s.setImage(f, name, data, err) }
 		})
 	}, s.u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".webp"}))

@@ -15,23 +15,21 @@ import (
 
 	"guichet/app"
 	"guichet/app/allocine"
-	"guichet/app/cache"
-	"guichet/sync/protocol"
 )
 
 // fakeProgramme records the programme calls; offline makes every call fail as unreachable.
 type fakeProgramme struct {
 	posters  []int64 // films whose poster was asked for
 	offline  bool
-	offers   []protocol.Offer
-	stocks   []protocol.Stock
-	created  []protocol.OfferInput
-	updated  map[int64]protocol.OfferInput
-	newStock []protocol.NewStock
+	offers   []app.ProOffer
+	stocks   []app.ProStock
+	created  []app.OfferInput
+	updated  map[int64]app.OfferInput
+	newStock []app.NewStock
 	deleted  []int64
 	uploads  map[int64]int
-	settings *protocol.AllocineSettings
-	run      protocol.ImportRun
+	settings *allocine.VenueSettings
+	run      allocine.Run
 }
 
 func (f *fakeProgramme) fail() error {
@@ -41,7 +39,7 @@ func (f *fakeProgramme) fail() error {
 	return nil
 }
 
-func (f *fakeProgramme) Offers(context.Context) ([]protocol.Offer, error) { return f.offers, f.fail() }
+func (f *fakeProgramme) Offers(context.Context) ([]app.ProOffer, error) { return f.offers, f.fail() }
 func (f *fakeProgramme) Poster(_ context.Context, id int64) ([]byte, error) {
 	f.posters = append(f.posters, id)
 	return tinyPNG, f.fail()
@@ -51,29 +49,29 @@ func (f *fakeProgramme) Poster(_ context.Context, id int64) ([]byte, error) {
 var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
 	"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
 
-func (f *fakeProgramme) Stocks(context.Context, int64) ([]protocol.Stock, error) {
+func (f *fakeProgramme) Stocks(context.Context, int64) ([]app.ProStock, error) {
 	return f.stocks, f.fail()
 }
-func (f *fakeProgramme) CreateOffer(_ context.Context, in protocol.OfferInput) (*protocol.Offer, error) {
+func (f *fakeProgramme) CreateOffer(_ context.Context, in app.OfferInput) (*app.ProOffer, error) {
 	if err := f.fail(); err != nil {
 		return nil, err
 	}
 	f.created = append(f.created, in)
-	return &protocol.Offer{ID: 99, Name: *in.Name}, nil
+	return &app.ProOffer{ID: 99, Name: *in.Name}, nil
 }
-func (f *fakeProgramme) UpdateOffer(_ context.Context, id int64, in protocol.OfferInput) (*protocol.Offer, error) {
+func (f *fakeProgramme) UpdateOffer(_ context.Context, id int64, in app.OfferInput) (*app.ProOffer, error) {
 	if err := f.fail(); err != nil {
 		return nil, err
 	}
 	f.updated[id] = in
-	return &protocol.Offer{ID: id}, nil
+	return &app.ProOffer{ID: id}, nil
 }
-func (f *fakeProgramme) CreateStock(_ context.Context, _ int64, in protocol.NewStock) (*protocol.Stock, error) {
+func (f *fakeProgramme) CreateStock(_ context.Context, _ int64, in app.NewStock) (*app.ProStock, error) {
 	if err := f.fail(); err != nil {
 		return nil, err
 	}
 	f.newStock = append(f.newStock, in)
-	return &protocol.Stock{}, nil
+	return &app.ProStock{}, nil
 }
 func (f *fakeProgramme) DeleteStock(_ context.Context, id int64) error {
 	if err := f.fail(); err != nil {
@@ -82,24 +80,24 @@ func (f *fakeProgramme) DeleteStock(_ context.Context, id int64) error {
 	f.deleted = append(f.deleted, id)
 	return nil
 }
-func (f *fakeProgramme) UploadImage(_ context.Context, id int64, data []byte) (*protocol.Offer, error) {
+func (f *fakeProgramme) UploadImage(_ context.Context, id int64, data []byte) (*app.ProOffer, error) {
 	if err := f.fail(); err != nil {
 		return nil, err
 	}
 	f.uploads[id] = len(data)
-	return &protocol.Offer{ID: id}, nil
+	return &app.ProOffer{ID: id}, nil
 }
-func (f *fakeProgramme) Allocine(context.Context) (*protocol.AllocineStatus, error) {
-	return &protocol.AllocineStatus{Settings: f.settings}, f.fail()
+func (f *fakeProgramme) Allocine(context.Context) (*allocine.Status, error) {
+	return &allocine.Status{Settings: f.settings}, f.fail()
 }
-func (f *fakeProgramme) SetAllocine(_ context.Context, s protocol.AllocineSettings) error {
+func (f *fakeProgramme) SetAllocine(_ context.Context, s allocine.VenueSettings) error {
 	if err := f.fail(); err != nil {
 		return err
 	}
 	f.settings = &s
 	return nil
 }
-func (f *fakeProgramme) RunAllocine(context.Context) (*protocol.ImportRun, error) {
+func (f *fakeProgramme) RunAllocine(context.Context) (*allocine.Run, error) {
 	return &f.run, f.fail()
 }
 
@@ -117,23 +115,23 @@ func newProgrammeUI(t *testing.T, role app.Role, pin bool) (*UI, *fakeProgramme,
 	t.Helper()
 	a := test.NewTempApp(t)
 	capacity, hundred := 120, 100
-	fc := &fakeCounter{shows: []cache.Showtime{
+	fc := &fakeCounter{shows: []app.Showtime{
 		{StockID: 11, OfferID: 1, OfferName: "Parasite", Version: "VO", Start: time.Date(2027, 3, 26, 20, 30, 0, 0, paris), Capacity: &hundred, Booked: 3},
 		{StockID: 12, OfferID: 1, OfferName: "Parasite", Version: "VO", Start: time.Date(2027, 3, 26, 14, 0, 0, 0, paris), Capacity: &capacity},
 		{StockID: 13, OfferID: 2, OfferName: "Intouchables", Version: "VF", Start: time.Date(2027, 3, 26, 18, 0, 0, 0, paris)},
 	}}
-	fp := &fakeProgramme{updated: map[int64]protocol.OfferInput{}, uploads: map[int64]int{},
-		offers: []protocol.Offer{{ID: 1, Name: "Parasite", Version: "VO", DurationMinutes: 132, Duo: true, Active: true,
+	fp := &fakeProgramme{updated: map[int64]app.OfferInput{}, uploads: map[int64]int{},
+		offers: []app.ProOffer{{ID: 1, Name: "Parasite", Version: "VO", DurationMinutes: 132, Duo: true, Active: true,
 			ImageURL: "http://guichet.example/pro/v1/offers/1/poster"},
 			{ID: 2, Name: "Intouchables", Version: "VF", Active: false}},
-		stocks: []protocol.Stock{{ID: 12, PriceCents: 650}}}
+		stocks: []app.ProStock{{ID: 12, PriceCents: 650}}}
 	u := New(context.Background(), a, &programmeBackend{fakeBackend: &fakeBackend{c: fc}, prog: fp})
 	u.async = func(f func()) { f() }
 	u.now = func() time.Time { return time.Date(2027, 3, 26, 10, 0, 0, 0, paris) }
 	if pin {
 		u.prefs.SetString(prefPIN, hashPIN("1234"))
 	}
-	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: role, Venue: protocol.Venue{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}})
+	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: role, Venue: app.ProVenue{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}})
 	u.Show()
 	for i, item := range u.tabs.Items {
 		if item.Text == "Programme" {
@@ -366,7 +364,7 @@ func TestProgrammeScreen_Offline(t *testing.T) {
 func TestProgrammeScreen_Allocine(t *testing.T) {
 	u, fp, _ := newProgrammeUI(t, app.RoleManager, false)
 	capacity := 120
-	fp.settings = &protocol.AllocineSettings{TheaterID: "C0159", PriceCents: 500, Capacity: &capacity, Duo: true, Active: true}
+	fp.settings = &allocine.VenueSettings{TheaterID: "C0159", PriceCents: 500, Capacity: &capacity, Duo: true, Active: true}
 	s := programmeOf(t, u)
 	s.refresh()
 	p := s.imports
@@ -383,7 +381,7 @@ func TestProgrammeScreen_Allocine(t *testing.T) {
 	if fp.settings.PriceCents != 450 || fp.settings.Capacity != nil {
 		t.Errorf("saved settings: %+v", fp.settings)
 	}
-	fp.run = protocol.ImportRun{At: "2027-03-26T09:00:00Z", OK: true, Report: allocine.Report{
+	fp.run = allocine.Run{At: "2027-03-26T09:00:00Z", OK: true, Report: allocine.Report{
 		Offers: allocine.Counts{Created: 3}, Stocks: allocine.Counts{Created: 6},
 		Skipped: []allocine.Skipped{{Reason: "projection 3D", Title: "Les Trois Mousquetaires"}},
 		Invalid: []allocine.Invalid{{Error: "durée invalide \"1h45\"", Title: "Le Film Abîmé"}}}}
@@ -393,7 +391,7 @@ func TestProgrammeScreen_Allocine(t *testing.T) {
 			t.Errorf("report %q lacks %q", p.report.Text, want)
 		}
 	}
-	fp.run = protocol.ImportRun{At: "2027-03-26T09:05:00Z", OK: false, Report: allocine.Report{Error: "fetch allocine: HTTP 500"}}
+	fp.run = allocine.Run{At: "2027-03-26T09:05:00Z", OK: false, Report: allocine.Report{Error: "fetch allocine: HTTP 500"}}
 	test.Tap(p.run)
 	if !strings.Contains(p.report.Text, "échec, rien n'a été modifié") || !strings.Contains(s.message.Text, "HTTP 500") {
 		t.Errorf("failed run: %q / %q", p.report.Text, s.message.Text)

@@ -62,9 +62,9 @@ func statusText(s app.BookingStatus) string {
 }
 
 func (s *searchScreen) search(q string) {
-	s.u.async(func() {
+	s.u.background(func() func() {
 		items, err := s.u.counter.Search(s.u.ctx, q)
-		fyne.Do(func() {
+		return func() {
 			s.items = items
 			switch {
 			case err != nil:
@@ -75,6 +75,6 @@ func (s *searchScreen) search(q string) {
 				s.info.SetText(fmt.Sprintf(lang.L("%d réservation(s)"), len(items)))
 			}
 			s.list.Refresh()
-		})
+		}
 	})
 }

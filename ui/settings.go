@@ -128,9 +128,9 @@ func (s *settingsScreen) cameraChoice() fyne.CanvasObject {
 		}
 	}
 	if u.scanner != nil {
-		u.async(func() {
+		u.background(func() func() {
 			devices, err := u.scanner.Devices()
-			fyne.Do(func() {
+			return func() {
 				if err != nil {
 					info.SetText(tr(err.Error()))
 					return
@@ -140,7 +140,7 @@ func (s *settingsScreen) cameraChoice() fyne.CanvasObject {
 				}
 				sel.Options = append([]string{first}, devices...)
 				sel.Refresh()
-			})
+			}
 		})
 	}
 	return widget.NewForm(widget.NewFormItem(lang.L("Caméra"), container.NewVBox(sel, info)))

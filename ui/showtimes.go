@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"guichet/app/cache"
+	"guichet/app"
 )
 
 // showtimesScreen lists today's showtimes with admitted, booked and capacity, the one on now
@@ -17,7 +17,7 @@ import (
 type showtimesScreen struct {
 	u       *UI
 	list    *widget.List
-	items   []cache.Showtime
+	items   []app.Showtime
 	current int64
 	content fyne.CanvasObject
 }
@@ -38,7 +38,7 @@ func newShowtimesScreen(u *UI) *showtimesScreen {
 	return s
 }
 
-func (s *showtimesScreen) line(st cache.Showtime) string {
+func (s *showtimesScreen) line(st app.Showtime) string {
 	capacity := lang.L("illimitée")
 	if st.Capacity != nil {
 		capacity = fmt.Sprintf(lang.L("%d places"), *st.Capacity)
@@ -49,8 +49,8 @@ func (s *showtimesScreen) line(st cache.Showtime) string {
 
 // currentShowtime picks the showtime on now: started less than 30 minutes ago or the next one
 // to start.
-func currentShowtime(items []cache.Showtime, now time.Time) *cache.Showtime {
-	var best *cache.Showtime
+func currentShowtime(items []app.Showtime, now time.Time) *app.Showtime {
+	var best *app.Showtime
 	for i := range items {
 		st := &items[i]
 		if st.Deleted {
@@ -65,9 +65,9 @@ func currentShowtime(items []cache.Showtime, now time.Time) *cache.Showtime {
 
 func (s *showtimesScreen) refresh() {
 	now := s.u.now()
-	s.u.async(func() {
+	s.u.background(func() func() {
 		items, err := s.u.counter.Showtimes(s.u.ctx, now)
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				return
 			}
@@ -83,6 +83,6 @@ func (s *showtimesScreen) refresh() {
 			if s.u.screen != nil {
 				s.u.screen.setCurrent(s.current, start, text)
 			}
-		})
+		}
 	})
 }

@@ -22,7 +22,7 @@ func (u *UI) Smoke(dir, scan string) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		ready := make(chan bool)
-		fyne.Do(func() { ready <- u.screen != nil })
+		toUI(func() { ready <- u.screen != nil })
 		if <-ready {
 			break
 		}
@@ -61,7 +61,7 @@ func (u *UI) Smoke(dir, scan string) error {
 		})
 		for i := 0; ; i++ {
 			shown := make(chan bool)
-			fyne.Do(func() { shown <- u.screen.shown != nil })
+			toUI(func() { shown <- u.screen.shown != nil })
 			if <-shown {
 				break
 			}
@@ -84,7 +84,7 @@ func (u *UI) Smoke(dir, scan string) error {
 		})
 		for i := 0; ; i++ {
 			got := make(chan bool)
-			fyne.Do(func() { got <- u.screen.shown != nil && u.screen.shown != before })
+			toUI(func() { got <- u.screen.shown != nil && u.screen.shown != before })
 			if <-got {
 				break
 			}

@@ -15,9 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
-	"guichet/app/cache"
 	"guichet/counter"
-	"guichet/sync/protocol"
 )
 
 // Counter is the engine as the screens use it (counter.Engine implements it).
@@ -25,8 +23,8 @@ type Counter interface {
 	Validate(ctx context.Context, input string) counter.Verdict
 	Keep(ctx context.Context, token string) counter.Verdict
 	Search(ctx context.Context, q string) ([]app.Booking, error)
-	Showtimes(ctx context.Context, day time.Time) ([]cache.Showtime, error)
-	Conflicts(ctx context.Context) ([]cache.Conflict, error)
+	Showtimes(ctx context.Context, day time.Time) ([]app.Showtime, error)
+	Conflicts(ctx context.Context) ([]app.Conflict, error)
 	Ack(ctx context.Context, id int64) error
 	Status() counter.Status
 	OnStatus(fn func(counter.Status))
@@ -38,14 +36,14 @@ type Pairing struct {
 	ServerURL string
 	Key       string
 	Role      app.Role
-	Venue     protocol.Venue
+	Venue     app.ProVenue
 	Offerer   string
 }
 
 // Backend is what the UI needs from main: checking a key against a server, and starting the
 // engine once paired.
 type Backend interface {
-	Me(ctx context.Context, serverURL, key string) (*protocol.Me, error)
+	Me(ctx context.Context, serverURL, key string) (*app.Caller, error)
 	Start(ctx context.Context, p Pairing) (Counter, error)
 }
 
@@ -146,9 +144,9 @@ func (u *UI) Pair(p Pairing) { u.savePairing(p) }
 
 // start starts the engine off the UI goroutine, then shows the counter.
 func (u *UI) start(p Pairing, onErr func(error)) {
-	u.async(func() {
+	u.background(func() func() {
 		c, err := u.backend.Start(u.ctx, p)
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				if onErr != nil {
 					onErr(err)
@@ -161,7 +159,7 @@ func (u *UI) start(p Pairing, onErr func(error)) {
 			u.loc = loadLocation(p.Venue.Timezone)
 			u.locked = u.prefs.String(prefPIN) != ""
 			u.showMain()
-		})
+		}
 	})
 }
 

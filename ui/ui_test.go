@@ -13,9 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
-	"guichet/app/cache"
 	"guichet/counter"
-	"guichet/sync/protocol"
 )
 
 // fakeCounter answers with canned verdicts and records what it was asked.
@@ -25,7 +23,7 @@ type fakeCounter struct {
 	kept     []string
 	verdicts map[string]counter.Verdict
 	status   counter.Status
-	shows    []cache.Showtime
+	shows    []app.Showtime
 }
 
 func (f *fakeCounter) Validate(_ context.Context, in string) counter.Verdict {
@@ -46,25 +44,25 @@ func (f *fakeCounter) Keep(_ context.Context, tok string) counter.Verdict {
 	return counter.Verdict{Outcome: app.Outcome{Code: app.OutcomeKept, Message: app.MsgKept}}
 }
 func (f *fakeCounter) Search(context.Context, string) ([]app.Booking, error) { return nil, nil }
-func (f *fakeCounter) Showtimes(context.Context, time.Time) ([]cache.Showtime, error) {
+func (f *fakeCounter) Showtimes(context.Context, time.Time) ([]app.Showtime, error) {
 	return f.shows, nil
 }
-func (f *fakeCounter) Conflicts(context.Context) ([]cache.Conflict, error) { return nil, nil }
-func (f *fakeCounter) Ack(context.Context, int64) error                    { return nil }
-func (f *fakeCounter) Status() counter.Status                              { return f.status }
-func (f *fakeCounter) OnStatus(func(counter.Status))                       {}
-func (f *fakeCounter) Kick()                                               {}
+func (f *fakeCounter) Conflicts(context.Context) ([]app.Conflict, error) { return nil, nil }
+func (f *fakeCounter) Ack(context.Context, int64) error                  { return nil }
+func (f *fakeCounter) Status() counter.Status                            { return f.status }
+func (f *fakeCounter) OnStatus(func(counter.Status))                     {}
+func (f *fakeCounter) Kick()                                             {}
 
 type fakeBackend struct {
 	c       *fakeCounter
 	started []Pairing
 }
 
-func (b *fakeBackend) Me(_ context.Context, url, key string) (*protocol.Me, error) {
+func (b *fakeBackend) Me(_ context.Context, url, key string) (*app.Caller, error) {
 	if key != "gk_good" {
 		return nil, app.Errorf(app.EUNAUTHORIZED, "Clé d'API inconnue.")
 	}
-	return &protocol.Me{OffererName: "Ciné", Role: "cashier", Venues: []protocol.Venue{{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}}}, nil
+	return &app.Caller{OffererName: "Ciné", Role: "cashier", Venues: []app.ProVenue{{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}}}, nil
 }
 func (b *fakeBackend) Start(_ context.Context, p Pairing) (Counter, error) {
 	b.started = append(b.started, p)
@@ -100,7 +98,7 @@ func newTestUI(t *testing.T) (*UI, *fakeCounter, *fakeBackend) {
 		return func() {}
 	}
 	u.now = func() time.Time { return show.Add(-time.Hour) }
-	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: app.RoleManager, Venue: protocol.Venue{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}})
+	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: app.RoleManager, Venue: app.ProVenue{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}})
 	u.Show()
 	if u.screen == nil {
 		t.Fatal("the counter screen did not open with a saved pairing")
@@ -232,7 +230,7 @@ func TestUI_StatusBar(t *testing.T) {
 func TestUI_CurrentShowtime(t *testing.T) {
 	u, fc, _ := newTestUI(t)
 	capacity := 120
-	fc.shows = []cache.Showtime{
+	fc.shows = []app.Showtime{
 		{StockID: 1, OfferName: "Intouchables", Version: "VF", Start: show.Add(-3 * time.Hour), Capacity: &capacity},
 		{StockID: 2, OfferName: "Parasite", Version: "VO", Start: show, Capacity: &capacity, Booked: 80, Admitted: 34},
 		{StockID: 3, OfferName: "Parasite", Version: "VO", Start: show.Add(3 * time.Hour)},
@@ -261,8 +259,8 @@ func TestUI_Pairing(t *testing.T) {
 	if u.screen != nil {
 		t.Fatal("no pairing saved: the pairing screen must come first")
 	}
-	u.finishPairing("http://x", "gk_good", &protocol.Me{OffererName: "Ciné", Role: "cashier",
-		Venues: []protocol.Venue{{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}}}, 0, widget.NewLabel(""))
+	u.finishPairing("http://x", "gk_good", &app.Caller{OffererName: "Ciné", Role: "cashier",
+		Venues: []app.ProVenue{{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}}}, 0, widget.NewLabel(""))
 	if len(fb.started) != 1 || u.screen == nil {
 		t.Fatalf("pairing did not start the counter: %+v", fb.started)
 	}
@@ -319,7 +317,7 @@ func TestCameraPanel(t *testing.T) {
 	// The phone stays in view: the camera reads the same code three times.
 	sc := &fakeScanner{texts: []string{"PASSCULTURE:v3;TOKEN:ABC234", "PASSCULTURE:v3;TOKEN:ABC234", "PASSCULTURE:v3;TOKEN:ABC234"}}
 	u.SetScanner(sc)
-	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: app.RoleCashier, Venue: protocol.Venue{ID: 1, Name: "Le Méliès"}})
+	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: app.RoleCashier, Venue: app.ProVenue{ID: 1, Name: "Le Méliès"}})
 	u.Show()
 	inputs := fc.inputs
 	if len(inputs) != 1 || inputs[0] != "PASSCULTURE:v3;TOKEN:ABC234" {

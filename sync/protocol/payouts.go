@@ -1,5 +1,7 @@
 package protocol
 
+import "guichet/app"
+
 // BankAccount is a bank account of the offerer. IBAN is in full for a manager key, masked
 // ("FR76 **** **** 1234") for a cashier key.
 type BankAccount struct {
@@ -25,44 +27,14 @@ type VenueBankAccountInput struct {
 	BankAccountID int64 `json:"bankAccountId"`
 }
 
-// Statement is one transfer with its statement.
-type Statement struct {
-	Reference     string `json:"reference"`
-	Date          string `json:"date"` // the payment day, YYYY-MM-DD
-	TransferLabel string `json:"transferLabel"`
-	AccountLabel  string `json:"accountLabel"`
-	IBANMasked    string `json:"ibanMasked"`
-	BookingCents  int64  `json:"bookingCents"`
-	AmountCents   int64  `json:"amountCents"`
-}
+// Statement is app.Statement.
+type Statement = app.Statement
 
-// VenueRevenue is a venue's revenue this year and its current reimbursement rate.
-type VenueRevenue struct {
-	VenueID       int64  `json:"venueId"`
-	Name          string `json:"name"`
-	SIRET         string `json:"siret"`
-	RevenueCents  int64  `json:"revenueCents"`
-	RateBP        int64  `json:"rateBp"` // 9500 = 95 %
-	AccountStatus string `json:"accountStatus"`
-	AccountMasked string `json:"accountMasked"`
-}
+// VenueRevenue is app.VenueRevenue.
+type VenueRevenue = app.VenueRevenue
 
-// AwaitingBooking is a booking waiting for the 48 h automatic validation.
-type AwaitingBooking struct {
-	ID          int64  `json:"id"`
-	Token       string `json:"token"`
-	OfferName   string `json:"offerName"`
-	VenueName   string `json:"venueName"`
-	ShowStart   string `json:"showStart"` // RFC 3339
-	AutoUseAt   string `json:"autoUseAt"` // RFC 3339: the start + 48 h
-	AmountCents int64  `json:"amountCents"`
-}
+// AwaitingBooking is app.AwaitingBooking.
+type AwaitingBooking = app.AwaitingBooking
 
-// Payouts is GET /pro/v1/payouts: the next payment and the year so far.
-type Payouts struct {
-	NextPayment    string            `json:"nextPayment"` // YYYY-MM-DD
-	ValidatedCents int64             `json:"validatedCents"`
-	Thresholds     []int64           `json:"thresholds"` // cents: 20 000 €, 40 000 €, 150 000 €
-	Venues         []VenueRevenue    `json:"venues"`
-	Awaiting       []AwaitingBooking `json:"awaiting"`
-}
+// Payouts is app.Payouts.
+type Payouts = app.Payouts

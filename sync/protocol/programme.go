@@ -1,39 +1,18 @@
 package protocol
 
 import (
-	"time"
-
+	"guichet/app"
 	"guichet/app/allocine"
 )
 
-// AllocineSettings are a venue's Allociné import settings as the pro API shows and takes them
-// (PUT replaces them all; a null or absent capacity means unlimited).
-type AllocineSettings struct {
-	TheaterID  string `json:"theaterId"`
-	PriceCents int64  `json:"priceCents"`
-	Capacity   *int   `json:"capacity"`
-	Duo        bool   `json:"duo"`
-	Active     bool   `json:"active"`
-	UpdatedAt  string `json:"updatedAt,omitempty"`
-}
+// AllocineSettings is allocine.VenueSettings.
+type AllocineSettings = allocine.VenueSettings
 
-// ImportRun is one Allociné import and its report.
-type ImportRun struct {
-	At     string          `json:"at"`
-	OK     bool            `json:"ok"`
-	Report allocine.Report `json:"report"`
-}
+// ImportRun is allocine.Run.
+type ImportRun = allocine.Run
 
-// AllocineStatus is a venue's import settings (null when it has none) and last import (null
-// when it never ran).
-type AllocineStatus struct {
-	Settings   *AllocineSettings `json:"settings"`
-	LastImport *ImportRun        `json:"lastImport"`
-}
+// AllocineStatus is allocine.Status.
+type AllocineStatus = allocine.Status
 
-// NewStock is a showtime to create through the pro API; a nil capacity is unlimited.
-type NewStock struct {
-	StartsAt   time.Time `json:"startsAt"`
-	PriceCents int64     `json:"priceCents"`
-	Capacity   *int      `json:"capacity"`
-}
+// NewStock is app.NewStock.
+type NewStock = app.NewStock

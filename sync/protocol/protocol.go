@@ -74,21 +74,8 @@ func TimePtr(t time.Time) *string {
 	return &s
 }
 
-// Venue is a venue as the pro API shows it.
-type Venue struct {
-	ID                int64   `json:"id"`
-	SIRET             string  `json:"siret"`
-	Name              string  `json:"name"`
-	Address           string  `json:"address"`
-	PostalCode        string  `json:"postalCode"`
-	City              string  `json:"city"`
-	DepartmentCode    string  `json:"departmentCode"`
-	Latitude          float64 `json:"latitude"`
-	Longitude         float64 `json:"longitude"`
-	BookingEmail      string  `json:"bookingEmail"`
-	Timezone          string  `json:"timezone"`
-	AllocineTheaterID string  `json:"allocineTheaterId,omitempty"`
-}
+// Venue is app.ProVenue.
+type Venue = app.ProVenue
 
 // VenueOf converts a domain venue.
 func VenueOf(v *app.Venue) Venue {
@@ -97,19 +84,8 @@ func VenueOf(v *app.Venue) Venue {
 		Timezone: v.Timezone, AllocineTheaterID: v.AllocineTheaterID}
 }
 
-// Offer is an offer (a film) as the pro API shows it.
-type Offer struct {
-	ID              int64  `json:"id"`
-	VenueID         int64  `json:"venueId"`
-	Name            string `json:"name"`
-	Description     string `json:"description"`
-	ImageURL        string `json:"imageUrl"`
-	DurationMinutes int    `json:"durationMinutes"`
-	Version         string `json:"version"`
-	Duo             bool   `json:"duo"`
-	Active          bool   `json:"active"`
-	UpdatedAt       string `json:"updatedAt"`
-}
+// Offer is app.ProOffer.
+type Offer = app.ProOffer
 
 // OfferOf converts a domain offer.
 func OfferOf(o *app.Offer) Offer {
@@ -117,31 +93,11 @@ func OfferOf(o *app.Offer) Offer {
 		DurationMinutes: o.DurationMinutes, Version: o.Version, Duo: o.Duo, Active: o.Active, UpdatedAt: Time(o.UpdatedAt)}
 }
 
-// OfferInput creates an offer (every field) or edits one (only the fields present).
-type OfferInput struct {
-	Name            *string `json:"name"`
-	Description     *string `json:"description"`
-	ImageURL        *string `json:"imageUrl"`
-	DurationMinutes *int    `json:"durationMinutes"`
-	Version         *string `json:"version"`
-	Duo             *bool   `json:"duo"`
-	Active          *bool   `json:"active"`
-}
+// OfferInput is app.OfferInput.
+type OfferInput = app.OfferInput
 
-// Stock is a showtime as the pro API shows it.
-type Stock struct {
-	ID           int64  `json:"id"`
-	OfferID      int64  `json:"offerId"`
-	StartsAt     string `json:"startsAt"`
-	PriceCents   int64  `json:"priceCents"`
-	Capacity     *int   `json:"capacity"` // null: unlimited
-	Booked       int    `json:"booked"`
-	Remaining    *int   `json:"remaining"` // null: unlimited
-	BookingLimit string `json:"bookingLimit"`
-	PriceLabel   string `json:"priceLabel"`
-	Version      string `json:"version,omitempty"` // VF or VO; absent: the offer's
-	Deleted      bool   `json:"deleted"`
-}
+// Stock is app.ProStock.
+type Stock = app.ProStock
 
 // StockOf converts a domain stock.
 func StockOf(s *app.Stock) Stock {

@@ -1,16 +1,11 @@
 package protocol
 
+import "guichet/app"
+
 // The sync protocol between a counter device and the server (docs/sync.md).
 
-// Me describes the caller of GET /sync/v1/me: its key and what it can see.
-type Me struct {
-	OffererID   int64   `json:"offererId"`
-	OffererName string  `json:"offererName"`
-	Role        string  `json:"role"`
-	KeyLabel    string  `json:"keyLabel"`
-	Venues      []Venue `json:"venues"`
-	ServerTime  string  `json:"serverTime"`
-}
+// Me is app.Caller.
+type Me = app.Caller
 
 // Changes is one page of GET /sync/v1/venues/{venueId}/changes?since=N: everything of the venue
 // whose revision is above N, in revision order, and the cursor to ask next.

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"guichet/app"
+	"guichet/internal/sqlutil"
 	"guichet/sync/store"
 )
 
@@ -109,18 +109,7 @@ func OpenSQLite(ctx context.Context, path string, opts Options) (*Store, error) 
 }
 
 func (s *Store) migrate(ctx context.Context, d goose.Dialect, dir string, opts ...goose.ProviderOption) error {
-	sub, err := fs.Sub(migrations, dir)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
-	}
-	p, err := goose.NewProvider(d, s.db, sub, append(opts, goose.WithAllowOutofOrder(true))...)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
+	return sqlutil.Migrate(ctx, s.db, d, migrations, dir, append(opts, goose.WithAllowOutofOrder(true))...)
 }
 
 // Close closes the database.
@@ -166,23 +155,8 @@ func (s *Store) q(query string) string {
 }
 
 // tx runs fn in a write transaction, committing when it returns nil.
-func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return sqlutil.Tx(ctx, s.db, fn)
 }
 
 // location returns the time zone named name, cached per store.
@@ -199,16 +173,11 @@ func (s *Store) location(name string) *time.Location {
 }
 
 // Times are stored as microseconds since the epoch, UTC.
-func us(t time.Time) int64 { return t.UnixMicro() }
+func us(t time.Time) int64 { return sqlutil.US(t) }
 
-func fromUS(v int64) time.Time { return time.UnixMicro(v).UTC() }
+func fromUS(v int64) time.Time { return sqlutil.FromUS(v) }
 
-func fromNullUS(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return fromUS(v.Int64)
-}
+func fromNullUS(v sql.NullInt64) time.Time { return sqlutil.FromNullUS(v) }
 
 // violates reports whether err is the database refusing a write because of the named
 // constraint (or, for SQLite unique indexes, the listed columns).

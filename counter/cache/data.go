@@ -221,19 +221,8 @@ func (c *Cache) Search(ctx context.Context, query string, limit int) ([]Booking,
 	return out, rows.Err()
 }
 
-// Showtime is a showtime with its counts at the door.
-type Showtime struct {
-	StockID   int64
-	OfferID   int64
-	OfferName string
-	Version   string
-	Start     time.Time
-	Duration  int
-	Capacity  *int
-	Booked    int // places of non-cancelled bookings
-	Admitted  int // places of used (or reimbursed) bookings
-	Deleted   bool
-}
+// Showtime is a showtime with its counts at the door (app.Showtime).
+type Showtime = app.Showtime
 
 // Showtimes lists the showtimes starting in [from, to) with their admitted and booked places.
 func (c *Cache) Showtimes(ctx context.Context, from, to time.Time) ([]Showtime, error) {
@@ -267,19 +256,8 @@ func (c *Cache) Showtimes(ctx context.Context, from, to time.Time) ([]Showtime, 
 	return out, rows.Err()
 }
 
-// Conflict is a reconciliation problem reported by the server.
-type Conflict struct {
-	ID          int64
-	Kind        string
-	Token       string
-	OfferName   string
-	Beneficiary string
-	Device      string
-	ScannedAt   time.Time
-	OtherDevice string
-	OtherAt     time.Time
-	Detail      string
-}
+// Conflict is a reconciliation problem reported by the server (app.Conflict).
+type Conflict = app.Conflict
 
 // SetConflicts replaces the cached list of unacknowledged conflicts.
 func (c *Cache) SetConflicts(ctx context.Context, cs []Conflict) error {

@@ -10,7 +10,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +17,8 @@ import (
 
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"guichet/internal/sqlutil"
 )
 
 //go:embed migrations
@@ -103,16 +104,7 @@ func migrate(ctx context.Context, path, dir string) error {
 		return err
 	}
 	defer db.Close()
-	sub, err := fs.Sub(migrations, dir)
-	if err != nil {
-		return err
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
-	if err != nil {
-		return err
-	}
-	_, err = p.Up(ctx)
-	return err
+	return sqlutil.Migrate(ctx, db, goose.DialectSQLite3, migrations, dir)
 }
 
 // Rebuilt says why the cache had to be recreated at open ("" when it did not).
@@ -121,23 +113,8 @@ func (c *Cache) Rebuilt() string { return c.rebuilt }
 // Close closes the cache.
 func (c *Cache) Close() error { return c.db.Close() }
 
-func (c *Cache) tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := c.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+func (c *Cache) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return sqlutil.Tx(ctx, c.db, fn)
 }
 
 // Meta returns a setting of the cache ("" when unset).
@@ -174,20 +151,11 @@ func (c *Cache) Reset(ctx context.Context) error {
 	})
 }
 
-func us(t time.Time) int64 { return t.UnixMicro() }
+// Times are stored as microseconds since the epoch, UTC (the server's convention).
+func us(t time.Time) int64 { return sqlutil.US(t) }
 
-func fromUS(v int64) time.Time { return time.UnixMicro(v).UTC() }
+func fromUS(v int64) time.Time { return sqlutil.FromUS(v) }
 
-func nullUS(t time.Time) sql.NullInt64 {
-	if t.IsZero() {
-		return sql.NullInt64{}
-	}
-	return sql.NullInt64{Int64: us(t), Valid: true}
-}
+func nullUS(t time.Time) sql.NullInt64 { return sqlutil.NullUS(t) }
 
-func fromNullUS(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return fromUS(v.Int64)
-}
+func fromNullUS(v sql.NullInt64) time.Time { return sqlutil.FromNullUS(v) }
