@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"guichet/app"
-	"guichet/app/cache"
 	"guichet/counter"
+	"guichet/counter/cache"
 	"guichet/sync/client"
 	"guichet/sync/store"
 	"guichet/sync/store/sqlstore"
