@@ -225,9 +225,9 @@ func TestStore_PayoutSummary(t *testing.T) {
 	})
 }
 
-// TestStore_PricePending_PaidTotals: un-using a booking used before a paid one (its showtime
-// had not taken place at the cut) keeps the paid pricing but corrects the running total the
-// next bookings start from.
+// TestStore_PricePending_PaidTotals: a booking validated offline before a paid one and pushed
+// after the cut is priced in its place (the paid pricing keeps its rate, its running total
+// follows); un-using it then corrects the running total the next bookings start from.
 func TestStore_PricePending_PaidTotals(t *testing.T) {
 	onEngines(t, func(t *testing.T) {
 		f := newFixture(t)
@@ -238,12 +238,19 @@ func TestStore_PricePending_PaidTotals(t *testing.T) {
 		must(t, s.SetVenueBankAccount(ctx, f.offerer.ID, f.venue.ID, acc.ID, f.now))
 		must(t, s.SetBankAccountStatus(ctx, acc.ID, app.BankAccepted, f.now))
 		early := f.addStock(t, f.offer.ID, paris("2026-03-01 20:00"), 10)
-		late := f.addStock(t, f.offer.ID, paris("2026-03-20 20:00"), 10)
-		x := f.usedBooking(t, late, f.venue, 1_999_000, 1, paris("2026-03-10 10:00")) // 19 990 €, shown on the 20th
-		y := f.usedBooking(t, early, f.venue, 2000, 1, paris("2026-03-12 10:00"))     // 20 010 €: 95 %, paid on the 16th
+		y := f.usedBooking(t, early, f.venue, 2000, 1, paris("2026-03-12 10:00")) // 20 €: 100 %, paid on the 16th
 		rep, err := s.RunPaymentCut(ctx, paris("2026-03-16 00:00"), paris("2026-03-16 01:00"))
-		if err != nil || len(rep.Statements) != 1 || rep.Statements[0].AmountCents != 1900 {
+		if err != nil || len(rep.Statements) != 1 || rep.Statements[0].AmountCents != 2000 {
 			t.Fatalf("cut %+v %v", rep, err)
+		}
+		x := f.usedBooking(t, early, f.venue, 1_999_000, 1, paris("2026-03-10 10:00")) // 19 990 €, validated offline, pushed on the 17th
+		_, err = s.PricePending(ctx, paris("2026-03-17 09:00"))
+		must(t, err)
+		f.wantPricing(t, "x priced before y", x.ID, app.Rate100, 1_999_000)
+		var rev int64
+		must(t, s.db.QueryRowContext(ctx, s.q(`SELECT revenue_cents FROM pricings WHERE booking_id = ?`), y.ID).Scan(&rev))
+		if rev != 2_001_000 {
+			t.Errorf("y's running total %d, want 2001000", rev)
 		}
 		out, err := s.KeepBooking(ctx, f.offerer.ID, x.Token, store.Validator{}, paris("2026-03-17 10:00"))
 		if err != nil || !out.OK() {
@@ -254,9 +261,8 @@ func TestStore_PricePending_PaidTotals(t *testing.T) {
 		z := f.usedBooking(t, early, f.venue, 1000, 1, paris("2026-03-18 10:00")) // 30 € this year: 100 %
 		_, err = s.PricePending(ctx, paris("2026-03-18 10:00"))
 		must(t, err)
-		f.wantPricing(t, "y stays paid at 95 %", y.ID, app.Rate95, 1900)
+		f.wantPricing(t, "y stays paid at 100 %", y.ID, app.Rate100, 2000)
 		f.wantPricing(t, "z after the un-use", z.ID, app.Rate100, 1000)
-		var rev int64
 		must(t, s.db.QueryRowContext(ctx, s.q(`SELECT revenue_cents FROM pricings WHERE booking_id = ?`), z.ID).Scan(&rev))
 		if rev != 3000 {
 			t.Errorf("z's running total %d, want 3000", rev)

@@ -15,7 +15,7 @@ import (
 // from 2 January), 7,50 € each, a third of them duo. Bump pricingVersion when the generator
 // changes: the file is cached under os.TempDir by that name.
 const (
-	pricingVersion  = "v2"
+	pricingVersion  = "v3"
 	pricingBookings = 1_000_000
 )
 
