@@ -57,6 +57,12 @@ func (s *Store) RunPaymentCut(ctx context.Context, day, now time.Time) (store.Cu
 		if err != nil {
 			return fmt.Errorf("payment cut: %w", err)
 		}
+		// A change that landed since the pricing step above (an un-use, a late offline push) is
+		// re-priced here, inside the cut's transaction, so that no stale pricing is paid; a venue
+		// still queued after that (a concurrent commit on PostgreSQL) is held back to the next cut.
+		if _, err := s.drainPricingQueue(ctx, tx, now); err != nil {
+			return err
+		}
 		// What is due, per venue, with its bank account and that account's status.
 		rows, err := tx.QueryContext(ctx, s.q(`SELECT v.id, v.name, COALESCE(a.id, 0), COALESCE(a.status, ''),
 			SUM(p.reimbursed_cents), SUM(p.amount_cents)
@@ -64,6 +70,7 @@ func (s *Store) RunPaymentCut(ctx context.Context, day, now time.Time) (store.Cu
 			JOIN venues v ON v.id = p.venue_id
 			LEFT JOIN venue_bank_accounts l ON l.venue_id = v.id LEFT JOIN bank_accounts a ON a.id = l.bank_account_id
 			WHERE p.transfer_id IS NULL AND b.status = 'USED' AND p.used_us < ? AND st.starts_us < ?
+			AND p.venue_id NOT IN (SELECT venue_id FROM pricing_queue)
 			GROUP BY v.id, v.name, a.id, a.status ORDER BY v.id`), cutoff, cutoff)
 		if err != nil {
 			return fmt.Errorf("payment cut: %w", err)
@@ -137,6 +144,7 @@ func (s *Store) payAccount(ctx context.Context, tx *sql.Tx, cutID, accountID int
 	}
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE pricings SET transfer_id = ? WHERE transfer_id IS NULL AND used_us < ?
 		AND venue_id IN (SELECT venue_id FROM venue_bank_accounts WHERE bank_account_id = ?)
+		AND venue_id NOT IN (SELECT venue_id FROM pricing_queue)
 		AND EXISTS (SELECT 1 FROM bookings b JOIN stocks st ON st.id = b.stock_id
 			WHERE b.id = pricings.booking_id AND b.status = 'USED' AND st.starts_us < ?)`),
 		transferID, cutoff, accountID, cutoff); err != nil {

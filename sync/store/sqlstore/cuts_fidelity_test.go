@@ -1,0 +1,53 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"guichet/app"
+	"guichet/sync/store"
+)
+
+// acceptedAccount creates an accepted bank account of the fixture's offerer serving venues.
+func (f *fixture) acceptedAccount(t testing.TB, label string, venues ...*app.Venue) *store.BankAccount {
+	t.Helper()
+	ctx := context.Background()
+	acc := &store.BankAccount{OffererID: f.offerer.ID, Label: label, IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
+	must(t, f.s.CreateBankAccount(ctx, acc, f.now))
+	for _, v := range venues {
+		must(t, f.s.SetVenueBankAccount(ctx, f.offerer.ID, v.ID, acc.ID, f.now))
+	}
+	must(t, f.s.SetBankAccountStatus(ctx, acc.ID, app.BankAccepted, f.now))
+	return acc
+}
+
+// TestStore_RunPaymentCut_NoStalePricing: an un-use that lands inside the cut, after its
+// pricing step and before its payment step (here: a trigger on the cut's own row, so inside the
+// cut's transaction), must not let the later bookings be paid at the rate it made stale.
+func TestStore_RunPaymentCut_NoStalePricing(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.acceptedAccount(t, "Compte", f.venue)
+	show := f.addStock(t, f.offer.ID, paris("2026-03-01 20:00"), 10)
+	b0 := f.usedBooking(t, show, f.venue, 1_998_500, 1, paris("2026-03-02 10:00")) // 19 985 €
+	b1 := f.usedBooking(t, show, f.venue, 1000, 1, paris("2026-03-03 10:00"))      // 19 995 €: 100 %
+	b2 := f.usedBooking(t, show, f.venue, 1000, 1, paris("2026-03-04 10:00"))      // 20 005 €: 95 %
+	_, err := f.s.PricePending(ctx, paris("2026-03-05 10:00"))
+	must(t, err)
+	f.wantPricing(t, "b2 before the un-use", b2.ID, app.Rate95, 950)
+	_, err = f.s.db.ExecContext(ctx, fmt.Sprintf(`CREATE TRIGGER unuse_during_cut AFTER INSERT ON payment_cuts BEGIN
+		UPDATE bookings SET status = 'CONFIRMED', used_us = NULL, used_by = '' WHERE id = %d; END`, b0.ID))
+	must(t, err)
+	rep, err := f.s.RunPaymentCut(ctx, paris("2026-03-16 00:00"), paris("2026-03-16 08:00"))
+	must(t, err)
+	if got, _ := f.s.GetBooking(ctx, b0.ID); got.Status != app.StatusConfirmed {
+		t.Fatalf("the trigger did not un-use b0: %s", got.Status)
+	}
+	// Without b0, b1 and b2 make 20 €: both at 100 %.
+	if len(rep.Statements) != 1 || rep.Statements[0].AmountCents != 2000 || rep.Statements[0].BookingCents != 2000 {
+		t.Errorf("cut paid %+v, want 20,00 € at 100 %%", rep.Statements)
+	}
+	f.wantPricing(t, "b2 paid", b2.ID, app.Rate100, 1000)
+	f.wantPricing(t, "b1 paid", b1.ID, app.Rate100, 1000)
+}
