@@ -56,10 +56,16 @@ func (s *Store) priceNextVenue(ctx context.Context, tx *sql.Tx, now time.Time) (
 	if err != nil {
 		return 0, false, fmt.Errorf("pricing queue: %w", err)
 	}
+	if err := s.xactLock(ctx, tx, lockPricing, venueID); err != nil {
+		return 0, false, err
+	}
 	var from, maxID sql.NullInt64
 	if err := tx.QueryRowContext(ctx, s.q(`SELECT MIN(from_us), MAX(id) FROM pricing_queue WHERE venue_id = ?`),
 		venueID).Scan(&from, &maxID); err != nil {
 		return 0, false, fmt.Errorf("pricing queue: %w", err)
+	}
+	if !maxID.Valid {
+		return 0, false, nil // another replica priced it meanwhile
 	}
 	if n, err = s.repriceVenue(ctx, tx, venueID, from.Int64, now); err != nil {
 		return n, false, err
