@@ -1,13 +1,17 @@
 package ui
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
 	"guichet/app"
+	"guichet/assets"
 )
 
 // The interface is written in French: every user-visible string goes through Fyne's lang
@@ -16,9 +20,13 @@ import (
 // layoutDateTime is how the domain writes a date and time in its messages ("01/12/2026 à 20:45").
 const layoutDateTime = "02/01/2006 à 15:04"
 
-// formattedMessages are the domain messages built from a format: tr finds their arguments in
-// the French text and puts them into the translated format.
-var formattedMessages = []string{app.MsgNotYetUsable, app.MsgShowtimeWarning}
+// formattedMessages are the messages built from a format (%s verbs only) that the counter shows:
+// the domain's, the sync client's and the counter engine's. tr finds their arguments in the
+// French text and puts them, translated in turn, into the translated format.
+var formattedMessages = []string{app.MsgNotYetUsable, app.MsgShowtimeWarning,
+	"Serveur injoignable : %s",
+	"Clé d'API refusée par le serveur : %s",
+	"Enregistrement impossible : %s Ne laissez pas entrer sans vérifier, et prévenez un responsable."}
 
 // tr translates a message the domain or the server wrote in French (app.Msg* constants, verdict
 // and error messages) at display time: its French text is the key. A message with no
@@ -33,17 +41,35 @@ func tr(msg string) string {
 			for i, a := range args {
 				if t, err := time.Parse(layoutDateTime, a); err == nil {
 					vals[i] = t.Format(lang.L("02/01/2006 à 15:04"))
-				} else if w, ok := map[string]string{"à venir": lang.L("à venir"), "passée": lang.L("passée")}[a]; ok {
-					vals[i] = w // app.ShowtimeWarning's words
 				} else {
-					vals[i] = a
+					vals[i] = tr(a) // shorter than msg: this ends
 				}
 			}
 			return fmt.Sprintf(lang.L(format), vals...)
 		}
 	}
+	if !translationKeys()[msg] {
+		return msg // lang would log a failure for every message it does not know
+	}
 	return lang.L(msg)
 }
+
+// translationKeys are the keys of the translation files (the same in every language).
+var translationKeys = sync.OnceValue(func() map[string]bool {
+	keys := map[string]bool{}
+	data, err := assets.Translations.ReadFile("translations/fr.json")
+	if err == nil {
+		var m map[string]string
+		err = json.Unmarshal(data, &m)
+		for k := range m {
+			keys[k] = true
+		}
+	}
+	if err != nil {
+		fyne.LogError("read the translation keys", err)
+	}
+	return keys
+})
 
 // trErr is the translated user-facing message of an error (app.ErrorMessage).
 func trErr(err error) string { return tr(app.ErrorMessage(err)) }

@@ -180,6 +180,13 @@ func loadTranslations(t *testing.T, lang string) map[string]string {
 	return m
 }
 
+// knownMessages are whole messages written outside ui/ and app.Msg* that the counter shows
+// through tr: the showtime warning's words, the sync client's and the server's usual errors.
+var knownMessages = []string{"à venir", "passée", "Erreur interne.", "Réponse illisible du serveur.",
+	"Réponse incomplète du serveur.", "Clé d'API inconnue.", "Cette clé d'API a été révoquée.",
+	"Authentification requise : en-tête Authorization: Bearer <clé d'API>.",
+	"Cette action est réservée aux responsables (clé « manager »)."}
+
 var verbRe = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
 
 // TestTranslations_Complete fails when a lang key of ui/ or an app.Msg* text is missing from
@@ -196,6 +203,26 @@ func TestTranslations_Complete(t *testing.T) {
 	}
 	for name, msg := range appMessages(t) {
 		keys[msg] = "app." + name
+	}
+	formats := 0
+	for _, f := range ui.files { // the formats tr recognises
+		ast.Inspect(f, func(n ast.Node) bool {
+			if vs, ok := n.(*ast.ValueSpec); ok && len(vs.Names) == 1 && vs.Names[0].Name == "formattedMessages" {
+				for _, e := range vs.Values[0].(*ast.CompositeLit).Elts {
+					if s, ok := ui.constString(e); ok {
+						keys[s] = ui.pos(e)
+						formats++
+					}
+				}
+			}
+			return true
+		})
+	}
+	if formats < 3 {
+		t.Fatalf("only %d formats found in formattedMessages", formats)
+	}
+	for _, m := range knownMessages {
+		keys[m] = "knownMessages"
 	}
 	for _, lang := range []string{"fr", "en"} {
 		tr := loadTranslations(t, lang)

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -74,7 +75,7 @@ func payoutsUI(t *testing.T, role app.Role) (*UI, *fakePayouts) {
 
 func payoutsTab(u *UI) *container.TabItem {
 	for _, it := range u.tabs.Items {
-		if it.Text == "Remboursements" {
+		if it.Text == lang.L("Remboursements") {
 			return it
 		}
 	}
