@@ -38,7 +38,10 @@ type counterScreen struct {
 	currentStart time.Time
 	timer        func() // stops the pending return to scanning
 	seq          int    // verdicts shown so far, to ignore stale timers
-	busy         bool
+	queue        scanQueue
+	waiting      *widget.Label // how many scans wait for a decision
+	history      []string      // the last verdicts, newest first
+	historyLabel *widget.Label
 	content      fyne.CanvasObject
 	camera       *cameraPanel
 }
@@ -73,7 +76,11 @@ func newCounterScreen(u *UI) *counterScreen {
 		container.NewCenter(s.keepBtn), layout.NewSpacer()))
 	hint := widget.NewLabel(lang.L("Espace ou Échap : scanner le suivant.") + " " + tr(app.MsgCheckIdentity))
 	hint.Wrapping = fyne.TextWrapWord
-	bottom := container.NewVBox(container.NewBorder(nil, nil, nil, validate, s.entry), hint)
+	s.waiting = widget.NewLabel("")
+	s.waiting.Importance = widget.WarningImportance
+	s.waiting.Hide()
+	s.historyLabel = widget.NewLabel("")
+	bottom := container.NewVBox(s.waiting, container.NewBorder(nil, nil, nil, validate, s.entry), hint, s.historyLabel)
 	s.camera = newCameraPanel(s)
 	s.content = container.NewBorder(s.current, bottom, nil, nil,
 		container.NewHSplit(verdict, s.camera.content))
@@ -85,35 +92,30 @@ func newCounterScreen(u *UI) *counterScreen {
 }
 
 // onCamera handles a code the webcam decoded: the same path as typed input, except that the
-// phone still held up while its verdict shows is not validated again.
+// phone still held up while its verdict shows, or while it is being decided, is not taken again.
 func (s *counterScreen) onCamera(text string) {
-	if s.shown != nil && s.shown.Token != "" {
-		if scan := app.ParseScan(text); scan.OK() && scan.Token == s.shown.Token {
+	if scan := app.ParseScan(text); scan.OK() {
+		if (s.shown != nil && scan.Token == s.shown.Token) || s.queue.holds(scan.Token) {
 			return
 		}
 	}
 	s.onSubmit(text)
 }
 
-// onSubmit validates what was typed or scanned, off the UI goroutine.
+// onSubmit validates what was typed or scanned, off the UI goroutine; a scan that arrives while
+// another is being decided waits its turn (none is dropped).
 func (s *counterScreen) onSubmit(text string) {
 	text = strings.TrimSpace(text)
 	s.entry.SetText("")
-	if text == "" || s.busy {
+	if text == "" {
 		return
 	}
-	s.busy = true
-	s.u.background(func() func() {
-		v := s.u.counter.Validate(s.u.ctx, text)
-		return func() {
-			s.busy = false
-			if v.Duplicate {
-				return // the same code again within seconds: keep what is shown
-			}
-			s.show(v)
-			s.u.refreshViews()
-		}
-	})
+	if s.queue.busy {
+		s.queue.push(text)
+		s.showWaiting()
+		return
+	}
+	s.decide(text)
 }
 
 // partialBurstDelay is how long a scanner burst may pause before it is taken as incomplete.

@@ -73,6 +73,9 @@ func describe(v counter.Verdict, loc *time.Location) verdictView {
 	if v.Code == app.OutcomeAdmitted {
 		out.Lines = append(out.Lines, tr(app.MsgCheckIdentity))
 	}
+	if v.Duplicate {
+		out.Lines = append(out.Lines, lang.L("Même code scanné à nouveau : verdict déjà donné, rien de plus n'est enregistré."))
+	}
 	if v.Offline {
 		out.Lines = append(out.Lines, lang.L("(décision hors ligne : sera transmise au serveur)"))
 	}
