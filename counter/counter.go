@@ -21,7 +21,7 @@ import (
 // Remote is the sync server as the engine needs it (sync/client implements it).
 type Remote interface {
 	Validate(ctx context.Context, ev protocol.ScanEvent) (*protocol.ScanResult, error)
-	Push(ctx context.Context, venueID int64, events []protocol.ScanEvent) (*protocol.PushResponse, error)
+	Push(ctx context.Context, req protocol.PushRequest) (*protocol.PushResponse, error)
 	Changes(ctx context.Context, venueID int64, db string, since int64, limit int) (*protocol.Changes, error)
 	Digest(ctx context.Context, venueID int64) (*protocol.Digest, error)
 	Conflicts(ctx context.Context, venueID int64) ([]protocol.Conflict, error)
@@ -57,6 +57,7 @@ type Status struct {
 	Pending     int
 	Conflicts   int
 	ClockSkew   time.Duration // server time − local time at the last sync
+	ClockOff    bool          // the skew is past protocol.ClockOffAfter: the counter's clock must be set
 	Error       string        // the last sync problem, in French
 	AuthRefused bool          // the server refused the key: sync stopped until it is replaced
 	Repaired    time.Time     // when the full check last found the copy wrong and downloaded it again

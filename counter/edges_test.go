@@ -225,3 +225,29 @@ func cached(t *testing.T, e *counter.Engine, token string) app.BookingStatus {
 	}
 	return bs[0].Status
 }
+
+// TestEngine_ClockSkewCorrected (issue 13, point 6): a counter whose clock is 10 minutes behind
+// the server's admits offline; the push carries its clock reading, and the server records the
+// admission at the server's time of the scan. The counter is told its clock is off.
+func TestEngine_ClockSkewCorrected(t *testing.T) {
+	w := newSkewedWorld(t, 2, 10*time.Minute)
+	ctx := context.Background()
+	a := w.device("caisse-1", w.key)
+	must(t, a.Sync(ctx))
+	w.down.Store(true)
+	v := a.Validate(ctx, w.tokens[0])
+	if v.Code != app.OutcomeAdmitted || !v.Offline {
+		t.Fatalf("offline: %+v", v)
+	}
+	w.down.Store(false)
+	must(t, a.Sync(ctx))
+	b, err := w.st.GetBookingByToken(ctx, w.tokens[0])
+	must(t, err)
+	want := v.At.Add(10 * time.Minute) // the scan, on the server's clock
+	if d := b.UsedAt.Sub(want); d < -5*time.Second || d > 5*time.Second {
+		t.Errorf("admission recorded at %s, want about %s (device clock %s)", b.UsedAt, want, v.At)
+	}
+	if st := a.Status(); !st.ClockOff {
+		t.Errorf("a clock 10 minutes off must be told: %+v", st)
+	}
+}

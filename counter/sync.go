@@ -65,7 +65,8 @@ func (e *Engine) push(ctx context.Context) error {
 				ScannedAt: p.ScannedAt.UTC().Format(time.RFC3339Nano), LocalVerdict: string(p.LocalVerdict), Undoes: p.Undoes}
 			nonces[i] = p.Nonce
 		}
-		resp, err := e.remote.Push(ctx, e.cfg.VenueID, events)
+		resp, err := e.remote.Push(ctx, protocol.PushRequest{VenueID: e.cfg.VenueID, Events: events,
+			DeviceTime: e.cfg.Now().UTC().Format(time.RFC3339Nano)})
 		if err != nil {
 			_ = e.cache.Attempted(ctx, nonces)
 			return err
@@ -157,7 +158,7 @@ func (e *Engine) noteSkew(serverTime string) {
 		return
 	}
 	skew := st.Sub(e.cfg.Now())
-	e.update(func(s *Status) { s.ClockSkew = skew })
+	e.update(func(s *Status) { s.ClockSkew, s.ClockOff = skew, skew.Abs() > protocol.ClockOffAfter })
 }
 
 // Search finds bookings in the cache by countermark, name or e-mail.

@@ -150,11 +150,13 @@ func (c *Client) Digest(ctx context.Context, venueID int64) (*protocol.Digest, e
 	return &d, call(ctx, c.sync, http.MethodGet, "/sync/v1/venues/"+strconv.FormatInt(venueID, 10)+"/digest", nil, &d)
 }
 
-// Push sends queued scans made for a venue (retried: pushing the same nonces again is harmless).
-func (c *Client) Push(ctx context.Context, venueID int64, events []protocol.ScanEvent) (*protocol.PushResponse, error) {
+// Push sends queued scans (retried: pushing the same nonces again is harmless); the request's
+// device is this client's.
+func (c *Client) Push(ctx context.Context, req protocol.PushRequest) (*protocol.PushResponse, error) {
 	var out protocol.PushResponse
-	err := call(ctx, c.sync, http.MethodPost, "/sync/v1/scans", protocol.PushRequest{Device: c.device, VenueID: venueID, Events: events}, &out)
-	if err == nil && len(out.Results) != len(events) {
+	req.Device = c.device
+	err := call(ctx, c.sync, http.MethodPost, "/sync/v1/scans", req, &out)
+	if err == nil && len(out.Results) != len(req.Events) {
 		return nil, &app.Error{Code: app.EUNAVAILABLE, Message: "Réponse incomplète du serveur."}
 	}
 	return &out, err

@@ -96,14 +96,14 @@ func TestClient_Errors(t *testing.T) {
 		}
 	})
 	t.Run("bad event gets its own clear error", func(t *testing.T) {
-		resp, err := client.New(real.URL, key, "d", opts).Push(ctx, 0, []protocol.ScanEvent{{Nonce: "", Token: "X", Kind: "use", Mode: "online"}})
+		resp, err := client.New(real.URL, key, "d", opts).Push(ctx, protocol.PushRequest{Events: []protocol.ScanEvent{{Nonce: "", Token: "X", Kind: "use", Mode: "online"}}})
 		if err != nil || resp.Results[0].Verdict != protocol.VerdictRejected || resp.Results[0].Error == nil ||
 			resp.Results[0].Error.Code != app.EINVALID || resp.Results[0].Message == "" {
 			t.Errorf("err %v, resp %+v", err, resp)
 		}
 	})
 	t.Run("bad push is a clear error", func(t *testing.T) {
-		_, err := client.New(real.URL, key, "", opts).Push(ctx, 0, []protocol.ScanEvent{{Nonce: "n", Token: "X", Kind: "use", Mode: "online"}})
+		_, err := client.New(real.URL, key, "", opts).Push(ctx, protocol.PushRequest{Events: []protocol.ScanEvent{{Nonce: "n", Token: "X", Kind: "use", Mode: "online"}}})
 		if app.ErrorCode(err) != app.EINVALID || app.ErrorMessage(err) == "" {
 			t.Errorf("err %v", err)
 		}

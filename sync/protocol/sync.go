@@ -1,6 +1,10 @@
 package protocol
 
-import "guichet/app"
+import (
+	"time"
+
+	"guichet/app"
+)
 
 // The sync protocol between a counter device and the server (docs/sync.md).
 
@@ -68,8 +72,11 @@ type PushRequest struct {
 	Device string `json:"device"`
 	// VenueID is the venue the counter works for: a conflict about a countermark that is in
 	// none of the key's venues is shown there (optional).
-	VenueID int64       `json:"venueId,omitempty"`
-	Events  []ScanEvent `json:"events"`
+	VenueID int64 `json:"venueId,omitempty"`
+	// DeviceTime is the device's clock when it sent the push (RFC 3339): the server estimates the
+	// device's clock skew from it and corrects the scan times of offline events.
+	DeviceTime string      `json:"deviceTime,omitempty"`
+	Events     []ScanEvent `json:"events"`
 }
 
 // MaxPushEvents caps the events of one push.
@@ -103,7 +110,18 @@ const (
 type PushResponse struct {
 	Results    []ScanResult `json:"results"`
 	ServerTime string       `json:"serverTime"`
+	// ClockSkewMs is the server's clock minus the device's, as estimated from deviceTime
+	// (absent without it); ClockCorrected says whether scan times were corrected by it.
+	ClockSkewMs    *int64 `json:"clockSkewMs,omitempty"`
+	ClockCorrected bool   `json:"clockCorrected,omitempty"`
 }
+
+// MaxSkewCorrection bounds the clock skew by which scan times are corrected: a device clock
+// further off is not trusted at all, and its offline scans are taken at the time received.
+const MaxSkewCorrection = 24 * time.Hour
+
+// ClockOffAfter is the skew past which a counter is told that its clock is off.
+const ClockOffAfter = 3 * time.Minute
 
 // Conflict is a reconciliation problem shown to the venue until acknowledged.
 type Conflict struct {

@@ -99,6 +99,8 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 		s.writeError(w, r, app.FieldError("events", "Trop d'événements dans un envoi (500 au plus)."))
 		return
 	}
+	now := s.now()
+	skew, correct := clockSkew(in.DeviceTime, now)
 	// Each event is judged alone: a malformed one gets its own error, the others apply.
 	results := make([]store.ScanResult, len(in.Events))
 	events := make([]store.ScanEvent, 0, len(in.Events))
@@ -119,11 +121,16 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 			results[i] = store.ScanResult{Nonce: e.Nonce, Err: err}
 			continue
 		}
+		switch {
+		case correct:
+			at = at.Add(skew) // the scan on the server's clock
+		case in.DeviceTime != "" && e.Mode == protocol.ModeOffline:
+			at = now // a device clock too far off to be trusted: the time received
+		}
 		events = append(events, store.ScanEvent{Nonce: e.Nonce, Token: e.Token, Kind: e.Kind, Mode: e.Mode, ScannedAt: at,
 			LocalVerdict: app.OutcomeCode(e.LocalVerdict), Undoes: e.Undoes, VenueID: in.VenueID})
 		index = append(index, i)
 	}
-	now := s.now()
 	judged, err := s.store.PushScans(r.Context(), k, in.Device, events, now)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -132,7 +139,12 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 	for j, res := range judged {
 		results[index[j]] = res
 	}
-	out := protocol.PushResponse{Results: make([]protocol.ScanResult, len(results)), ServerTime: protocol.Time(now)}
+	out := protocol.PushResponse{Results: make([]protocol.ScanResult, len(results)), ServerTime: protocol.Time(now),
+		ClockCorrected: correct}
+	if in.DeviceTime != "" {
+		ms := skew.Milliseconds()
+		out.ClockSkewMs = &ms
+	}
 	for i, res := range results {
 		sr := protocol.ScanResult{Nonce: res.Nonce, Verdict: string(res.Outcome.Code), Message: res.Outcome.Message,
 			Warnings: res.Outcome.Warnings, Replayed: res.Replayed}
@@ -231,4 +243,19 @@ func (s *Server) digest(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
 		out.Showtimes[i] = protocol.ShowtimeDigest{StockID: sd.StockID, Bookings: sd.Bookings, Hash: sd.Hash}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// clockSkew estimates the server's clock minus the device's from the device's reading sent
+// with a push (the transfer time is neglected), and whether scan times may be corrected by it:
+// only within protocol.MaxSkewCorrection. An absent or unreadable reading corrects nothing.
+func clockSkew(deviceTime string, now time.Time) (time.Duration, bool) {
+	if deviceTime == "" {
+		return 0, false
+	}
+	dt, err := time.Parse(time.RFC3339Nano, deviceTime)
+	if err != nil {
+		return 0, false
+	}
+	skew := now.Sub(dt)
+	return skew, skew.Abs() <= protocol.MaxSkewCorrection
 }
