@@ -113,6 +113,8 @@ type APIKey struct {
 	Label     string
 	CreatedAt time.Time
 	RevokedAt time.Time
+	// OfflineUntil ends the grace of a revoked key: its counter admits offline until then.
+	OfflineUntil time.Time
 }
 
 // Offer is a film (or another event) at a venue.

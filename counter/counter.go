@@ -61,6 +61,9 @@ type Status struct {
 	Error       string        // the last sync problem, in French
 	AuthRefused bool          // the server refused the key: sync stopped until it is replaced
 	Repaired    time.Time     // when the full check last found the copy wrong and downloaded it again
+	// RevokedUntil ends the grace of a revoked key (AuthRefused): offline admissions until then,
+	// none after, until the counter is paired again.
+	RevokedUntil time.Time
 }
 
 // Engine runs the counter.
@@ -105,6 +108,10 @@ func New(c *cache.Cache, r Remote, cfg Config) *Engine {
 	e.status.Online = true // optimistic until a call fails
 	if n, err := c.PendingCount(context.Background()); err == nil {
 		e.status.Pending = n
+	}
+	if until := e.loadRevoked(); !until.IsZero() { // a restart does not lift a revocation
+		e.status.Online, e.status.AuthRefused, e.status.RevokedUntil = false, true, until
+		e.status.Error = app.MsgKeyRevoked
 	}
 	return e
 }
@@ -158,7 +165,11 @@ func (e *Engine) Validate(ctx context.Context, input string) Verdict {
 		return prev
 	}
 	online := e.status.Online && !e.status.AuthRefused
+	revoked := e.status.RevokedUntil
 	e.mu.Unlock()
+	if !revoked.IsZero() && !now.Before(revoked) {
+		return e.revokedVerdict(scan.Token, now, revoked)
+	}
 
 	v := Verdict{Token: scan.Token, Nonce: newNonce(), At: now}
 	if online {
@@ -206,6 +217,9 @@ func (e *Engine) Validate(ctx context.Context, input string) Verdict {
 func (e *Engine) Keep(ctx context.Context, token string) Verdict {
 	now := e.cfg.Now()
 	token = app.NormalizeToken(token)
+	if revoked := e.Status().RevokedUntil; !revoked.IsZero() && !now.Before(revoked) {
+		return e.revokedVerdict(token, now, revoked)
+	}
 	v := Verdict{Token: token, Nonce: newNonce(), At: now}
 	out, err := e.cache.DecideKeep(ctx, v.Nonce, token, now)
 	if err != nil {
@@ -249,11 +263,15 @@ func outcomeOf(r *protocol.ScanResult) app.Outcome {
 
 func (e *Engine) wentOffline(err error) {
 	e.log.Warn("server unreachable, deciding offline", "err", err)
+	var until time.Time
+	if app.ErrorCode(err) == app.EUNAUTHORIZED {
+		until = e.revoked(err)
+	}
 	e.update(func(s *Status) {
 		s.Online = false
 		s.Error = app.ErrorMessage(err)
 		if app.ErrorCode(err) == app.EUNAUTHORIZED {
-			s.AuthRefused = true
+			s.AuthRefused, s.RevokedUntil = true, until
 			s.Error = "Clé d'API refusée par le serveur : " + app.ErrorMessage(err)
 		}
 	})

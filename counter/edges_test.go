@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -249,5 +250,63 @@ func TestEngine_ClockSkewCorrected(t *testing.T) {
 	}
 	if st := a.Status(); !st.ClockOff {
 		t.Errorf("a clock 10 minutes off must be told: %+v", st)
+	}
+}
+
+// TestEngine_RevokedKeyGrace (issue 13, point 7): a counter whose key was revoked keeps
+// admitting offline until the grace the manager set, then refuses and says so; its outbox is
+// kept, survives a restart, and is pushed once the counter is paired again with a new key.
+func TestEngine_RevokedKeyGrace(t *testing.T) {
+	w := newWorld(t, 3)
+	ctx := context.Background()
+	clear, k, err := w.st.CreateAPIKey(ctx, w.offerer.ID, app.RoleCashier, "Caisse 7")
+	must(t, err)
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	dir := t.TempDir()
+	open := func(key string) (*counter.Engine, *cache.Cache) {
+		c, err := cache.Open(ctx, dir)
+		must(t, err)
+		cl := client.New(w.srv.URL, key, "caisse-7", client.Options{FastTimeout: 2 * time.Second, Timeout: 5 * time.Second, Retries: -1})
+		return counter.New(c, cl, counter.Config{Device: "caisse-7", VenueID: w.venue.ID, Location: paris, Now: now}), c
+	}
+	a, c := open(clear)
+	must(t, a.Sync(ctx))
+	must(t, w.st.RevokeAPIKeyUntil(ctx, k.ID, now().Add(time.Hour)))
+
+	if v := a.Validate(ctx, w.tokens[0]); v.Code != app.OutcomeAdmitted || !v.Offline {
+		t.Fatalf("within the grace, offline admission goes on: %+v", v)
+	}
+	st := a.Status()
+	if !st.AuthRefused || st.RevokedUntil.IsZero() || st.RevokedUntil.Sub(now().Add(time.Hour)).Abs() > 2*time.Second {
+		t.Fatalf("status must carry the grace: %+v", st)
+	}
+	clock.Add(int64(2 * time.Hour))
+	if v := a.Validate(ctx, w.tokens[1]); v.Code != counter.OutcomeKeyRevoked || v.Nonce != "" {
+		t.Errorf("after the grace, no admission: %+v", v)
+	}
+	c.Close() // a restart does not lift the refusal, even offline
+	w.down.Store(true)
+	a, c = open(clear)
+	if v := a.Validate(ctx, w.tokens[1]); v.Code != counter.OutcomeKeyRevoked {
+		t.Errorf("after a restart, still no admission: %+v", v)
+	}
+	c.Close()
+
+	w.down.Store(false)
+	fresh, _, err := w.st.CreateAPIKey(ctx, w.offerer.ID, app.RoleCashier, "Caisse 7 bis")
+	must(t, err)
+	a, c = open(fresh) // paired again
+	defer c.Close()
+	must(t, a.Sync(ctx))
+	if b, _ := w.st.GetBookingByToken(ctx, w.tokens[0]); b.Status != app.StatusUsed || b.UsedByDevice != "caisse-7" {
+		t.Errorf("the outbox must be pushed after pairing again: %s by %q", b.Status, b.UsedByDevice)
+	}
+	if st := a.Status(); st.AuthRefused || st.Pending != 0 {
+		t.Errorf("status after pairing again %+v", st)
+	}
+	if v := a.Validate(ctx, w.tokens[1]); v.Code != app.OutcomeAdmitted {
+		t.Errorf("paired again, admissions go on: %+v", v)
 	}
 }

@@ -20,7 +20,13 @@ func (e *Engine) Sync(ctx context.Context) error {
 		return err
 	}
 	n, _ := e.cache.PendingCount(ctx)
-	e.update(func(s *Status) { s.Online, s.Error, s.LastSync, s.Pending = true, "", e.cfg.Now(), n })
+	if !e.Status().RevokedUntil.IsZero() {
+		e.clearRevoked(ctx) // paired again with a live key
+	}
+	e.update(func(s *Status) {
+		s.Online, s.Error, s.LastSync, s.Pending = true, "", e.cfg.Now(), n
+		s.AuthRefused, s.RevokedUntil = false, time.Time{}
+	})
 	return nil
 }
 

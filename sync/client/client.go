@@ -114,7 +114,11 @@ func responseError(ctx context.Context, resp *resty.Response, err error) error {
 	if resp.StatusCode() >= 300 {
 		var pe protocol.Error
 		if json.Unmarshal(resp.Body(), &pe) == nil && pe.Code != "" && pe.Message != "" {
-			return &app.Error{Code: pe.Code, Message: pe.Message, Field: pe.Field}
+			e := &app.Error{Code: pe.Code, Message: pe.Message, Field: pe.Field, Reason: pe.Reason}
+			if until := protocol.ParseTime(pe.OfflineUntil); pe.Code == app.EUNAUTHORIZED && !until.IsZero() {
+				return &app.KeyRevoked{Err: e, OfflineUntil: until}
+			}
+			return e
 		}
 		return &app.Error{Code: protocol.CodeOf(resp.StatusCode()), Message: fmt.Sprintf("Le serveur a répondu %d.", resp.StatusCode())}
 	}

@@ -21,6 +21,9 @@ type Error struct {
 	// Reason is pass Culture's machine-readable reason of a refused booking or cancellation
 	// (INSUFFICIENT_CREDIT, ALREADY_BOOKED…), when there is one.
 	Reason string `json:"reason,omitempty"`
+	// OfflineUntil, on the refusal of a revoked key, ends the grace during which its counter
+	// may still admit offline.
+	OfflineUntil string `json:"offlineUntil,omitempty"`
 }
 
 // statusByCode maps domain error codes to HTTP statuses.

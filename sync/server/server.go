@@ -206,7 +206,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("internal error", "method", r.Method, "route", r.Pattern, "err", err)
 		e = &app.Error{Code: app.EINTERNAL, Message: "Erreur interne."}
 	}
-	writeJSON(w, protocol.StatusOf(e.Code), protocol.Error{Code: e.Code, Message: e.Message, Field: e.Field, Reason: e.Reason})
+	body := protocol.Error{Code: e.Code, Message: e.Message, Field: e.Field, Reason: e.Reason}
+	var kr *app.KeyRevoked
+	if errors.As(err, &kr) {
+		body.OfflineUntil = protocol.Time(kr.OfflineUntil)
+	}
+	writeJSON(w, protocol.StatusOf(e.Code), body)
 }
 
 // decode reads one JSON object into v: unknown fields, trailing data and bodies over the cap

@@ -47,7 +47,7 @@ commands:
   venue     create --db DB --offerer ID --siret S --name N --address A --postal-code P --city C
                    --department D --lat X --lon Y --email E [--allocine ID]
   key       create --db DB --offerer ID --role manager|cashier --label L
-  key       revoke --db DB --id ID
+  key       revoke --db DB --id ID [--grace 2h]   (offline admissions until the end of the day, or for --grace)
   db        new-identity --db DB         after restoring a backup: counters download their copy again
   key       list   --db DB --offerer ID
   jobs      auto-use --db DB [--as-of RFC3339]
@@ -213,10 +213,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		})
 	case "key revoke":
 		id := fs.Int64("id", 0, "key id")
+		grace := fs.Duration("grace", -1, "its counter may admit offline for this long (default: until the end of the day, Paris time; 0: stop at once)")
 		if err := fs.Parse(rest); err != nil {
 			return usageError(err.Error())
 		}
-		return withStore(ctx, *db, func(st *sqlstore.Store) error { return st.RevokeAPIKey(ctx, *id) })
+		return withStore(ctx, *db, func(st *sqlstore.Store) error {
+			if *grace >= 0 {
+				return st.RevokeAPIKeyUntil(ctx, *id, time.Now().Add(*grace))
+			}
+			return st.RevokeAPIKey(ctx, *id)
+		})
 	case "key list":
 		offerer := fs.Int64("offerer", 0, "offerer id")
 		if err := fs.Parse(rest); err != nil {

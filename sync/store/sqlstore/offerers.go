@@ -198,17 +198,17 @@ func (s *Store) insertKey(ctx context.Context, offererID int64, role app.Role, l
 	return k, err
 }
 
-const keyCols = `id, offerer_id, prefix, role, label, created_us, revoked_us`
+const keyCols = `id, offerer_id, prefix, role, label, created_us, revoked_us, offline_until_us`
 
 func scanKey(row rowScanner) (*app.APIKey, error) {
 	var k app.APIKey
 	var created int64
-	var revoked sql.NullInt64
+	var revoked, until sql.NullInt64
 	var role string
-	if err := row.Scan(&k.ID, &k.OffererID, &k.Prefix, &role, &k.Label, &created, &revoked); err != nil {
+	if err := row.Scan(&k.ID, &k.OffererID, &k.Prefix, &role, &k.Label, &created, &revoked, &until); err != nil {
 		return nil, err
 	}
-	k.Role, k.CreatedAt, k.RevokedAt = app.Role(role), fromUS(created), fromNullUS(revoked)
+	k.Role, k.CreatedAt, k.RevokedAt, k.OfflineUntil = app.Role(role), fromUS(created), fromNullUS(revoked), fromNullUS(until)
 	return &k, nil
 }
 
@@ -225,15 +225,27 @@ func (s *Store) Authenticate(ctx context.Context, clear string) (*app.APIKey, er
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
 	if !k.RevokedAt.IsZero() {
-		return nil, app.Errorf(app.EUNAUTHORIZED, "Cette clé d'API a été révoquée.")
+		until := k.OfflineUntil
+		if until.IsZero() { // revoked before graces existed: the end of that day
+			until = app.EndOfDay(k.RevokedAt, s.location(""))
+		}
+		return nil, &app.KeyRevoked{Err: app.Errorf(app.EUNAUTHORIZED, app.MsgKeyRevoked), OfflineUntil: until}
 	}
 	return k, nil
 }
 
-// RevokeAPIKey revokes a key for good.
+// RevokeAPIKey revokes a key for good; its counter may admit offline until the end of the day
+// (Europe/Paris).
 func (s *Store) RevokeAPIKey(ctx context.Context, id int64) error {
+	return s.RevokeAPIKeyUntil(ctx, id, app.EndOfDay(time.Now(), s.location("")))
+}
+
+// RevokeAPIKeyUntil revokes a key for good; its counter may go on admitting offline until
+// offlineUntil (a time not after now stops it at once).
+func (s *Store) RevokeAPIKeyUntil(ctx context.Context, id int64, offlineUntil time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE api_keys SET revoked_us = ? WHERE id = ? AND revoked_us IS NULL`), us(time.Now()), id)
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE api_keys SET revoked_us = ?, offline_until_us = ? WHERE id = ? AND revoked_us IS NULL`),
+			us(time.Now()), us(offlineUntil), id)
 		if err != nil {
 			return fmt.Errorf("revoke api key: %w", err)
 		}
