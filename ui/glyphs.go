@@ -43,8 +43,8 @@ func newStatusDot() *statusDot {
 	d.circle.StrokeWidth = 2
 	d.circle.StrokeColor = colorDotOnline
 	size := fyne.NewSquareSize(theme.IconInlineSize())
-	d.content = container.NewCenter(container.NewStack(
-		container.NewGridWrap(fyne.NewSquareSize(size.Width*0.75), d.circle), d.warning))
+	d.content = container.NewPadded(container.NewCenter(container.NewStack(
+		container.NewGridWrap(fyne.NewSquareSize(size.Width*0.75), d.circle), d.warning)))
 	d.set(dotOnline)
 	return d
 }
@@ -89,14 +89,23 @@ func symbolStrokes(s Symbol) (lines [][]fyne.Position, dots []fyne.Position) {
 		return [][]fyne.Position{{{X: 0.5, Y: 0.1}, {X: 0.5, Y: 0.62}}}, []fyne.Position{{X: 0.5, Y: 0.85}}
 	case SymbolRefused:
 		return [][]fyne.Position{{{X: 0.18, Y: 0.18}, {X: 0.82, Y: 0.82}}, {{X: 0.82, Y: 0.18}, {X: 0.18, Y: 0.82}}}, nil
-	default: // SymbolUndone: three quarters of a circle, anticlockwise, with its arrow head at the top
-		var arc []fyne.Position
-		for i := 0; i <= 18; i++ {
-			a := math.Pi*1.5 - float64(i)*(math.Pi*1.5)/18 // from the top, anticlockwise to the right
-			arc = append(arc, fyne.Position{X: float32(0.5 + 0.36*math.Cos(a+math.Pi)), Y: float32(0.5 + 0.36*math.Sin(a+math.Pi))})
+	default: // SymbolUndone: a circle open at the top, run anticlockwise, its head at the top right
+		const r = 0.36
+		at := func(a float64) fyne.Position {
+			return fyne.Position{X: float32(0.5 + r*math.Cos(a)), Y: float32(0.5 - r*math.Sin(a))}
 		}
-		head := arc[0]
-		return [][]fyne.Position{arc, {{X: head.X + 0.16, Y: head.Y - 0.14}, head, {X: head.X + 0.16, Y: head.Y + 0.14}}}, nil
+		var arc []fyne.Position
+		from, to := 2*math.Pi/3, 7*math.Pi/3
+		for i := 0; i <= 20; i++ {
+			arc = append(arc, at(from+(to-from)*float64(i)/20))
+		}
+		end := arc[len(arc)-1]
+		dx, dy := -math.Sin(to), -math.Cos(to) // the direction of travel at the end
+		wing := func(turn float64) fyne.Position {
+			c, sn := math.Cos(turn), math.Sin(turn)
+			return fyne.Position{X: end.X - float32(0.2*(dx*c-dy*sn)), Y: end.Y - float32(0.2*(dx*sn+dy*c))}
+		}
+		return [][]fyne.Position{arc, {wing(0.6), end, wing(-0.6)}}, nil
 	}
 }
 
@@ -107,6 +116,12 @@ func SymbolIcon(s Symbol, c color.Color, size float32) fyne.CanvasObject {
 	width := size / 9
 	var objs []fyne.CanvasObject
 	for _, pl := range lines {
+		for _, v := range pl { // round joints and ends
+			j := canvas.NewCircle(c)
+			j.Position1 = fyne.NewPos(v.X*size-width/2, v.Y*size-width/2)
+			j.Position2 = fyne.NewPos(v.X*size+width/2, v.Y*size+width/2)
+			objs = append(objs, j)
+		}
 		for i := 1; i < len(pl); i++ {
 			l := canvas.NewLine(c)
 			l.StrokeWidth = width

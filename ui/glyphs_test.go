@@ -51,7 +51,7 @@ func literals(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-// TestGlyphs fails when a character of a translation (key or value), of a ui/ string or of an
+// TestGlyphs fails when a character of a translation (key or value), of a ui/ or counter/ string or of an
 // app/ string (the domain's messages, money and rates) is missing from a bundled font: it would
 // show as a replacement box where no system font fills in.
 func TestGlyphs(t *testing.T) {
@@ -63,7 +63,7 @@ func TestGlyphs(t *testing.T) {
 			texts[v] = lang + ".json"
 		}
 	}
-	for _, dir := range []string{".", "../app"} {
+	for _, dir := range []string{".", "../app", "../counter"} {
 		for s, at := range literals(t, dir) {
 			texts[s] = at
 		}

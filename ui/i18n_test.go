@@ -719,3 +719,48 @@ func TestTranslations_CheckerCatches(t *testing.T) {
 		}
 	}
 }
+
+// TestTranslations_KnownMessagesExist keeps the messages tr knows from other packages true: each
+// literal part of formattedMessages and knownMessages is still written by the domain, the counter
+// engine, the sync client or the server, so a reworded message cannot silently stay French.
+func TestTranslations_KnownMessagesExist(t *testing.T) {
+	var written []string
+	for _, dir := range []string{"../app", "../counter", "../sync/client", "../sync/server", "../sync/store/sqlstore"} {
+		for s := range literals(t, dir) {
+			written = append(written, s)
+		}
+	}
+	ui := parsePkg(t, ".")
+	var known []string
+	for _, f := range ui.files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if vs, ok := n.(*ast.ValueSpec); ok && len(vs.Names) == 1 && vs.Names[0].Name == "formattedMessages" {
+				for _, e := range vs.Values[0].(*ast.CompositeLit).Elts {
+					if s, ok := ui.constString(e); ok {
+						known = append(known, s)
+					}
+				}
+			}
+			return true
+		})
+	}
+	known = append(known, knownMessages...)
+	for _, m := range known {
+		for _, part := range strings.Split(m, "%s") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			found := false
+			for _, w := range written {
+				if strings.Contains(w, part) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Errorf("%q (of %q) is written nowhere any more: update the message list and the translations", part, m)
+			}
+		}
+	}
+}
