@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"guichet/app"
+	"guichet/sync/metrics"
 	"guichet/sync/protocol"
 	"guichet/sync/store"
 )
@@ -34,6 +35,8 @@ type Options struct {
 	Now     func() time.Time // the clock (time.Now when nil)
 	MaxBody int64            // request body cap in bytes (DefaultMaxBody when 0)
 	Imports AllocineImporter // runs Allociné imports on demand; nil answers 503
+	Metrics *metrics.Metrics // served at /metrics (a set of its own when nil)
+	Ready   func() bool      // /readyz fails while it is false (always ready when nil)
 }
 
 // Server serves the HTTP API over a store.
@@ -46,11 +49,20 @@ type Server struct {
 	locs    sync.Map // time zone name → *time.Location
 	routes  []string
 	imports AllocineImporter
+	metrics *metrics.Metrics
+	ready   func() bool
 }
 
 // New returns a server over st.
 func New(st store.Store, o Options) *Server {
-	s := &Server{store: st, log: o.Logger, now: o.Now, maxBody: o.MaxBody, mux: http.NewServeMux(), imports: o.Imports}
+	s := &Server{store: st, log: o.Logger, now: o.Now, maxBody: o.MaxBody, mux: http.NewServeMux(), imports: o.Imports,
+		metrics: o.Metrics, ready: o.Ready}
+	if s.metrics == nil {
+		s.metrics = metrics.New()
+	}
+	if s.ready == nil {
+		s.ready = func() bool { return true }
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -76,6 +88,8 @@ func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
 func (s *Server) register() {
 	m := s
 	m.handle("GET /healthz", s.healthz)
+	m.handle("GET /readyz", s.readyz)
+	m.handle("GET /metrics", s.metrics.Handler().ServeHTTP)
 	m.handle("GET /openapi.json", serveOpenAPI)
 
 	// pass Culture's countermark API, v2 (French errors) and public v1 (English errors).
@@ -118,8 +132,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				writeJSON(rec, http.StatusInternalServerError, protocol.Error{Code: app.EINTERNAL, Message: "Erreur interne."})
 			}
 		}
+		d := time.Since(start)
+		s.metrics.Request(r.Pattern, rec.status, d)
 		s.log.Info("request", "method", r.Method, "route", r.Pattern, "status", rec.status,
-			"duration_ms", float64(time.Since(start).Microseconds())/1000)
+			"duration_ms", float64(d.Microseconds())/1000)
 	}()
 	if r.Body != nil {
 		limit := s.maxBody
@@ -161,6 +177,16 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz says whether this replica should get traffic: not while it starts (migrations) or
+// drains for a shutdown, nor when its database does not answer.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if !s.ready() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready"})
+		return
+	}
+	s.healthz(w, r)
 }
 
 type keyCtx struct{}

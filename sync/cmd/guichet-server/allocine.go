@@ -13,6 +13,7 @@ import (
 
 	"guichet/app"
 	"guichet/sync/importer"
+	"guichet/sync/store"
 	"guichet/sync/store/sqlstore"
 )
 
@@ -56,7 +57,7 @@ func (c *allocineConfig) client() (importer.Source, error) {
 }
 
 // startAllocine builds the importer of `serve` and, unless disabled, starts its daily schedule.
-func startAllocine(ctx context.Context, st *sqlstore.Store, cfg allocineConfig, log *slog.Logger, bg *background) (*importer.Importer, error) {
+func startAllocine(ctx context.Context, st store.Store, cfg allocineConfig, log *slog.Logger, bg *background) (*importer.Importer, error) {
 	c, err := cfg.client()
 	if err != nil {
 		return nil, err

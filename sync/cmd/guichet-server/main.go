@@ -18,12 +18,14 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 	_ "time/tzdata" // venues' time zones even on machines without zoneinfo
 
 	"guichet/app"
 	"guichet/sync/demo"
+	"guichet/sync/metrics"
 	"guichet/sync/server"
 	"guichet/sync/store/sqlstore"
 )
@@ -37,7 +39,7 @@ const usage = `usage: guichet-server <command> [flags]
 
 commands:
   migrate   --db DB                 apply the pending migrations and exit (serve does it too)
-  serve     --db DB --addr HOST:PORT [--addr-file F] [--log-format text|json]
+  serve     --db DB --addr HOST:PORT [--addr-file F] [--log-format text|json] [--drain D] [--db-conns N]
             [--smtp-host H --smtp-port P --smtp-user U --smtp-password PW | --smtp-password-file F]
             [--smtp-from ADDR] [--mail-dir DIR]       serve the API, send e-mails, run auto-use daily
             [--allocine-url URL] [--allocine-token T | --allocine-token-file F] [--allocine-timeout D]
@@ -106,6 +108,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address")
 		fs.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json")
 		fs.StringVar(&cfg.addrFile, "addr-file", "", "write the address actually listened on to this file (with --addr HOST:0)")
+		fs.DurationVar(&cfg.drain, "drain", 0, "on SIGTERM, fail /readyz for this long before closing (the load balancer's check interval)")
+		fs.IntVar(&cfg.dbConns, "db-conns", 20, "PostgreSQL connection pool size")
 		cfg.mailFlags(fs)
 		cfg.allocine.flags(fs, true)
 		if err := fs.Parse(rest); err != nil {
@@ -291,8 +295,9 @@ func printJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// serve runs the HTTP server, the e-mail outbox sender and the daily auto-use until ctx is
-// cancelled, then shuts down gracefully.
+// serve runs the HTTP server, the e-mail outbox sender and the scheduled jobs until ctx is
+// cancelled, then drains and shuts down gracefully. It listens before opening the database, so
+// that /healthz and /readyz answer 503 while migrations run; --addr-file is written once ready.
 func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	dbPath, addr, addrFile := cfg.db, cfg.addr, cfg.addrFile
 	var h slog.Handler = slog.NewTextHandler(stderr, nil)
@@ -300,44 +305,65 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
 	log := slog.New(h)
-	st, err := sqlstore.Open(ctx, dbPath, sqlstore.Options{})
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("listen: %w", err)
 	}
-	defer st.Close()
-	bg, err := startBackground(ctx, st, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer bg.stop()
+	var ready atomic.Bool
+	var handler atomic.Pointer[http.Handler]
+	var starting http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, `{"status":"starting"}`)
+	})
+	handler.Store(&starting)
 	srv := &http.Server{
-		Handler:           server.New(st, server.Options{Logger: log, Imports: bg.imports}),
+		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*handler.Load()).ServeHTTP(w, r) }),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    32 << 10,
 	}
-	ln, err := net.Listen("tcp", addr)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	defer srv.Close()
+
+	st, err := sqlstore.Open(ctx, dbPath, sqlstore.Options{MaxConns: cfg.dbConns})
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return err
 	}
-	log.Info("guichet-server listening", "addr", ln.Addr().String(), "db", redact(dbPath))
+	defer st.Close()
+	m := metrics.New()
+	m.WatchDB(st.DB())
+	m.WatchOutbox(st.OutboxDepth)
+	counted := m.Wrap(st)
+	bg, err := startBackground(ctx, counted, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer bg.stop()
+	var api http.Handler = server.New(counted, server.Options{Logger: log, Imports: bg.imports, Metrics: m, Ready: ready.Load})
+	handler.Store(&api)
+	ready.Store(true)
+	log.Info("guichet-server listening", "addr", ln.Addr().String(), "db", redact(dbPath), "engine", st.Dialect().Name)
 	if addrFile != "" {
 		if err := os.WriteFile(addrFile, []byte(ln.Addr().String()), 0o644); err != nil {
-			ln.Close()
 			return fmt.Errorf("write address: %w", err)
 		}
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Drain: /readyz fails first so that a load balancer stops sending new requests, then the
+	// requests in flight finish before the process ends.
+	ready.Store(false)
+	log.Info("shutting down", "drain", cfg.drain.String())
+	time.Sleep(cfg.drain)
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

@@ -23,12 +23,15 @@ import (
 	"guichet/sync/jobs"
 	"guichet/sync/notify"
 	"guichet/sync/protocol"
+	"guichet/sync/store"
 	"guichet/sync/store/sqlstore"
 )
 
 // serveConfig is the configuration of `serve`.
 type serveConfig struct {
 	db, addr, addrFile, logFormat string
+	drain                         time.Duration // /readyz fails this long before a shutdown
+	dbConns                       int
 	smtp                          notify.SMTPConfig
 	smtpPasswordFile              string
 	from                          string
@@ -74,7 +77,7 @@ type background struct {
 	imports *importer.Importer // Allociné imports on demand and daily
 }
 
-func startBackground(ctx context.Context, st *sqlstore.Store, cfg serveConfig, log *slog.Logger) (*background, error) {
+func startBackground(ctx context.Context, st store.Store, cfg serveConfig, log *slog.Logger) (*background, error) {
 	tr, err := cfg.transport(log)
 	if err != nil {
 		return nil, err

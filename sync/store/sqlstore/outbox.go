@@ -140,3 +140,12 @@ func (s *Store) SkipNotifications(ctx context.Context, offererID int64, note str
 		return nil
 	})
 }
+
+// OutboxDepth counts the e-mails waiting to be sent (pending, or being sent).
+func (s *Store) OutboxDepth(ctx context.Context) (int, error) {
+	var n int
+	if err := s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status IN ('PENDING', 'SENDING')`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("outbox depth: %w", err)
+	}
+	return n, nil
+}
