@@ -20,12 +20,13 @@ import (
 // layoutDateTime is how the domain writes a date and time in its messages ("01/12/2026 à 20:45").
 const layoutDateTime = "02/01/2006 à 15:04"
 
-// formattedMessages are the messages built from a format (%s verbs only) that the counter shows:
+// formattedMessages are the messages built from a format (%s and %d verbs) that the counter shows:
 // the domain's, the sync client's and the counter engine's. tr finds their arguments in the
 // French text and puts them, translated in turn, into the translated format.
 var formattedMessages = []string{app.MsgNotYetUsable, app.MsgShowtimeWarning,
 	"Serveur injoignable : %s",
 	"Clé d'API refusée par le serveur : %s",
+	"Le serveur a répondu %d.",
 	"Enregistrement impossible : %s Ne laissez pas entrer sans vérifier, et prévenez un responsable."}
 
 // tr translates a message the domain or the server wrote in French (app.Msg* constants, verdict
@@ -45,7 +46,7 @@ func tr(msg string) string {
 					vals[i] = tr(a) // shorter than msg: this ends
 				}
 			}
-			return fmt.Sprintf(lang.L(format), vals...)
+			return fmt.Sprintf(strings.ReplaceAll(lang.L(format), "%d", "%s"), vals...) // numbers as found
 		}
 	}
 	if !translationKeys()[msg] {
@@ -74,9 +75,9 @@ var translationKeys = sync.OnceValue(func() map[string]bool {
 // trErr is the translated user-facing message of an error (app.ErrorMessage).
 func trErr(err error) string { return tr(app.ErrorMessage(err)) }
 
-// matchFormat returns the %s arguments of msg when it was written by format (with %s verbs only).
+// matchFormat returns the arguments of msg when it was written by format (with %s and %d verbs only).
 func matchFormat(format, msg string) ([]string, bool) {
-	parts := strings.Split(format, "%s")
+	parts := strings.Split(strings.ReplaceAll(format, "%d", "%s"), "%s")
 	if len(parts) < 2 || !strings.HasPrefix(msg, parts[0]) {
 		return nil, false
 	}

@@ -91,6 +91,17 @@ func TestScreens_Child(t *testing.T) {
 				t.Errorf("French on an English screen (%q): %q", strings.TrimSpace(m), s)
 			}
 		}
+		for in, want := range map[string]string{
+			"Le serveur a répondu 502.":                              "The server answered 502.",
+			"Clé d'API refusée par le serveur : Clé d'API inconnue.": "API key refused by the server: Unknown API key.",
+			"Enregistrement impossible : Erreur interne. Ne laissez pas entrer sans vérifier, et prévenez un responsable.": "Could not record: Internal error. Do not let in without checking, and tell a manager.",
+			"Un message que personne ne traduit": "Un message que personne ne traduit", // shown as received
+			"":                                   "",
+		} {
+			if got := tr(in); got != want {
+				t.Errorf("tr(%q) = %q, want %q", in, got, want)
+			}
+		}
 		var french []string
 		for k, v := range loadTranslations(t, "en") {
 			if k != v {

@@ -746,7 +746,7 @@ func TestTranslations_KnownMessagesExist(t *testing.T) {
 	}
 	known = append(known, knownMessages...)
 	for _, m := range known {
-		for _, part := range strings.Split(m, "%s") {
+		for _, part := range strings.Split(strings.ReplaceAll(m, "%d", "%s"), "%s") {
 			part = strings.TrimSpace(part)
 			if part == "" {
 				continue
