@@ -43,8 +43,12 @@ func newConflictsScreen(u *UI) *conflictsScreen {
 }
 
 func (s *conflictsScreen) line(c app.Conflict) string {
-	kind := map[string]string{"DOUBLE_ADMISSION": lang.L("Entrée en double"), "CANCELLED_BEFORE_SCAN": lang.L("Réservation annulée"),
-		"NOT_USABLE": lang.L("Validation refusée")}[c.Kind]
+	kind, ok := map[string]string{"DOUBLE_ADMISSION": lang.L("Entrée en double"), "CANCELLED_BEFORE_SCAN": lang.L("Réservation annulée"),
+		"NOT_USABLE": lang.L("Validation refusée"), "KEEP_NOT_APPLIED": lang.L("Invalidation non appliquée"),
+		"UNKNOWN_COUNTERMARK": lang.L("Contremarque inconnue")}[c.Kind]
+	if !ok {
+		kind = c.Kind // a kind newer than this app: its code
+	}
 	text := fmt.Sprintf("%s — %s — %s (%s)\n", kind, c.Token, c.Beneficiary, c.OfferName) +
 		fmt.Sprintf(lang.L("Scannée sur « %s » le %s"), c.Device, c.ScannedAt.In(s.u.loc).Format(lang.L("02/01 à 15:04")))
 	if c.OtherDevice != "" || !c.OtherAt.IsZero() {

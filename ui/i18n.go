@@ -27,6 +27,7 @@ var formattedMessages = []string{app.MsgNotYetUsable, app.MsgShowtimeWarning,
 	"Serveur injoignable : %s",
 	"Clé d'API refusée par le serveur : %s",
 	"Le serveur a répondu %d.",
+	"Entrée validée hors ligne, mais le serveur n'a pas pu valider la contremarque : %s",
 	"Enregistrement impossible : %s Ne laissez pas entrer sans vérifier, et prévenez un responsable."}
 
 // tr translates a message the domain or the server wrote in French (app.Msg* constants, verdict

@@ -77,7 +77,9 @@ func TestScreens_Child(t *testing.T) {
 		for _, s := range []string{"Ready to scan", "Counter", "Settings", "Entry validated", "Already validated",
 			"This countermark was not found", "You can validate this countermark from 01/12/2026 at 20:00",
 			"Note: upcoming showtime, on 01/12/2026 at 20:45 — not today", "Offline", "Server unreachable: connection refused",
-			"Undo countermark USED22", "Pair this counter", "Reimbursements", "Wednesday 16 December 2026", "Showtimes on Friday"} {
+			"Undo countermark USED22", "Pair this counter", "Reimbursements", "Wednesday 16 December 2026", "Showtimes on Friday",
+			"Validation refused", "Admitted offline, but the server could not validate the countermark: This booking has been cancelled",
+			"1 booking(s)", "validated"} {
 			if !strings.Contains(text, s) {
 				t.Errorf("English screens lack %q", s)
 			}
@@ -125,7 +127,8 @@ func TestScreens_Child(t *testing.T) {
 	for _, s := range []string{"Prêt à scanner", "Caisse", "Réglages", "Entrée validée", "Déjà validée",
 		"Vous pourrez valider cette contremarque à partir du 01/12/2026 à 20:00", "Hors ligne",
 		"Serveur injoignable : connection refused", "Invalider la contremarque USED22", "Associer ce poste",
-		"Remboursements", "mercredi 16 décembre 2026"} {
+		"Remboursements", "mercredi 16 décembre 2026",
+		"Validation refusée", "1 réservation(s)"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("French screens lack %q", s)
 		}
@@ -171,6 +174,11 @@ func leaks(shown, other []string) []string {
 func allScreens(t *testing.T) []string {
 	var shown []string
 	u, fc, _ := newTestUI(t)
+	fc.found = []app.Booking{*booking("FIND22", 2, app.StatusUsed)}
+	fc.issues = []app.Conflict{{ID: 1, Kind: "NOT_USABLE", Token: "FIND22", OfferName: "Parasite", Beneficiary: "Léa Martin",
+		Device: "caisse-1", ScannedAt: show, OtherDevice: "caisse-1", OtherAt: show.Add(time.Minute),
+		Detail: "Entrée validée hors ligne, mais le serveur n'a pas pu valider la contremarque : " + app.MsgCancelled}}
+	u.refreshViews()
 	grab := func() { shown = append(shown, drawn(u.win.Canvas())...) }
 	grab()
 	soon := booking("SOON22", 1, app.StatusConfirmed)
@@ -193,6 +201,10 @@ func allScreens(t *testing.T) []string {
 		u.tabs.SelectIndex(i)
 		grab()
 	}
+	se := newSearchScreen(u)
+	se.search("Martin")
+	sw := test.NewTempWindow(t, se.content)
+	shown = append(shown, drawn(sw.Canvas())...)
 	p, _, _ := newProgrammeUI(t, app.RoleManager, false)
 	shown = append(shown, drawn(p.win.Canvas())...)
 	pay, _ := payoutsUI(t, app.RoleManager)

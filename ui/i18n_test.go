@@ -181,11 +181,17 @@ func loadTranslations(t *testing.T, lang string) map[string]string {
 }
 
 // knownMessages are whole messages written outside ui/ and app.Msg* that the counter shows
-// through tr: the showtime warning's words, the sync client's and the server's usual errors.
+// through tr: the showtime warning's words, the sync client's and the server's usual errors, the
+// server's conflict details.
 var knownMessages = []string{"à venir", "passée", "Erreur interne.", "Réponse illisible du serveur.",
 	"Réponse incomplète du serveur.", "Clé d'API inconnue.", "Cette clé d'API a été révoquée.",
 	"Authentification requise : en-tête Authorization: Bearer <clé d'API>.",
-	"Cette action est réservée aux responsables (clé « manager »)."}
+	"Cette action est réservée aux responsables (clé « manager »).",
+	// the server's conflict details
+	"Entrée validée hors ligne, mais la contremarque avait déjà été validée ailleurs.",
+	"Entrée validée hors ligne, mais la réservation avait été annulée avant le passage en caisse.",
+	"Validation annulée hors ligne, mais la contremarque avait été validée entre-temps ailleurs : cette validation est conservée.",
+	"Entrée validée hors ligne, mais cette contremarque ne correspond à aucune réservation de vos lieux."}
 
 var verbRe = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
 

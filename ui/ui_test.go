@@ -24,6 +24,8 @@ type fakeCounter struct {
 	verdicts map[string]counter.Verdict
 	status   counter.Status
 	shows    []app.Showtime
+	found    []app.Booking  // what Search finds
+	issues   []app.Conflict // what Conflicts lists
 }
 
 func (f *fakeCounter) Validate(_ context.Context, in string) counter.Verdict {
@@ -43,11 +45,11 @@ func (f *fakeCounter) Keep(_ context.Context, tok string) counter.Verdict {
 	f.kept = append(f.kept, tok)
 	return counter.Verdict{Outcome: app.Outcome{Code: app.OutcomeKept, Message: app.MsgKept}}
 }
-func (f *fakeCounter) Search(context.Context, string) ([]app.Booking, error) { return nil, nil }
+func (f *fakeCounter) Search(context.Context, string) ([]app.Booking, error) { return f.found, nil }
 func (f *fakeCounter) Showtimes(context.Context, time.Time) ([]app.Showtime, error) {
 	return f.shows, nil
 }
-func (f *fakeCounter) Conflicts(context.Context) ([]app.Conflict, error) { return nil, nil }
+func (f *fakeCounter) Conflicts(context.Context) ([]app.Conflict, error) { return f.issues, nil }
 func (f *fakeCounter) Ack(context.Context, int64) error                  { return nil }
 func (f *fakeCounter) Status() counter.Status                            { return f.status }
 func (f *fakeCounter) OnStatus(func(counter.Status))                     {}
