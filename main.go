@@ -18,7 +18,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 	_ "time/tzdata" // venues' time zones on any system
 
 	"fyne.io/fyne/v2"
@@ -204,7 +203,8 @@ func (m *Main) pair(ctx context.Context, serverURL, key string, venueID int64) (
 	return ui.Pairing{}, fmt.Errorf("venue %d is not visible to this key", venueID)
 }
 
-// Start opens the cache of the paired venue and starts the engine (ui.Backend).
+// Start opens the cache of the paired venue and starts the engine, without waiting for the
+// server (ui.Backend).
 func (m *Main) Start(ctx context.Context, p ui.Pairing) (ui.Counter, error) {
 	dir := filepath.Join(m.dataDir, fmt.Sprintf("venue-%d", p.Venue.ID))
 	c, err := cache.Open(ctx, dir)
@@ -228,11 +228,8 @@ func (m *Main) Start(ctx context.Context, p ui.Pairing) (ui.Counter, error) {
 	m.caches = append(m.caches, c)
 	m.cancels = append(m.cancels, cancel)
 	m.mu.Unlock()
-	firstSync, done := context.WithTimeout(ctx, 20*time.Second)
-	if err := e.Sync(firstSync); err != nil {
-		m.log.Warn("first sync failed, working offline from the cache", "err", err)
-	}
-	done()
+	// The counter opens at once on its local copy; the engine syncs in the background from now
+	// (an outage at start shows as offline instead of an empty window).
 	go e.Run(runCtx)
 	return e, nil
 }

@@ -60,7 +60,10 @@ type Status struct {
 	ClockOff    bool          // the skew is past protocol.ClockOffAfter: the counter's clock must be set
 	Error       string        // the last sync problem, in French
 	AuthRefused bool          // the server refused the key: sync stopped until it is replaced
-	Repaired    time.Time     // when the full check last found the copy wrong and downloaded it again
+	// OfflineSince is when the server was last found unreachable after answering (kept across
+	// restarts; zero while online).
+	OfflineSince time.Time
+	Repaired     time.Time // when the full check last found the copy wrong and downloaded it again
 	// RevokedUntil ends the grace of a revoked key (AuthRefused): offline admissions until then,
 	// none after, until the counter is paired again.
 	RevokedUntil time.Time
@@ -82,6 +85,12 @@ type Engine struct {
 	listeners []func(Status)
 	kick      chan struct{}
 }
+
+// Cache settings the engine keeps across restarts.
+const (
+	metaLastSync     = "engine.last_sync"
+	metaOfflineSince = "engine.offline_since"
+)
 
 // New returns an engine over a cache and a server.
 func New(c *cache.Cache, r Remote, cfg Config) *Engine {
@@ -106,8 +115,17 @@ func New(c *cache.Cache, r Remote, cfg Config) *Engine {
 	}
 	e := &Engine{cache: c, remote: r, cfg: cfg, log: log, recent: map[string]Verdict{}, kick: make(chan struct{}, 1)}
 	e.status.Online = true // optimistic until a call fails
-	if n, err := c.PendingCount(context.Background()); err == nil {
-		e.status.Pending = n
+	ctx := context.Background()
+	if n, err := c.PendingCount(ctx); err == nil {
+		e.status.Pending = n // then kept in memory by each scan, counted again by each sync
+	}
+	if v, _ := c.Meta(ctx, metaLastSync); v != "" {
+		e.status.LastSync, _ = time.Parse(time.RFC3339Nano, v)
+	}
+	if v, _ := c.Meta(ctx, metaOfflineSince); v != "" { // a restart during an outage
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			e.status.Online, e.status.OfflineSince = false, t
+		}
 	}
 	if until := e.loadRevoked(); !until.IsZero() { // a restart does not lift a revocation
 		e.status.Online, e.status.AuthRefused, e.status.RevokedUntil = false, true, until
@@ -197,7 +215,7 @@ func (e *Engine) Validate(ctx context.Context, input string) Verdict {
 				e.log.Error("resolve scan", "err", err)
 			}
 			e.remember(v)
-			e.refreshPending(ctx)
+			e.update(func(*Status) {}) // recorded and resolved: as many pending as before
 			return v
 		}
 		e.wentOffline(err)
@@ -208,7 +226,9 @@ func (e *Engine) Validate(ctx context.Context, input string) Verdict {
 	}
 	v.Outcome, v.Offline = out, true
 	e.remember(v)
-	e.refreshPending(ctx)
+	// One more event waits for the server (the online attempt's row, decided here, or a new
+	// one): counted in memory rather than in the outbox on every scan; each sync counts again.
+	e.update(func(s *Status) { s.Pending++ })
 	e.Kick()
 	return v
 }
@@ -267,7 +287,12 @@ func (e *Engine) wentOffline(err error) {
 	if app.ErrorCode(err) == app.EUNAUTHORIZED {
 		until = e.revoked(err)
 	}
+	var since time.Time
 	e.update(func(s *Status) {
+		if s.OfflineSince.IsZero() {
+			s.OfflineSince = e.cfg.Now()
+			since = s.OfflineSince
+		}
 		s.Online = false
 		s.Error = app.ErrorMessage(err)
 		if app.ErrorCode(err) == app.EUNAUTHORIZED {
@@ -275,6 +300,11 @@ func (e *Engine) wentOffline(err error) {
 			s.Error = "Clé d'API refusée par le serveur : " + app.ErrorMessage(err)
 		}
 	})
+	if !since.IsZero() { // kept, so that a restart during the outage still says since when
+		if err := e.cache.SetMeta(context.Background(), metaOfflineSince, since.UTC().Format(time.RFC3339Nano)); err != nil {
+			e.log.Warn("keep offline time", "err", err)
+		}
+	}
 }
 
 func (e *Engine) refreshPending(ctx context.Context) {

@@ -23,10 +23,17 @@ func (e *Engine) Sync(ctx context.Context) error {
 	if !e.Status().RevokedUntil.IsZero() {
 		e.clearRevoked(ctx) // paired again with a live key
 	}
+	now := e.cfg.Now()
 	e.update(func(s *Status) {
-		s.Online, s.Error, s.LastSync, s.Pending = true, "", e.cfg.Now(), n
+		s.Online, s.Error, s.LastSync, s.Pending, s.OfflineSince = true, "", now, n, time.Time{}
 		s.AuthRefused, s.RevokedUntil = false, time.Time{}
 	})
+	if err := e.cache.SetMeta(ctx, metaLastSync, now.UTC().Format(time.RFC3339Nano)); err != nil {
+		e.log.Warn("keep sync time", "err", err)
+	}
+	if err := e.cache.SetMeta(ctx, metaOfflineSince, ""); err != nil {
+		e.log.Warn("keep sync time", "err", err)
+	}
 	return nil
 }
 

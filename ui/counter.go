@@ -149,6 +149,9 @@ func (s *counterScreen) show(v counter.Verdict) {
 	if w := s.otherShowtime(v); w != "" {
 		view.Lines = append(view.Lines, w)
 	}
+	if v.Offline && v.Code == app.OutcomeNotFound {
+		view.Lines = append(view.Lines, s.notFoundOffline())
+	}
 	s.bg.FillColor = view.Color
 	s.bg.Refresh()
 	if target, ok := view.Color.(color.NRGBA); ok && s.u.animate {
@@ -194,6 +197,16 @@ func (s *counterScreen) show(v counter.Verdict) {
 		})
 	})
 	s.u.win.Canvas().Focus(s.entry)
+}
+
+// notFoundOffline explains an offline "not found": the copy may be older than the booking.
+func (s *counterScreen) notFoundOffline() string {
+	last := s.u.counter.Status().LastSync
+	if last.IsZero() {
+		return lang.L("Hors ligne : la copie locale n'a jamais été synchronisée, la réservation y manque peut-être. Vérifiez-la dans l'application du bénéficiaire.")
+	}
+	return fmt.Sprintf(lang.L("Hors ligne : la réservation est peut-être plus récente que la dernière synchronisation (%s). Vérifiez-la dans l'application du bénéficiaire."),
+		last.In(s.u.loc).Format(lang.L("02/01/2006 à 15:04")))
 }
 
 // idle returns to scanning.

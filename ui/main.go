@@ -46,7 +46,8 @@ func (u *UI) showMain() {
 	u.tabs = tabs
 	u.win.SetTitle(fmt.Sprintf(lang.L("Guichet — %s"), u.pairing.Venue.Name))
 	syncNow := widget.NewButton(lang.L("Synchroniser"), func() { u.counter.Kick() })
-	u.win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, u.statusDot.content, syncNow, status), nil, nil, tabs))
+	u.banner = newBanner()
+	u.win.SetContent(container.NewBorder(u.banner.content, container.NewBorder(nil, nil, u.statusDot.content, syncNow, status), nil, nil, tabs))
 	u.installWedge()
 	u.counter.OnStatus(func(s counter.Status) { toUI(func() { u.showStatus(s); u.refreshViews() }) })
 	u.showStatus(u.counter.Status())
@@ -100,6 +101,9 @@ func (u *UI) showStatus(s counter.Status) {
 	}
 	if u.statusDot != nil {
 		u.statusDot.set(state)
+	}
+	if u.banner != nil {
+		u.banner.show(s, u)
 	}
 	parts := []string{text}
 	if s.LastSync.IsZero() {

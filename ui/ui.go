@@ -87,6 +87,7 @@ type UI struct {
 	screen      *counterScreen
 	views       []refresher
 	statusLabel *widget.Label
+	banner      *banner // offline or key refused, above the tabs
 	statusDot   *statusDot
 	tabs        *container.AppTabs
 }
