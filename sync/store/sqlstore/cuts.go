@@ -75,7 +75,7 @@ func (s *Store) RunPaymentCut(ctx context.Context, day, now time.Time) (store.Cu
 		if err != nil {
 			return fmt.Errorf("payment cut: %w", err)
 		}
-		accounts := map[int64][]int64{} // accepted account → venues
+		accounts := map[int64]int64{} // accepted account → amount of its due bookings
 		for rows.Next() {
 			var venueID, accountID, reimbursed, amount int64
 			var name, status string
@@ -84,7 +84,7 @@ func (s *Store) RunPaymentCut(ctx context.Context, day, now time.Time) (store.Cu
 				return fmt.Errorf("payment cut: %w", err)
 			}
 			if status == app.BankAccepted {
-				accounts[accountID] = append(accounts[accountID], venueID)
+				accounts[accountID] += amount
 				continue
 			}
 			reason := "aucun compte bancaire"
@@ -106,6 +106,13 @@ func (s *Store) RunPaymentCut(ctx context.Context, day, now time.Time) (store.Cu
 		}
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 		for _, accountID := range ids {
+			if accounts[accountID] == 0 {
+				// Only free bookings: settled without a transfer nor a statement, as pass Culture does.
+				if err := s.settleFree(ctx, tx, accountID, cutoff, now); err != nil {
+					return err
+				}
+				continue
+			}
 			st, err := s.payAccount(ctx, tx, cutID, accountID, day, cutoff, now)
 			if err != nil {
 				return err
@@ -121,6 +128,21 @@ func (s *Store) RunPaymentCut(ctx context.Context, day, now time.Time) (store.Cu
 		return err
 	})
 	return rep, err
+}
+
+// settleFree marks reimbursed, without a transfer, the due bookings of an account whose due
+// bookings are all free; their pricings stay, unpaid by any transfer.
+func (s *Store) settleFree(ctx context.Context, tx *sql.Tx, accountID, cutoff int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE bookings SET status = 'REIMBURSED', reimbursed_us = ?, updated_us = ?
+		WHERE status = 'USED' AND unit_price_cents = 0 AND id IN (SELECT p.booking_id FROM pricings p
+			JOIN bookings b ON b.id = p.booking_id JOIN stocks st ON st.id = b.stock_id
+			WHERE p.transfer_id IS NULL AND p.used_us < ? AND st.starts_us < ?
+			AND p.venue_id IN (SELECT venue_id FROM venue_bank_accounts WHERE bank_account_id = ?)
+			AND p.venue_id NOT IN (SELECT venue_id FROM pricing_queue))`), us(now), us(now), cutoff, cutoff, accountID)
+	if err != nil {
+		return fmt.Errorf("settle free bookings: %w", err)
+	}
+	return nil
 }
 
 // payAccount makes the transfer of a cut to one accepted bank account, with its statement.

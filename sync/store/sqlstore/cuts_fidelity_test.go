@@ -51,3 +51,45 @@ func TestStore_RunPaymentCut_NoStalePricing(t *testing.T) {
 	f.wantPricing(t, "b2 paid", b2.ID, app.Rate100, 1000)
 	f.wantPricing(t, "b1 paid", b1.ID, app.Rate100, 1000)
 }
+
+// TestStore_RunPaymentCut_FreeBookings: an account whose due bookings are all free gets no
+// transfer and consumes no statement reference; pass Culture settles those pricings without a
+// cashflow (finance/api.py _mark_free_pricings_as_invoiced): the bookings are reimbursed, at 0 €.
+func TestStore_RunPaymentCut_FreeBookings(t *testing.T) {
+	onEngines(t, func(t *testing.T) {
+		f := newFixture(t)
+		ctx := context.Background()
+		b := f.addVenue(t, "Studio Payant", 48.8, 2.3)
+		f.acceptedAccount(t, "Compte gratuit", f.venue)
+		f.acceptedAccount(t, "Compte payant", b)
+		free := f.usedBooking(t, f.addStock(t, f.offer.ID, paris("2026-03-01 20:00"), 10), f.venue, 0, 1, paris("2026-03-02 10:00"))
+		paid := f.usedBooking(t, f.addStock(t, f.addOffer(t, b.ID, "Payant").ID, paris("2026-03-01 20:00"), 10), b, 1000, 1,
+			paris("2026-03-02 10:00"))
+		rep, err := f.s.RunPaymentCut(ctx, paris("2026-03-16 00:00"), paris("2026-03-16 08:00"))
+		must(t, err)
+		if len(rep.Statements) != 1 || rep.Statements[0].Reference != "F260000001" || rep.Statements[0].AmountCents != 1000 {
+			t.Errorf("statements %+v, want only F260000001 of 10,00 €", rep.Statements)
+		}
+		var transfers int
+		must(t, f.s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM transfers`).Scan(&transfers))
+		if transfers != 1 {
+			t.Errorf("%d transfers, want 1", transfers)
+		}
+		for _, bk := range []*app.Booking{free, paid} {
+			if got, _ := f.s.GetBooking(ctx, bk.ID); got.Status != app.StatusReimbursed {
+				t.Errorf("booking %d: %s, want reimbursed", bk.ID, got.Status)
+			}
+		}
+		// The free booking's pricing stays, settled: a later re-price of the venue keeps it.
+		_, err = f.s.db.ExecContext(ctx, f.s.q(`INSERT INTO pricing_queue (venue_id, from_us) VALUES (?, 0)`), f.venue.ID)
+		must(t, err)
+		_, err = f.s.PricePending(ctx, paris("2026-03-17 08:00"))
+		must(t, err)
+		f.wantPricing(t, "the free booking", free.ID, app.Rate100, 0)
+		// The next cut has nothing to settle again.
+		rep, err = f.s.RunPaymentCut(ctx, paris("2026-04-01 00:00"), paris("2026-04-01 08:00"))
+		if err != nil || len(rep.Statements) != 0 {
+			t.Errorf("next cut: %+v %v", rep, err)
+		}
+	})
+}
