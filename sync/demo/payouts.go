@@ -16,7 +16,9 @@ func seedBankAccount(ctx context.Context, st Store, offererID, venueID int64, no
 	if err := st.CreateBankAccount(ctx, a, now); err != nil {
 		return fmt.Errorf("demo bank account: %w", err)
 	}
-	if err := st.SetVenueBankAccount(ctx, offererID, venueID, a.ID, now); err != nil {
+	// Linked a year ago, so that the payment cuts of the demo's history pay through it (a cut pays
+	// through the link valid at its cutoff).
+	if err := st.SetVenueBankAccount(ctx, offererID, venueID, a.ID, now.AddDate(-1, 0, 0)); err != nil {
 		return fmt.Errorf("demo bank account: %w", err)
 	}
 	if err := st.SetBankAccountStatus(ctx, a.ID, app.BankAccepted, now); err != nil {

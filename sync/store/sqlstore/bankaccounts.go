@@ -92,8 +92,9 @@ func (s *Store) SetBankAccountStatus(ctx context.Context, id int64, status strin
 	})
 }
 
-// SetVenueBankAccount links a venue to one of its offerer's bank accounts, replacing the
-// previous one (a venue has one bank account at a time).
+// SetVenueBankAccount links a venue to one of its offerer's bank accounts from now on, replacing
+// the previous one (a venue has one bank account at a time); the history of links is kept, and a
+// payment cut pays through the link valid at its cutoff.
 func (s *Store) SetVenueBankAccount(ctx context.Context, offererID, venueID, accountID int64, now time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -111,10 +112,27 @@ func (s *Store) SetVenueBankAccount(ctx context.Context, offererID, venueID, acc
 		if n == 0 {
 			return notFound("Compte bancaire")
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO venue_bank_accounts (venue_id, bank_account_id, since_us) VALUES (?, ?, ?)
+		var current int64
+		err := tx.QueryRowContext(ctx, s.q(`SELECT bank_account_id FROM venue_bank_accounts WHERE venue_id = ?`), venueID).Scan(&current)
+		switch {
+		case err == nil && current == accountID:
+			return nil // already linked: the history does not change
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("set venue bank account: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO venue_bank_accounts (venue_id, bank_account_id, since_us) VALUES (?, ?, ?)
 			ON CONFLICT (venue_id) DO UPDATE SET bank_account_id = excluded.bank_account_id, since_us = excluded.since_us`),
 			venueID, accountID, us(now))
 		if err != nil {
+			return fmt.Errorf("set venue bank account: %w", err)
+		}
+		// The history: the previous link ends now, the new one starts.
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE venue_bank_account_links SET until_us = ? WHERE venue_id = ? AND until_us IS NULL`),
+			us(now), venueID); err != nil {
+			return fmt.Errorf("set venue bank account: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO venue_bank_account_links (venue_id, bank_account_id, since_us) VALUES (?, ?, ?)`),
+			venueID, accountID, us(now)); err != nil {
 			return fmt.Errorf("set venue bank account: %w", err)
 		}
 		return nil

@@ -68,10 +68,11 @@ func (s *Store) RunPaymentCut(ctx context.Context, day, now time.Time) (store.Cu
 			SUM(p.reimbursed_cents), SUM(p.amount_cents)
 			FROM pricings p JOIN bookings b ON b.id = p.booking_id JOIN stocks st ON st.id = b.stock_id
 			JOIN venues v ON v.id = p.venue_id
-			LEFT JOIN venue_bank_accounts l ON l.venue_id = v.id LEFT JOIN bank_accounts a ON a.id = l.bank_account_id
+			LEFT JOIN venue_bank_account_links l ON l.venue_id = v.id AND l.since_us <= ? AND (l.until_us IS NULL OR l.until_us > ?)
+			LEFT JOIN bank_accounts a ON a.id = l.bank_account_id
 			WHERE p.transfer_id IS NULL AND b.status = 'USED' AND p.used_us < ? AND st.starts_us < ?
 			AND p.venue_id NOT IN (SELECT venue_id FROM pricing_queue)
-			GROUP BY v.id, v.name, a.id, a.status ORDER BY v.id`), cutoff, cutoff)
+			GROUP BY v.id, v.name, a.id, a.status ORDER BY v.id`), cutoff, cutoff, cutoff, cutoff)
 		if err != nil {
 			return fmt.Errorf("payment cut: %w", err)
 		}
@@ -137,8 +138,9 @@ func (s *Store) settleFree(ctx context.Context, tx *sql.Tx, accountID, cutoff in
 		WHERE status = 'USED' AND unit_price_cents = 0 AND id IN (SELECT p.booking_id FROM pricings p
 			JOIN bookings b ON b.id = p.booking_id JOIN stocks st ON st.id = b.stock_id
 			WHERE p.transfer_id IS NULL AND p.used_us < ? AND st.starts_us < ?
-			AND p.venue_id IN (SELECT venue_id FROM venue_bank_accounts WHERE bank_account_id = ?)
-			AND p.venue_id NOT IN (SELECT venue_id FROM pricing_queue))`), us(now), us(now), cutoff, cutoff, accountID)
+			AND p.venue_id IN (SELECT venue_id FROM venue_bank_account_links WHERE bank_account_id = ? AND since_us <= ?
+				AND (until_us IS NULL OR until_us > ?))
+			AND p.venue_id NOT IN (SELECT venue_id FROM pricing_queue))`), us(now), us(now), cutoff, cutoff, accountID, cutoff, cutoff)
 	if err != nil {
 		return fmt.Errorf("settle free bookings: %w", err)
 	}
@@ -165,11 +167,12 @@ func (s *Store) payAccount(ctx context.Context, tx *sql.Tx, cutID, accountID int
 		return nil, fmt.Errorf("transfer: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE pricings SET transfer_id = ? WHERE transfer_id IS NULL AND used_us < ?
-		AND venue_id IN (SELECT venue_id FROM venue_bank_accounts WHERE bank_account_id = ?)
+		AND venue_id IN (SELECT venue_id FROM venue_bank_account_links WHERE bank_account_id = ? AND since_us <= ?
+			AND (until_us IS NULL OR until_us > ?))
 		AND venue_id NOT IN (SELECT venue_id FROM pricing_queue)
 		AND EXISTS (SELECT 1 FROM bookings b JOIN stocks st ON st.id = b.stock_id
 			WHERE b.id = pricings.booking_id AND b.status = 'USED' AND st.starts_us < ?)`),
-		transferID, cutoff, accountID, cutoff); err != nil {
+		transferID, cutoff, accountID, cutoff, cutoff, cutoff); err != nil {
 		return nil, fmt.Errorf("transfer: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE bookings SET status = 'REIMBURSED', reimbursed_us = ?, updated_us = ?

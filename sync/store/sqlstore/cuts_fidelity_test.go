@@ -16,7 +16,7 @@ func (f *fixture) acceptedAccount(t testing.TB, label string, venues ...*app.Ven
 	acc := &store.BankAccount{OffererID: f.offerer.ID, Label: label, IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
 	must(t, f.s.CreateBankAccount(ctx, acc, f.now))
 	for _, v := range venues {
-		must(t, f.s.SetVenueBankAccount(ctx, f.offerer.ID, v.ID, acc.ID, f.now))
+		must(t, f.s.SetVenueBankAccount(ctx, f.offerer.ID, v.ID, acc.ID, paris("2026-01-01 00:00")))
 	}
 	must(t, f.s.SetBankAccountStatus(ctx, acc.ID, app.BankAccepted, f.now))
 	return acc
@@ -90,6 +90,53 @@ func TestStore_RunPaymentCut_FreeBookings(t *testing.T) {
 		rep, err = f.s.RunPaymentCut(ctx, paris("2026-04-01 00:00"), paris("2026-04-01 08:00"))
 		if err != nil || len(rep.Statements) != 0 {
 			t.Errorf("next cut: %+v %v", rep, err)
+		}
+	})
+}
+
+// TestStore_RunPaymentCut_LinkAtCutoff: the venue–bank account link has a history and a cut pays
+// through the link valid at its cutoff (pass Culture: the link whose timespan contains the cutoff).
+func TestStore_RunPaymentCut_LinkAtCutoff(t *testing.T) {
+	onEngines(t, func(t *testing.T) {
+		f := newFixture(t)
+		ctx := context.Background()
+		late := f.addVenue(t, "Studio Tardif", 48.8, 2.3)
+		a := f.acceptedAccount(t, "Compte A", f.venue)
+		b := f.acceptedAccount(t, "Compte B")
+		show := f.addStock(t, f.offer.ID, paris("2026-03-01 20:00"), 10)
+		early := f.usedBooking(t, show, f.venue, 1000, 1, paris("2026-03-02 10:00"))
+		lateBooking := f.usedBooking(t, f.addStock(t, f.addOffer(t, late.ID, "Tardif").ID, paris("2026-03-01 20:00"), 10), late, 700, 1,
+			paris("2026-03-02 10:00"))
+		// After the cutoff of the 16th (midnight) but before the cut runs: the venue moves to B, the
+		// other venue gets its first account.
+		must(t, f.s.SetVenueBankAccount(ctx, f.offerer.ID, f.venue.ID, b.ID, paris("2026-03-16 01:00")))
+		must(t, f.s.SetVenueBankAccount(ctx, f.offerer.ID, late.ID, a.ID, paris("2026-03-16 02:00")))
+		rep, err := f.s.RunPaymentCut(ctx, paris("2026-03-16 00:00"), paris("2026-03-16 08:00"))
+		must(t, err)
+		if len(rep.Statements) != 1 || rep.Statements[0].BankAccountID != a.ID || rep.Statements[0].AmountCents != 1000 {
+			t.Errorf("cut of the 16th: %+v, want 10,00 € to account A", rep.Statements)
+		}
+		if len(rep.Skipped) != 1 || rep.Skipped[0].VenueID != late.ID || rep.Skipped[0].Reason != "aucun compte bancaire" {
+			t.Errorf("skipped %+v, want the venue linked after the cutoff", rep.Skipped)
+		}
+		if got, _ := f.s.GetBooking(ctx, lateBooking.ID); got.Status != app.StatusUsed {
+			t.Errorf("booking of the venue linked after the cutoff: %s", got.Status)
+		}
+		// The next cut pays through the links valid at its own cutoff.
+		next := f.usedBooking(t, show, f.venue, 500, 1, paris("2026-03-20 10:00"))
+		rep, err = f.s.RunPaymentCut(ctx, paris("2026-04-01 00:00"), paris("2026-04-01 08:00"))
+		must(t, err)
+		got := map[int64]int64{}
+		for _, st := range rep.Statements {
+			got[st.BankAccountID] = st.AmountCents
+		}
+		if len(got) != 2 || got[a.ID] != 700 || got[b.ID] != 500 {
+			t.Errorf("cut of 1 April: %+v, want 7,00 € to A and 5,00 € to B", rep.Statements)
+		}
+		for _, bk := range []*app.Booking{early, lateBooking, next} {
+			if got, _ := f.s.GetBooking(ctx, bk.ID); got.Status != app.StatusReimbursed {
+				t.Errorf("booking %d: %s", bk.ID, got.Status)
+			}
 		}
 	})
 }

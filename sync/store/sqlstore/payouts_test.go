@@ -119,8 +119,8 @@ func TestStore_Payouts_Scenario(t *testing.T) {
 			t.Errorf("invalid IBAN: %v", err)
 		}
 		must(t, s.CreateBankAccount(ctx, acc, f.now))
-		must(t, s.SetVenueBankAccount(ctx, f.offerer.ID, a.ID, acc.ID, f.now))
-		must(t, s.SetVenueBankAccount(ctx, f.offerer.ID, b.ID, acc.ID, f.now))
+		must(t, s.SetVenueBankAccount(ctx, f.offerer.ID, a.ID, acc.ID, paris("2026-01-01 00:00")))
+		must(t, s.SetVenueBankAccount(ctx, f.offerer.ID, b.ID, acc.ID, paris("2026-01-01 00:00")))
 
 		// Pending account: nothing paid, both venues reported.
 		rep, err := s.RunPaymentCut(ctx, paris("2026-03-01 00:00"), paris("2026-03-16 08:00"))
@@ -206,7 +206,7 @@ func TestStore_PayoutSummary(t *testing.T) {
 		f.book(t, f.ben, show, 1, paris("2026-02-20 10:00"))
 		acc := &store.BankAccount{OffererID: f.offerer.ID, Label: "Compte", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
 		must(t, f.s.CreateBankAccount(ctx, acc, f.now))
-		must(t, f.s.SetVenueBankAccount(ctx, f.offerer.ID, f.venue.ID, acc.ID, f.now))
+		must(t, f.s.SetVenueBankAccount(ctx, f.offerer.ID, f.venue.ID, acc.ID, paris("2026-01-01 00:00")))
 		must(t, f.s.SetBankAccountStatus(ctx, acc.ID, app.BankAccepted, f.now))
 		_, err := f.s.PricePending(ctx, f.now)
 		must(t, err)
@@ -235,7 +235,7 @@ func TestStore_PricePending_PaidTotals(t *testing.T) {
 		s := f.s
 		acc := &store.BankAccount{OffererID: f.offerer.ID, Label: "Compte", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
 		must(t, s.CreateBankAccount(ctx, acc, f.now))
-		must(t, s.SetVenueBankAccount(ctx, f.offerer.ID, f.venue.ID, acc.ID, f.now))
+		must(t, s.SetVenueBankAccount(ctx, f.offerer.ID, f.venue.ID, acc.ID, paris("2026-01-01 00:00")))
 		must(t, s.SetBankAccountStatus(ctx, acc.ID, app.BankAccepted, f.now))
 		early := f.addStock(t, f.offer.ID, paris("2026-03-01 20:00"), 10)
 		y := f.usedBooking(t, early, f.venue, 2000, 1, paris("2026-03-12 10:00")) // 20 €: 100 %, paid on the 16th
