@@ -72,9 +72,12 @@ func TestRun_TryBooking(t *testing.T) {
 		}
 	}()
 	for i := 0; i < 100; i++ {
-		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil { // ready: migrated, accepting requests
+			ready := resp.StatusCode == http.StatusOK
 			resp.Body.Close()
-			break
+			if ready {
+				break
+			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
