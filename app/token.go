@@ -95,6 +95,8 @@ type Scan struct {
 	Token string
 	// Message explains a refusal when Format is ScanMalformed or ScanForeign.
 	Message string
+	// Layout is the keyboard mismatch the payload was recovered from (LayoutSame: none).
+	Layout ScanLayout
 }
 
 // OK reports whether the scan yielded a countermark to look up.
@@ -106,7 +108,20 @@ const qrPrefix = "PASSCULTURE:"
 // input and, for a pass Culture QR payload, keeps what follows the last ':'. A raw 6-character
 // token is accepted too. Anything else is ScanForeign with MsgNotCountermark, and input that
 // looks typed (no ':' and short) gets the counter's input messages.
+//
+// A payload typed by a scanner set to QWERTY on an AZERTY system (or the reverse) is read back
+// as the scanner meant it (RecoverScan) and says so in Layout.
 func ParseScan(raw string) Scan {
+	if fixed, layout := RecoverScan(raw); layout != LayoutSame {
+		if scan := parseScan(fixed); scan.OK() {
+			scan.Layout = layout
+			return scan
+		}
+	}
+	return parseScan(raw)
+}
+
+func parseScan(raw string) Scan {
 	s := strings.ToUpper(strings.TrimSpace(strings.Trim(raw, "\x00\r\n\t ")))
 	if strings.HasPrefix(s, qrPrefix) {
 		format := ScanQRv3

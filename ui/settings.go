@@ -70,6 +70,7 @@ func (s *settingsScreen) render() {
 	)
 	s.body.Add(form)
 	s.body.Add(s.cameraChoice())
+	s.body.Add(newScannerTest().content)
 	if u.pairing.Role == app.RoleManager {
 		pin := widget.NewPasswordEntry()
 		pin.SetPlaceHolder(lang.L("Nouveau code PIN (4 chiffres ou plus), vide pour aucun"))
