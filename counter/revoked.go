@@ -3,6 +3,7 @@ package counter
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"time"
 
@@ -12,6 +13,9 @@ import (
 
 // OutcomeKeyRevoked refuses a scan at a counter whose key was revoked, once its grace is over.
 const OutcomeKeyRevoked app.OutcomeCode = "KEY_REVOKED"
+
+// MsgKeyRevokedStop is its message; %s is the end of the grace ("01/12/2026 à 23:59").
+const MsgKeyRevokedStop = "Ce poste ne peut plus valider : sa clé d'API a été révoquée (validation hors ligne permise jusqu'au %s). Associez-le de nouveau avec une nouvelle clé."
 
 const metaRevoked = "revoked_until"
 
@@ -47,6 +51,5 @@ func (e *Engine) clearRevoked(ctx context.Context) {
 // revokedVerdict refuses a scan after the grace of a revoked key: nothing is recorded.
 func (e *Engine) revokedVerdict(token string, now, until time.Time) Verdict {
 	return Verdict{Token: token, At: now, Offline: true, Outcome: app.Outcome{Code: OutcomeKeyRevoked,
-		Message: "Ce poste ne peut plus valider : sa clé d'API a été révoquée (validation hors ligne permise jusqu'au " +
-			until.In(e.cfg.Location).Format("02/01 à 15:04") + "). Associez-le de nouveau avec une nouvelle clé."}}
+		Message: fmt.Sprintf(MsgKeyRevokedStop, until.In(e.cfg.Location).Format("02/01/2006 à 15:04"))}}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -67,6 +68,10 @@ func (b *banner) show(s counter.Status, u *UI) {
 			b.detail.Text = fmt.Sprintf(lang.L("Décisions prises sur la copie locale du %s : les réservations plus récentes n'y sont pas."),
 				s.LastSync.In(u.loc).Format(lang.L("02/01/2006 à 15:04")))
 		}
+	case s.ClockOff: // issue 13: scan times are corrected by the server, but the clock must be set
+		b.bg.FillColor = colorBannerOffline
+		b.text.Text = fmt.Sprintf(lang.L("HORLOGE DÉCALÉE de %s"), s.ClockSkew.Round(time.Second))
+		b.detail.Text = lang.L("L'horloge de cet ordinateur n'est pas à l'heure du serveur : faites-la régler.")
 	default:
 		b.content.Hide()
 		return

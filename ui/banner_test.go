@@ -51,3 +51,22 @@ func TestCounterScreen_OfflineNotFoundSaysWhy(t *testing.T) {
 		t.Errorf("online not found shows the offline hint: %q", got)
 	}
 }
+
+// TestBanner_ClockOff (issue 13, point 6): a clock off by minutes is an amber banner with the
+// skew; a revoked key within its grace says until when.
+func TestBanner_ClockOff(t *testing.T) {
+	u, _, _ := newTestUI(t)
+	u.showStatus(counter.Status{Online: true, ClockOff: true, ClockSkew: -7 * time.Minute})
+	b := u.banner
+	if !b.content.Visible() || !strings.Contains(b.text.Text, "HORLOGE DÉCALÉE de -7m0s") || b.bg.FillColor != colorBannerOffline {
+		t.Errorf("clock banner: visible %v, %q", b.content.Visible(), b.text.Text)
+	}
+	u.showStatus(counter.Status{AuthRefused: true, RevokedUntil: u.now().Add(2 * time.Hour)})
+	if !strings.Contains(b.text.Text, "hors ligne jusqu'au") || b.bg.FillColor != colorBannerRefused {
+		t.Errorf("revoked key within its grace: %q", b.text.Text)
+	}
+	u.showStatus(counter.Status{Online: true, ClockSkew: time.Minute})
+	if b.content.Visible() {
+		t.Errorf("banner for a clock a minute off: %q", b.text.Text)
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"guichet/app"
 	"guichet/assets"
+	"guichet/counter"
 )
 
 // The interface is written in French: every user-visible string goes through Fyne's lang
@@ -28,7 +29,8 @@ var formattedMessages = []string{app.MsgNotYetUsable, app.MsgShowtimeWarning,
 	"Clé d'API refusée par le serveur : %s",
 	"Le serveur a répondu %d.",
 	"Entrée validée hors ligne, mais le serveur n'a pas pu valider la contremarque : %s",
-	"Enregistrement impossible : %s Ne laissez pas entrer sans vérifier, et prévenez un responsable."}
+	"Enregistrement impossible : %s Ne laissez pas entrer sans vérifier, et prévenez un responsable.",
+	counter.MsgKeyRevokedStop}
 
 // tr translates a message the domain or the server wrote in French (app.Msg* constants, verdict
 // and error messages) at display time: its French text is the key. A message with no
