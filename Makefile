@@ -19,7 +19,7 @@ APP_LANG  ?= $(or $(GUICHET_LANG),fr_FR.UTF-8)
 SYS_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
 	libxi-dev libxxf86vm-dev xvfb xauth imagemagick curl postgresql-15
 
-.PHONY: all build run server test deps vet lint fmt-check smoke bench package clean
+.PHONY: all build run server test deps vet lint fmt-check smoke bench package clean cluster cluster-stop
 
 all: build
 
@@ -63,6 +63,20 @@ vet:
 
 lint: deps fmt-check vet
 	$(GO) tool staticcheck ./...
+
+CLUSTER     := $(VAR)/cluster
+CLUSTER_ADDR ?= 127.0.0.1:8090
+
+cluster: deps ## PostgreSQL, two server replicas and HAProxy on this machine (docs/deploy.md)
+	@command -v haproxy >/dev/null || { SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends haproxy; }
+	@mkdir -p $(BIN) $(VAR)
+	$(GO) build -o $(BIN)/guichet-server ./sync/cmd/guichet-server
+	$(GO) build -o $(BIN)/pgtmp ./sync/store/pgtest/pgtmp
+	scripts/cluster.sh start $(abspath $(CLUSTER)) $(CLUSTER_ADDR)
+
+cluster-stop: ## stop what make cluster started
+	scripts/cluster.sh stop $(abspath $(CLUSTER))
 
 smoke: build ## the real app in a real window under Xvfb against a real server, with screenshots
 	scripts/smoke.sh $(VAR)/smoke
