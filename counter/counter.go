@@ -170,7 +170,20 @@ func newNonce() string {
 // Validate handles one scan or typed code: parse it, ignore a repeat within a few seconds,
 // record it, ask the server when online (falling back to the cache on timeout, same nonce) or
 // decide from the cache when offline.
+//
+// A countermark the copy knows for another day is not consumed: the verdict is OutcomeConfirm
+// and Confirm validates it once the cashier has agreed.
 func (e *Engine) Validate(ctx context.Context, input string) Verdict {
+	return e.validate(ctx, input, false)
+}
+
+// Confirm validates like Validate, without asking again about another day (the cashier has
+// confirmed it).
+func (e *Engine) Confirm(ctx context.Context, input string) Verdict {
+	return e.validate(ctx, input, true)
+}
+
+func (e *Engine) validate(ctx context.Context, input string, confirmed bool) Verdict {
 	now := e.cfg.Now()
 	scan := app.ParseScan(input)
 	if !scan.OK() {
@@ -187,6 +200,11 @@ func (e *Engine) Validate(ctx context.Context, input string) Verdict {
 	e.mu.Unlock()
 	if !revoked.IsZero() && !now.Before(revoked) {
 		return e.revokedVerdict(scan.Token, now, revoked)
+	}
+	if !confirmed {
+		if v, ask := e.askFirst(ctx, scan.Token, now); ask {
+			return v
+		}
 	}
 
 	v := Verdict{Token: scan.Token, Nonce: newNonce(), At: now}

@@ -24,18 +24,17 @@ const verdictTimeout = 8 * time.Second
 // counterScreen is where the cashier scans: an input that takes typed codes and USB scanner
 // bursts, and a verdict that fills the screen.
 type counterScreen struct {
-	u       *UI
-	entry   *scanEntry
-	bg      *canvas.Rectangle
-	title   *canvas.Text
-	lines   *fyne.Container
-	keepBtn *widget.Button
-	current *widget.Label // the showtime on now
-	shown   *counter.Verdict
-	burst   func() // stops the pending check of a partial scanner burst
-	// the showtime on now, for the "another showtime" warning
-	currentStock int64
-	currentStart time.Time
+	u            *UI
+	entry        *scanEntry
+	bg           *canvas.Rectangle
+	title        *canvas.Text
+	symbol       *fyne.Container // the state's symbol, drawn
+	duo          *canvas.Text    // "×2" for a DUO booking
+	lines        *fyne.Container
+	keepBtn      *widget.Button
+	current      *widget.Label // the showtime on now
+	shown        *counter.Verdict
+	burst        func() // stops the pending check of a partial scanner burst
 	timer        func() // stops the pending return to scanning
 	seq          int    // verdicts shown so far, to ignore stale timers
 	queue        scanQueue
@@ -53,6 +52,7 @@ func newCounterScreen(u *UI) *counterScreen {
 	s.entry.OnSubmitted = s.onSubmit
 	s.entry.OnChanged = s.onChanged
 	s.entry.onEscape = s.onDismiss
+	s.entry.onKey = u.functionKey
 	s.entry.onSpace = func() bool {
 		if s.shown == nil {
 			return false
@@ -67,12 +67,18 @@ func newCounterScreen(u *UI) *counterScreen {
 	s.title.TextSize = 44
 	s.title.TextStyle = fyne.TextStyle{Bold: true}
 	s.title.Alignment = fyne.TextAlignCenter
+	s.symbol = container.NewStack()
+	s.duo = canvas.NewText("×2", color.White)
+	s.duo.TextSize = 96
+	s.duo.TextStyle = fyne.TextStyle{Bold: true}
+	s.duo.Hide()
 	s.lines = container.NewVBox()
 	s.keepBtn = widget.NewButton(lang.L("Invalider cette validation…"), s.onKeep)
 	s.keepBtn.Hide()
 	s.current = widget.NewLabel("")
 	s.current.TextStyle = fyne.TextStyle{Bold: true}
-	verdict := container.NewStack(s.bg, container.NewVBox(layout.NewSpacer(), s.title, s.lines,
+	verdict := container.NewStack(s.bg, container.NewVBox(layout.NewSpacer(),
+		container.NewCenter(container.NewHBox(s.symbol, s.duo)), s.title, s.lines,
 		container.NewCenter(s.keepBtn), layout.NewSpacer()))
 	hint := widget.NewLabel(lang.L("Espace ou Échap : scanner le suivant.") + " " + tr(app.MsgCheckIdentity))
 	hint.Wrapping = fyne.TextWrapWord
@@ -108,6 +114,9 @@ func (s *counterScreen) onSubmit(text string) {
 	text = strings.TrimSpace(text)
 	s.entry.SetText("")
 	if text == "" {
+		if s.shown != nil && s.shown.Code == counter.OutcomeConfirm && !s.queue.busy {
+			s.confirm(s.shown.Token)
+		}
 		return
 	}
 	if s.queue.busy {
@@ -145,10 +154,7 @@ func (s *counterScreen) onChanged(text string) {
 // show fills the screen with a verdict, with a short flash so that a glance catches it.
 func (s *counterScreen) show(v counter.Verdict) {
 	s.shown = &v
-	view := describe(v, s.u.loc)
-	if w := s.otherShowtime(v); w != "" {
-		view.Lines = append(view.Lines, w)
-	}
+	view := describe(v, s.u.loc, s.options())
 	if v.Offline && v.Code == app.OutcomeNotFound {
 		view.Lines = append(view.Lines, s.notFoundOffline())
 	}
@@ -164,6 +170,14 @@ func (s *counterScreen) show(v counter.Verdict) {
 	}
 	s.title.Text = view.Title
 	s.title.Refresh()
+	s.symbol.Objects = []fyne.CanvasObject{SymbolIcon(view.Symbol, color.White, 110)}
+	s.symbol.Show()
+	s.symbol.Refresh()
+	if view.Duo {
+		s.duo.Show()
+	} else {
+		s.duo.Hide()
+	}
 	s.lines.RemoveAll()
 	for i, l := range view.Lines {
 		size, max := float32(26), 70
@@ -209,6 +223,17 @@ func (s *counterScreen) notFoundOffline() string {
 		last.In(s.u.loc).Format(lang.L("02/01/2006 à 15:04")))
 }
 
+// options are the display settings of the verdicts.
+func (s *counterScreen) options() describeOptions {
+	return describeOptions{now: s.u.now(), hideNames: s.u.prefs.Bool(prefHideNames)}
+}
+
+// confirm validates a countermark for another day once the cashier has pressed Entrée.
+func (s *counterScreen) confirm(token string) {
+	s.queue.current = token
+	s.run(func() counter.Verdict { return s.u.counter.Confirm(s.u.ctx, token) })
+}
+
 // idle returns to scanning.
 func (s *counterScreen) idle() {
 	s.shown = nil
@@ -216,6 +241,8 @@ func (s *counterScreen) idle() {
 	s.bg.Refresh()
 	s.title.Text = lang.L("Prêt à scanner")
 	s.title.Refresh()
+	s.symbol.Hide()
+	s.duo.Hide()
 	s.lines.RemoveAll()
 	t := canvas.NewText(lang.L("Présentez le QR code du pass Culture"), color.NRGBA{R: 0xdd, G: 0xe6, B: 0xee, A: 0xff})
 	t.Alignment = fyne.TextAlignCenter
@@ -256,28 +283,14 @@ func (s *counterScreen) onKeep() {
 
 // setCurrent shows which showtime is on now.
 func (s *counterScreen) setCurrent(stockID int64, start time.Time, text string) {
-	s.currentStock, s.currentStart = stockID, start
 	s.current.SetText(text)
-}
-
-// otherShowtime warns (without refusing) when an admitted ticket is for another showtime of the
-// day than the one on now; another day is already warned about by the domain.
-func (s *counterScreen) otherShowtime(v counter.Verdict) string {
-	b := v.Booking
-	if v.Code != app.OutcomeAdmitted || b == nil || s.currentStock == 0 || b.StockID == 0 || b.StockID == s.currentStock {
-		return ""
-	}
-	if b.ShowStart.In(s.u.loc).Format(time.DateOnly) != s.currentStart.In(s.u.loc).Format(time.DateOnly) {
-		return ""
-	}
-	return fmt.Sprintf(lang.L("Attention : billet pour la séance de %s, pas celle en cours (%s)"),
-		b.ShowStart.In(s.u.loc).Format("15:04"), s.currentStart.In(s.u.loc).Format("15:04"))
 }
 
 // scanEntry is the input: Escape and Space (while a verdict shows) return to scanning instead
 // of editing.
 type scanEntry struct {
 	widget.Entry
+	onKey    func(fyne.KeyName) bool // the window's shortcuts (F5, F11)
 	onEscape func()
 	onSpace  func() bool
 }
@@ -292,6 +305,9 @@ func newScanEntry() *scanEntry {
 func (e *scanEntry) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyEscape && e.onEscape != nil {
 		e.onEscape()
+		return
+	}
+	if e.onKey != nil && e.onKey(k.Name) {
 		return
 	}
 	e.Entry.TypedKey(k)
@@ -309,7 +325,10 @@ func (e *scanEntry) TypedRune(r rune) {
 func wrap(line string, max int) []string {
 	var out []string
 	cur := ""
-	for _, w := range strings.Fields(line) {
+	for _, w := range strings.Split(line, " ") { // not Fields: a no-break space (money) holds
+		if w == "" {
+			continue
+		}
 		switch {
 		case cur == "":
 			cur = w

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,6 +20,7 @@ func (u *UI) showMain() {
 	st := newShowtimesScreen(u)
 	cf := newConflictsScreen(u)
 	se := newSearchScreen(u)
+	u.search = se
 	sg := newSettingsScreen(u)
 	u.views = []refresher{st, cf}
 	status := widget.NewLabel("")
@@ -77,7 +79,13 @@ func (u *UI) installWedge() {
 		c.Focus(u.screen.entry)
 		u.screen.entry.TypedRune(r)
 	})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		u.openSearch()
+	})
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if u.functionKey(k.Name) {
+			return
+		}
 		switch k.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
 			u.screen.onSubmit(u.screen.entry.Text)
@@ -85,6 +93,33 @@ func (u *UI) installWedge() {
 			u.screen.onDismiss()
 		}
 	})
+}
+
+// functionKey handles the window's function keys wherever the focus is: F11 full screen, F5
+// sync now. It reports whether the key was one of them.
+func (u *UI) functionKey(k fyne.KeyName) bool {
+	switch k {
+	case fyne.KeyF11:
+		u.win.SetFullScreen(!u.win.FullScreen())
+	case fyne.KeyF5:
+		u.counter.Kick()
+	default:
+		return false
+	}
+	return true
+}
+
+// openSearch shows the search tab with the focus in its input (Ctrl+F).
+func (u *UI) openSearch() {
+	if u.tabs == nil || u.search == nil {
+		return
+	}
+	for i, item := range u.tabs.Items {
+		if item.Content == u.search.content {
+			u.tabs.SelectIndex(i)
+		}
+	}
+	u.win.Canvas().Focus(u.search.entry)
 }
 
 // showStatus fills the status bar: online or not, last sync, queue, conflicts, clock skew.

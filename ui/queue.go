@@ -48,14 +48,20 @@ func (q *scanQueue) holds(token string) bool {
 // decide asks the engine about one input, off the UI goroutine; when its verdict is shown, the
 // next waiting scan is decided.
 func (s *counterScreen) decide(text string) {
-	s.queue.busy = true
 	s.queue.current = ""
 	if scan := app.ParseScan(text); scan.OK() {
 		s.queue.current = scan.Token
 	}
+	s.run(func() counter.Verdict { return s.u.counter.Validate(s.u.ctx, text) })
+}
+
+// run asks the engine off the UI goroutine; when its verdict is shown, the next waiting scan
+// is decided.
+func (s *counterScreen) run(ask func() counter.Verdict) {
+	s.queue.busy = true
 	s.showWaiting()
 	s.u.background(func() func() {
-		v := s.u.counter.Validate(s.u.ctx, text)
+		v := ask()
 		return func() {
 			s.queue.busy = false
 			s.show(v)
@@ -88,7 +94,7 @@ func (s *counterScreen) showWaiting() {
 // addHistory lists a verdict at the top of the earlier ones, so that a verdict replaced on
 // screen by the next scan's can still be read.
 func (s *counterScreen) addHistory(v counter.Verdict) {
-	view := describe(v, s.u.loc)
+	view := describe(v, s.u.loc, s.options())
 	who := v.Token
 	if who == "" {
 		who = "—"

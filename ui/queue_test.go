@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"guichet/app"
+	"guichet/counter"
 )
 
 // TestCounterScreen_BurstIsQueued drives scans faster than the engine answers: each one that
@@ -84,4 +86,14 @@ func TestCounterScreen_CameraDoesNotQueueTheCodeBeingDecided(t *testing.T) {
 	if strings.Join(fc.inputs, ",") != "PASSCULTURE:v3;TOKEN:ABC234,PASSCULTURE:v3;TOKEN:USED22" {
 		t.Errorf("decided %q, want each code once", fc.inputs)
 	}
+}
+
+// Confirm records the confirmation and answers with the verdict of confirmed[token].
+func (f *fakeCounter) Confirm(_ context.Context, token string) counter.Verdict {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.confirmed = append(f.confirmed, token)
+	v := f.verdicts[token]
+	v.Code = app.OutcomeAdmitted
+	return v
 }

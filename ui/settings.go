@@ -71,6 +71,10 @@ func (s *settingsScreen) render() {
 	s.body.Add(form)
 	s.body.Add(s.cameraChoice())
 	s.body.Add(newScannerTest().content)
+	hide := widget.NewCheck(lang.L("Masquer le nom des bénéficiaires sur l'écran de caisse"), func(on bool) { u.prefs.SetBool(prefHideNames, on) })
+	hide.SetChecked(u.prefs.Bool(prefHideNames))
+	s.body.Add(hide)
+	s.body.Add(widget.NewLabel(lang.L("Raccourcis : F11 plein écran, F5 synchroniser, Ctrl+F rechercher, Entrée valider, Échap scanner le suivant.")))
 	if u.pairing.Role == app.RoleManager {
 		pin := widget.NewPasswordEntry()
 		pin.SetPlaceHolder(lang.L("Nouveau code PIN (4 chiffres ou plus), vide pour aucun"))

@@ -21,6 +21,7 @@ import (
 // Counter is the engine as the screens use it (counter.Engine implements it).
 type Counter interface {
 	Validate(ctx context.Context, input string) counter.Verdict
+	Confirm(ctx context.Context, input string) counter.Verdict // after counter.OutcomeConfirm
 	Keep(ctx context.Context, token string) counter.Verdict
 	Search(ctx context.Context, q string) ([]app.Booking, error)
 	Showtimes(ctx context.Context, day time.Time) ([]app.Showtime, error)
@@ -57,6 +58,7 @@ const (
 	prefRole      = "key.role"
 	prefOfferer   = "offerer.name"
 	prefPIN       = "manager.pin"
+	prefHideNames = "counter.hide_names"
 )
 
 // runner runs work off the UI goroutine; tests replace it to run inline.
@@ -85,6 +87,7 @@ type UI struct {
 	payoutsAPI func(Pairing) Payouts // nil: no payouts tab
 
 	screen      *counterScreen
+	search      *searchScreen
 	views       []refresher
 	statusLabel *widget.Label
 	banner      *banner // offline or key refused, above the tabs

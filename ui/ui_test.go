@@ -18,14 +18,15 @@ import (
 
 // fakeCounter answers with canned verdicts and records what it was asked.
 type fakeCounter struct {
-	mu       sync.Mutex
-	inputs   []string
-	kept     []string
-	verdicts map[string]counter.Verdict
-	status   counter.Status
-	shows    []app.Showtime
-	found    []app.Booking  // what Search finds
-	issues   []app.Conflict // what Conflicts lists
+	mu        sync.Mutex
+	inputs    []string
+	kept      []string
+	confirmed []string
+	verdicts  map[string]counter.Verdict
+	status    counter.Status
+	shows     []app.Showtime
+	found     []app.Booking  // what Search finds
+	issues    []app.Conflict // what Conflicts lists
 }
 
 func (f *fakeCounter) Validate(_ context.Context, in string) counter.Verdict {
@@ -85,7 +86,7 @@ func newTestUI(t *testing.T) (*UI, *fakeCounter, *fakeBackend) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	used := booking("USED22", 1, app.StatusUsed)
-	used.UsedAt, used.UsedByDevice = show.Add(-10*time.Minute), "caisse-1"
+	used.UsedAt, used.UsedByDevice = show.Add(-50*time.Minute), "caisse-1"
 	fc := &fakeCounter{verdicts: map[string]counter.Verdict{
 		"ABC234": {Token: "ABC234", Outcome: app.Outcome{Code: app.OutcomeAdmitted, Message: app.MsgAdmitted, Booking: booking("ABC234", 2, app.StatusUsed)}},
 		"USED22": {Token: "USED22", Outcome: app.Outcome{Code: app.OutcomeAlreadyUsed, Message: app.MsgAlreadyUsed, Booking: used}},
@@ -99,7 +100,7 @@ func newTestUI(t *testing.T) (*UI, *fakeCounter, *fakeBackend) {
 		timers = append(timers, f)
 		return func() {}
 	}
-	u.now = func() time.Time { return show.Add(-time.Hour) }
+	u.now = func() time.Time { return show.Add(-20 * time.Minute) } // the door opens for the 20:45 showing
 	u.Pair(Pairing{ServerURL: "http://x", Key: "gk_good", Role: app.RoleManager, Venue: app.ProVenue{ID: 1, Name: "Le Méliès", Timezone: "Europe/Paris"}})
 	u.Show()
 	if u.screen == nil {
@@ -143,7 +144,7 @@ func TestCounterScreen_Verdicts(t *testing.T) {
 		keep        bool
 	}{
 		{"admitted duo", "PASSCULTURE:v3;TOKEN:ABC234", colorAdmitted, []string{"Entrée validée", "Parasite (VO)", "Séance du 01/12/2026 à 20:45", "2 places (DUO) — Léa Martin", app.MsgCheckIdentity}, false},
-		{"already used", "used22", colorUsed, []string{"Déjà validée", "Validée le 01/12/2026 à 20:35 sur « caisse-1 »"}, true},
+		{"already used", "used22", colorUsed, []string{"Déjà validée", "Validée il y a 30 min sur « caisse-1 »"}, true},
 		{"not found", "ZZZZZZ", colorRefused, []string{"Entrée refusée", app.MsgNotFound}, false},
 		{"garbage", "https://example.org", colorRefused, []string{app.MsgNotCountermark}, false},
 		{"too short", "AB", colorRefused, []string{app.MsgTokenLength}, false},
@@ -241,14 +242,14 @@ func TestUI_CurrentShowtime(t *testing.T) {
 	if got := u.screen.current.Text; !strings.Contains(got, "20:45  Parasite (VO) — 34 entrés / 80 réservés / 120 places") {
 		t.Errorf("current showtime %q", got)
 	}
-	// A ticket for the 23:45 showing while the 20:45 one is on: admitted, with a warning.
+	// A ticket for the 23:45 showing while the 20:45 one is on: admitted, in the attention state.
 	late := booking("LATE22", 1, app.StatusUsed)
 	late.StockID, late.ShowStart = 3, show.Add(3*time.Hour)
 	fc.verdicts["LATE22"] = counter.Verdict{Token: "LATE22", Outcome: app.Outcome{Code: app.OutcomeAdmitted, Booking: late}}
 	test.Type(u.screen.entry, "LATE22")
 	u.screen.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if got := texts(u); !strings.Contains(got, "Attention : billet pour la séance de 23:45, pas celle en cours (20:45)") {
-		t.Errorf("no other-showtime warning: %q", got)
+	if got := texts(u); !strings.Contains(got, "Séance de 23:45 : dans 200 min") || u.screen.bg.FillColor != colorAttention {
+		t.Errorf("no attention for a showtime more than 30 minutes away: %q", got)
 	}
 }
 

@@ -1,0 +1,31 @@
+package counter
+
+import (
+	"context"
+	"time"
+
+	"guichet/app"
+)
+
+// OutcomeConfirm is the verdict of a countermark for another day: nothing is consumed until
+// the cashier confirms (Engine.Confirm).
+const OutcomeConfirm app.OutcomeCode = "CONFIRM"
+
+// MsgConfirm asks the cashier to confirm, with the identity reminder before the validation.
+const MsgConfirm = "Billet pour un autre jour : Entrée pour valider quand même, Échap pour refuser."
+
+// askFirst looks the countermark up in the copy (not the outbox, not the server) and, when it
+// would be admitted for a showtime on another day, returns the question instead of consuming it.
+// A countermark the copy does not know yet goes on to the usual validation.
+func (e *Engine) askFirst(ctx context.Context, token string, now time.Time) (Verdict, bool) {
+	b, err := e.cache.Lookup(ctx, token)
+	if err != nil {
+		return Verdict{}, false
+	}
+	out := app.CheckUse(&b.Booking, now, e.cfg.Location)
+	if out.Code != app.OutcomeAdmitted || len(out.Warnings) == 0 {
+		return Verdict{}, false
+	}
+	return Verdict{Token: token, At: now, Outcome: app.Outcome{Code: OutcomeConfirm, Message: MsgConfirm,
+		Booking: &b.Booking, Warnings: out.Warnings}}, true
+}

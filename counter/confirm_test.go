@@ -1,0 +1,50 @@
+package counter_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"guichet/app"
+	"guichet/counter"
+	"guichet/sync/store"
+)
+
+// TestEngine_AnotherDayAsksFirst: a countermark for another day is not consumed until the
+// cashier confirms; then it is validated as usual, with the warning.
+func TestEngine_AnotherDayAsksFirst(t *testing.T) {
+	w := newWorld(t, 1)
+	ctx := context.Background()
+	now := time.Now()
+	tomorrow := &app.Stock{OfferID: w.stock.OfferID, StartsAt: now.Add(30 * time.Hour), PriceCents: 500}
+	must(t, w.st.CreateStock(ctx, tomorrow))
+	ben := &app.Beneficiary{Email: "demain@example.org", FirstName: "Léa", LastName: "Demain", DateOfBirth: now.AddDate(-18, 0, 0),
+		CreatedAt: now.AddDate(0, -1, 0)}
+	must(t, w.st.CreateBeneficiary(ctx, ben))
+	bk, err := w.st.CreateBooking(ctx, store.BookingRequest{BeneficiaryID: ben.ID, StockID: tomorrow.ID, Quantity: 1}, now.Add(-96*time.Hour))
+	must(t, err)
+	e := w.device("caisse-1", w.key)
+	must(t, e.Sync(ctx))
+
+	v := e.Validate(ctx, bk.Token)
+	if v.Code != counter.OutcomeConfirm || v.Booking == nil || len(v.Warnings) != 1 {
+		t.Fatalf("another day: %+v, want a question", v)
+	}
+	if b, _ := w.st.GetBookingByToken(ctx, bk.Token); b.Status != app.StatusConfirmed || e.Status().Pending != 0 {
+		t.Fatalf("asked, yet consumed: %s, %d pending", b.Status, e.Status().Pending)
+	}
+	if again := e.Validate(ctx, bk.Token); again.Code != counter.OutcomeConfirm {
+		t.Errorf("scanned again before confirming: %s, want the question again", again.Code)
+	}
+	v = e.Confirm(ctx, bk.Token)
+	if v.Code != app.OutcomeAdmitted || len(v.Warnings) == 0 {
+		t.Errorf("confirmed: %+v", v)
+	}
+	if b, _ := w.st.GetBookingByToken(ctx, bk.Token); b.Status != app.StatusUsed {
+		t.Errorf("confirmed, yet %s on the server", b.Status)
+	}
+	// Today's countermark is validated at once.
+	if v := e.Validate(ctx, w.tokens[0]); v.Code != app.OutcomeAdmitted {
+		t.Errorf("today: %s", v.Code)
+	}
+}
