@@ -4,8 +4,8 @@
 package payouts
 
 import (
-	"encoding/csv"
 	"io"
+	"strings"
 	"time"
 
 	"guichet/app"
@@ -38,33 +38,58 @@ var paris = func() *time.Location {
 	return l
 }()
 
-// WriteCSV writes the booking-details CSV of a statement: UTF-8 with a BOM, ';' separators,
-// CRLF line ends, one line per booking, amounts with a decimal comma.
+// WriteCSV writes the booking-details CSV of a statement as pass Culture exports it: UTF-8 with
+// a BOM, ';' separators, every field quoted (quotes doubled inside), CRLF line ends, one line per
+// booking, amounts with a decimal comma, the address as "street postal code city" and the
+// validation date in the venue's time zone.
 func WriteCSV(w io.Writer, d Document) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
-	if err := cw.Write(CSVColumns); err != nil {
+	if err := writeQuoted(w, CSVColumns); err != nil {
 		return err
 	}
 	st := d.Statement
 	period := app.FortnightLabel(st.CutDay.In(paris))
 	for _, l := range d.Lines {
-		if err := cw.Write([]string{
+		if err := writeQuoted(w, []string{
 			period, st.CutDay.In(paris).Format(time.DateOnly), st.Reference, st.BatchLabel,
 			st.AccountLabel, st.IBAN, l.VenueSIRET, l.VenueName, l.OfferName,
-			l.VenueAddress, "", "", "",
+			oneLineAddress(l), "", "", "",
 			"", "", l.Token,
-			l.UsedAt.In(paris).Format(time.DateTime), l.PriceLabel, app.FormatDecimalPlain(l.AmountCents), l.Rate.String(),
-			app.FormatDecimalPlain(l.ReimbursedCents),
+			l.UsedAt.In(app.Location(l.VenueTimezone)).Format(time.DateTime), l.PriceLabel, app.FormatDecimalPlain(l.AmountCents),
+			l.Rate.String(), app.FormatDecimalPlain(l.ReimbursedCents),
 			"offre grand public",
 		}); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
+}
+
+// writeQuoted writes one CSV record with every field quoted, as Python's csv.QUOTE_ALL.
+func writeQuoted(w io.Writer, fields []string) error {
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteByte('"')
+		b.WriteString(strings.ReplaceAll(f, `"`, `""`))
+		b.WriteByte('"')
+	}
+	b.WriteString("\r\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// oneLineAddress is the venue's address as pass Culture's export writes it: "street postal city".
+func oneLineAddress(l store.StatementLine) string {
+	var parts []string
+	for _, p := range []string{l.VenueAddress, l.VenuePostal, l.VenueCity} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " ")
 }

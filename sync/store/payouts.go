@@ -40,7 +40,10 @@ type StatementLine struct {
 	VenueID         int64
 	VenueSIRET      string
 	VenueName       string
-	VenueAddress    string
+	VenueAddress    string // street
+	VenuePostal     string
+	VenueCity       string
+	VenueTimezone   string // Europe/Paris, or the overseas venue's zone
 	OfferName       string
 	Token           string
 	PriceLabel      string

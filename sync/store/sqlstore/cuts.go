@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"guichet/app"
@@ -154,15 +153,18 @@ func (s *Store) payAccount(ctx context.Context, tx *sql.Tx, cutID, accountID int
 		Scan(&st.OffererID, &st.AccountLabel, &st.IBAN, &st.BIC); err != nil {
 		return nil, fmt.Errorf("pay account %d: %w", accountID, err)
 	}
+	// Numbered in the year the statement is issued (Europe/Paris), which is the cut day's year
+	// unless the cut runs late, across 1 January.
+	year := now.In(day.Location()).Year()
 	var number int
 	if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(ref_number), 0) + 1 FROM transfers WHERE ref_year = ?`),
-		day.Year()).Scan(&number); err != nil {
+		year).Scan(&number); err != nil {
 		return nil, fmt.Errorf("statement number: %w", err)
 	}
-	st.Reference = app.StatementReference(day.Year(), number)
+	st.Reference = app.StatementReference(year, number)
 	transferID, err := lastID(ctx, tx, s, `INSERT INTO transfers (cut_id, bank_account_id, offerer_id, amount_cents, booking_cents,
 		account_label, iban, bic, ref_year, ref_number, reference, created_us) VALUES (?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?)`,
-		cutID, accountID, st.OffererID, st.AccountLabel, st.IBAN, st.BIC, day.Year(), number, st.Reference, us(now))
+		cutID, accountID, st.OffererID, st.AccountLabel, st.IBAN, st.BIC, year, number, st.Reference, us(now))
 	if err != nil {
 		return nil, fmt.Errorf("transfer: %w", err)
 	}
@@ -227,7 +229,7 @@ func (s *Store) GetStatement(ctx context.Context, offererID int64, ref string) (
 	if err != nil {
 		return nil, nil, fmt.Errorf("get statement: %w", err)
 	}
-	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT b.id, v.id, v.siret, v.name, v.address, v.postal_code, v.city, o.name, b.token,
+	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT b.id, v.id, v.siret, v.name, v.address, v.postal_code, v.city, v.timezone, o.name, b.token,
 		st.price_label, p.used_us, p.amount_cents, p.rate_bp, p.reimbursed_cents
 		FROM transfers t JOIN pricings p ON p.transfer_id = t.id JOIN bookings b ON b.id = p.booking_id
 		JOIN venues v ON v.id = p.venue_id JOIN offers o ON o.id = b.offer_id JOIN stocks st ON st.id = b.stock_id
@@ -239,14 +241,10 @@ func (s *Store) GetStatement(ctx context.Context, offererID int64, ref string) (
 	var lines []store.StatementLine
 	for rows.Next() {
 		var l store.StatementLine
-		var postal, city string
 		var used, rate int64
-		if err := rows.Scan(&l.BookingID, &l.VenueID, &l.VenueSIRET, &l.VenueName, &l.VenueAddress, &postal, &city, &l.OfferName,
-			&l.Token, &l.PriceLabel, &used, &l.AmountCents, &rate, &l.ReimbursedCents); err != nil {
+		if err := rows.Scan(&l.BookingID, &l.VenueID, &l.VenueSIRET, &l.VenueName, &l.VenueAddress, &l.VenuePostal, &l.VenueCity,
+			&l.VenueTimezone, &l.OfferName, &l.Token, &l.PriceLabel, &used, &l.AmountCents, &rate, &l.ReimbursedCents); err != nil {
 			return nil, nil, fmt.Errorf("statement lines: %w", err)
-		}
-		if postal != "" || city != "" {
-			l.VenueAddress = strings.TrimSpace(l.VenueAddress + ", " + strings.TrimSpace(postal+" "+city))
 		}
 		l.UsedAt, l.Rate = fromUS(used), app.Rate(rate)
 		lines = append(lines, l)

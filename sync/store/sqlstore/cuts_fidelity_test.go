@@ -140,3 +140,30 @@ func TestStore_RunPaymentCut_LinkAtCutoff(t *testing.T) {
 		}
 	})
 }
+
+// TestStore_RunPaymentCut_ReferenceYear: statements are numbered by the year they are issued
+// in: the cut of 16 December run on 2 January (the server was down) issues the first statement
+// of the new year, and the cut of 1 January the second.
+func TestStore_RunPaymentCut_ReferenceYear(t *testing.T) {
+	onEngines(t, func(t *testing.T) {
+		f := newFixture(t)
+		ctx := context.Background()
+		f.acceptedAccount(t, "Compte", f.venue)
+		show := f.addStock(t, f.offer.ID, paris("2026-12-01 20:00"), 10)
+		f.usedBooking(t, show, f.venue, 1000, 1, paris("2026-12-02 10:00"))
+		f.usedBooking(t, show, f.venue, 700, 1, paris("2026-12-20 10:00"))
+		rep, err := f.s.RunPaymentCut(ctx, paris("2026-12-16 00:00"), paris("2027-01-02 09:00"))
+		must(t, err)
+		if len(rep.Statements) != 1 || rep.Statements[0].Reference != "F270000001" {
+			t.Errorf("late cut of 16 December: %+v, want F270000001", rep.Statements)
+		}
+		rep, err = f.s.RunPaymentCut(ctx, paris("2027-01-01 00:00"), paris("2027-01-02 10:00"))
+		must(t, err)
+		if len(rep.Statements) != 1 || rep.Statements[0].Reference != "F270000002" {
+			t.Errorf("cut of 1 January: %+v, want F270000002", rep.Statements)
+		}
+		if _, _, err := f.s.GetStatement(ctx, f.offerer.ID, "F270000001"); err != nil {
+			t.Errorf("statement F270000001: %v", err)
+		}
+	})
+}
