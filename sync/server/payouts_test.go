@@ -70,7 +70,7 @@ func TestPayouts_BankAccountsAndStatements(t *testing.T) {
 			t.Errorf("pdf: %d %.20q", code, body)
 		}
 		code, body = e.do("GET", "/pro/v1/statements/"+ref+"/csv", mgr, nil)
-		if code != http.StatusOK || !bytes.HasPrefix(body, []byte("\uFEFFRéservations concernées par le remboursement;")) {
+		if code != http.StatusOK || !bytes.HasPrefix(body, []byte("\uFEFF\"Réservations concernées par le remboursement\";")) {
 			t.Errorf("csv: %d %.60q", code, body)
 		}
 		if code, _ := e.do("GET", "/pro/v1/statements/"+ref+"/csv", cashier, nil); code != http.StatusForbidden {
