@@ -399,3 +399,10 @@ type Poster struct {
 	Data        []byte
 	FetchedAt   time.Time
 }
+
+// Validations is what the database says of a countermark's validation: whether its booking is
+// validated now, and how many validations (USE events) it has had.
+type Validations struct {
+	Used bool
+	Uses int
+}

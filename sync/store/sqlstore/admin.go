@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"guichet/app"
+	"guichet/sync/store"
 )
 
 // PurgeOfferer deletes an offerer and everything under it (venues, keys, offers, showtimes,
@@ -71,4 +73,38 @@ func (s *Store) MarkReimbursed(ctx context.Context, token string, at time.Time) 
 		}
 		return nil
 	})
+}
+
+// ValidationCounts returns, for each countermark, how many validations (USE events) its booking
+// has and whether it is validated now: what a load test checks afterwards (none lost, none
+// doubled).
+func (s *Store) ValidationCounts(ctx context.Context, tokens []string) (map[string]store.Validations, error) {
+	out := make(map[string]store.Validations, len(tokens))
+	for start := 0; start < len(tokens); start += 500 {
+		chunk := tokens[start:min(start+500, len(tokens))]
+		args := make([]any, len(chunk))
+		for i, t := range chunk {
+			args[i] = t
+		}
+		rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT b.token, b.status IN ('USED', 'REIMBURSED'), COUNT(e.id) FROM bookings b
+			LEFT JOIN booking_events e ON e.booking_id = b.id AND e.kind = 'USE'
+			WHERE b.token IN (?`+strings.Repeat(", ?", len(chunk)-1)+`) GROUP BY b.token, b.status`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("validation counts: %w", err)
+		}
+		for rows.Next() {
+			var tok string
+			var v store.Validations
+			if err := rows.Scan(&tok, &v.Used, &v.Uses); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("validation counts: %w", err)
+			}
+			out[tok] = v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("validation counts: %w", err)
+		}
+	}
+	return out, nil
 }
