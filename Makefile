@@ -15,9 +15,10 @@ APP_LANG  ?= $(or $(GUICHET_LANG),fr_FR.UTF-8)
 
 # Debian packages the build and the tests need (checked with dpkg, installed with apt-get when
 # absent): cgo and Fyne's GL/X11 headers, Xvfb and ImageMagick for the smoke test's real window
-# and screenshots, curl for its server check, PostgreSQL for the store's second engine.
+# and screenshots, curl for its server check, PostgreSQL for the store's second engine, ALSA
+# headers for the verdict sounds (ebitengine/oto; Windows needs nothing).
 SYS_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
-	libxi-dev libxxf86vm-dev xvfb xauth imagemagick curl postgresql-15
+	libxi-dev libxxf86vm-dev libasound2-dev xvfb xauth imagemagick curl postgresql-15
 
 .PHONY: all build run server test deps vet lint fmt-check smoke bench package clean cluster cluster-stop
 

@@ -28,6 +28,7 @@ import (
 	"guichet/assets"
 	"guichet/counter"
 	"guichet/counter/cache"
+	"guichet/sound"
 	"guichet/sync/client"
 	"guichet/sync/protocol"
 	"guichet/ui"
@@ -108,6 +109,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	m.device = deviceID(a.Preferences())
 	u := ui.New(ctx, a, m)
 	u.SetScanner(webcam{synthetic: o.synthetic})
+	u.SetSounds(sounds{sound.New(m.log)})
 	if o.smoke != "" {
 		u.SetCameraOn(false) // the smoke test switches it on last, once the scripted scans are done
 	}
@@ -247,4 +249,12 @@ func (m *Main) Close() error {
 	}
 	m.caches, m.cancels = nil, nil
 	return err
+}
+
+// sounds plays the UI's verdict sounds through the sound package.
+type sounds struct{ p *sound.Player }
+
+func (s sounds) Play(k ui.Sound, volume float64) {
+	s.p.Play(map[ui.Sound]sound.Kind{ui.SoundAdmitted: sound.Admitted, ui.SoundAttention: sound.Attention,
+		ui.SoundRefused: sound.Refused}[k], volume)
 }

@@ -155,6 +155,9 @@ func (s *counterScreen) onChanged(text string) {
 func (s *counterScreen) show(v counter.Verdict) {
 	s.shown = &v
 	view := describe(v, s.u.loc, s.options())
+	if v.Code != app.OutcomeKept {
+		s.u.play(view.Symbol)
+	}
 	if v.Offline && v.Code == app.OutcomeNotFound {
 		view.Lines = append(view.Lines, s.notFoundOffline())
 	}

@@ -71,6 +71,7 @@ func (s *settingsScreen) render() {
 	s.body.Add(form)
 	s.body.Add(s.cameraChoice())
 	s.body.Add(newScannerTest().content)
+	s.body.Add(s.soundChoice())
 	hide := widget.NewCheck(lang.L("Masquer le nom des bénéficiaires sur l'écran de caisse"), func(on bool) { u.prefs.SetBool(prefHideNames, on) })
 	hide.SetChecked(u.prefs.Bool(prefHideNames))
 	s.body.Add(hide)
@@ -149,4 +150,26 @@ func (s *settingsScreen) cameraChoice() fyne.CanvasObject {
 		})
 	}
 	return widget.NewForm(widget.NewFormItem(lang.L("Caméra"), container.NewVBox(sel, info)))
+}
+
+// soundChoice turns the verdict sounds on or off and sets their volume.
+func (s *settingsScreen) soundChoice() fyne.CanvasObject {
+	u := s.u
+	volume := widget.NewSlider(0, 1)
+	volume.Step = 0.05
+	volume.SetValue(u.prefs.FloatWithFallback(prefSoundVolume, 0.8))
+	volume.OnChangeEnded = func(v float64) {
+		u.prefs.SetFloat(prefSoundVolume, v)
+		u.play(SymbolAdmitted) // hear the new volume
+	}
+	on := widget.NewCheck(lang.L("Sons des verdicts (validée, attention, refusée)"), func(on bool) {
+		u.prefs.SetBool(prefSoundOff, !on)
+		if on {
+			volume.Enable()
+		} else {
+			volume.Disable()
+		}
+	})
+	on.SetChecked(!u.prefs.Bool(prefSoundOff))
+	return container.NewBorder(nil, nil, on, nil, volume)
 }

@@ -84,6 +84,7 @@ type UI struct {
 	after func(d time.Duration, f func()) (stop func())
 
 	scanner    Scanner               // the webcam; nil when the app has none
+	sounds     Sounds                // nil: silent
 	payoutsAPI func(Pairing) Payouts // nil: no payouts tab
 
 	screen      *counterScreen
