@@ -95,7 +95,8 @@ func (s *Server) setVenueBankAccount(w http.ResponseWriter, r *http.Request, k *
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func statementOut(st store.Statement) protocol.Statement {
+// StatementOut is a statement as the API (and the admin command) prints it: camelCase, IBAN masked.
+func StatementOut(st store.Statement) protocol.Statement {
 	return protocol.Statement{Reference: st.Reference, Date: st.CutDay.Format(time.DateOnly), TransferLabel: st.BatchLabel,
 		AccountLabel: st.AccountLabel, IBANMasked: app.MaskIBAN(st.IBAN), BookingCents: st.BookingCents, AmountCents: st.AmountCents}
 }
@@ -108,7 +109,7 @@ func (s *Server) listStatements(w http.ResponseWriter, r *http.Request, k *app.A
 	}
 	out := []protocol.Statement{}
 	for _, st := range list {
-		out = append(out, statementOut(st))
+		out = append(out, StatementOut(st))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -14,6 +14,7 @@ import (
 	"guichet/app"
 	"guichet/sync/payouts"
 	"guichet/sync/protocol"
+	"guichet/sync/server"
 	"guichet/sync/store"
 	"guichet/sync/store/sqlstore"
 )
@@ -106,7 +107,16 @@ func payoutsCommand(ctx context.Context, group string, args []string, stdout, st
 			if err != nil {
 				return err
 			}
-			return printJSON(stdout, list)
+			// As the API prints them, with the offerer (this command sees every offerer's).
+			type adminStatement struct {
+				OffererID int64 `json:"offererId"`
+				protocol.Statement
+			}
+			out := []adminStatement{}
+			for _, s := range list {
+				out = append(out, adminStatement{OffererID: s.OffererID, Statement: server.StatementOut(s)})
+			}
+			return printJSON(stdout, out)
 		})
 	case "bank-account add":
 		a := store.BankAccount{}
