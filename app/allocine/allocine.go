@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,56 @@ type Movie struct {
 		URL   string `json:"url"`
 		Label string `json:"label"`
 	} `json:"backlink"`
+
+	unreadable []string // fields of the wrong type, left empty (see UnmarshalJSON)
+}
+
+// UnmarshalJSON reads a movie leniently: a field of the wrong type is left empty and noted, so
+// that one bad field spoils only itself (Map imports the film without it and lists it as
+// invalid; a film left without an id or a title is dropped). A movie that is not an object is
+// a malformed feed.
+func (m *Movie) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	*m = Movie{}
+	for name, dst := range map[string]any{"id": &m.ID, "internalId": &m.InternalID, "title": &m.Title,
+		"originalTitle": &m.OriginalTitle, "type": &m.Type, "runtime": &m.Runtime, "poster": &m.Poster,
+		"synopsis": &m.Synopsis, "backlink": &m.Backlink} {
+		r, ok := raw[name]
+		if !ok || string(r) == "null" {
+			continue
+		}
+		if err := json.Unmarshal(r, dst); err != nil {
+			m.unreadable = append(m.unreadable, name)
+		}
+	}
+	// A field that failed may hold a partial value: empty it.
+	for _, name := range m.unreadable {
+		switch name {
+		case "id":
+			m.ID = ""
+		case "internalId":
+			m.InternalID = 0
+		case "title":
+			m.Title = ""
+		case "originalTitle":
+			m.OriginalTitle = ""
+		case "type":
+			m.Type = ""
+		case "runtime":
+			m.Runtime = nil
+		case "poster":
+			m.Poster = nil
+		case "synopsis":
+			m.Synopsis = ""
+		case "backlink":
+			m.Backlink = nil
+		}
+	}
+	sort.Strings(m.unreadable)
+	return nil
 }
 
 // Showtime is one Allociné showtime.
@@ -146,10 +197,13 @@ func Map(l *ShowtimeList, s Settings, loc *time.Location) Result {
 			res.Skipped = append(res.Skipped, Skipped{Reason: "évènement spécial (SPECIAL_EVENT)", MovieID: m.ID, Title: m.Title})
 			continue
 		}
-		offer, err := mapOffer(&m, s)
+		offer, notes, err := mapOffer(&m, s)
 		if err != nil {
 			res.Invalid = append(res.Invalid, Invalid{Error: err.Error(), MovieID: m.ID, Title: m.Title})
 			continue
+		}
+		for _, n := range notes {
+			res.Invalid = append(res.Invalid, Invalid{Error: n, MovieID: m.ID, Title: m.Title})
 		}
 		i, seen := index[m.ID]
 		if !seen {
@@ -255,16 +309,25 @@ func experiences(raw json.RawMessage) []string {
 	return []string{string(raw)} // an unexpected shape is not "no experience"
 }
 
-func mapOffer(m *Movie, s Settings) (app.Offer, error) {
+// mapOffer maps a film to its offer. A film without an id or a valid title is an error (left
+// out whole); an optional field that cannot be read or breaks the offer's limits is left out,
+// each with a note for the report's "invalid" list.
+func mapOffer(m *Movie, s Settings) (app.Offer, []string, error) {
 	o := app.Offer{Name: strings.TrimSpace(html.UnescapeString(m.Title)), Duo: s.Duo, Active: true,
 		AllocineID: m.ID, Version: app.VersionVF}
 	if m.ID == "" {
-		return o, errors.New("film sans identifiant")
+		return o, nil, errors.New("film sans identifiant")
+	}
+	var notes []string
+	for _, f := range m.unreadable {
+		if f != "id" && f != "title" {
+			notes = append(notes, fmt.Sprintf("champ %s illisible : film importé sans", f))
+		}
 	}
 	if m.Runtime != nil {
 		d, err := ParseRuntime(*m.Runtime)
 		if err != nil {
-			return o, err
+			notes = append(notes, fmt.Sprintf("champ runtime illisible (%v) : film importé sans durée", err))
 		}
 		o.DurationMinutes = d
 	}
@@ -272,10 +335,25 @@ func mapOffer(m *Movie, s Settings) (app.Offer, error) {
 	if m.Poster != nil && (strings.HasPrefix(m.Poster.URL, "https://") || strings.HasPrefix(m.Poster.URL, "http://")) {
 		o.ImageURL = m.Poster.URL
 	}
-	if err := o.Validate(); err != nil {
-		return o, err
+	for range 3 { // at most description, duration and image are dropped
+		err := o.Validate()
+		var fe *app.Error
+		if err == nil || !errors.As(err, &fe) {
+			return o, notes, err
+		}
+		switch fe.Field {
+		case "description":
+			o.Description = ""
+		case "durationMinutes":
+			o.DurationMinutes = 0
+		case "imageUrl":
+			o.ImageURL = ""
+		default:
+			return o, notes, err // the title: the film is left out
+		}
+		notes = append(notes, fmt.Sprintf("%s : film importé sans ce champ", fe.Message))
 	}
-	return o, nil
+	return o, notes, o.Validate()
 }
 
 // Description is the offer's description: the synopsis (HTML entities decoded), a newline, then

@@ -137,6 +137,10 @@ func TestMap_Feed(t *testing.T) {
 		"TW92aWU6MzAxMDAw": {name: "Oppenheimer", version: "VF", minutes: 0,
 			desc:   "L’histoire du physicien « père de la bombe ».\nTous les détails du film sur AlloCiné: https://www.allocine.fr/film/fichefilm_gen_cfilm=301000.html",
 			stocks: []string{"VO/2027-03-27T20:00:00Z", "VF/2027-03-27T20:00:00Z"}},
+		// A runtime that cannot be read spoils only itself: the film is imported without a duration.
+		"TW92aWU6MjAyMDIw": {name: "Le Film Abîmé", version: "VF", minutes: 0,
+			desc:   "\nTous les détails du film sur AlloCiné: ",
+			stocks: []string{"VF/2027-03-27T19:00:00Z"}},
 		"TW92aWU6MzAzMDMw": {name: "Anatomie d'une chute", version: "VF", minutes: 151,
 			image:  "https://fr.web.img6.acsta.net/pictures/23/05/anatomie.jpg",
 			desc:   "Sandra, une écrivaine allemande…\nTous les détails du film sur AlloCiné: https://www.allocine.fr/film/fichefilm_gen_cfilm=303030.html",

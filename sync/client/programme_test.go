@@ -88,7 +88,7 @@ func TestProgramme_EndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	run, err := p.RunAllocine(ctx)
-	if err != nil || !run.OK || run.Report.Stocks.Created != 6 {
+	if err != nil || !run.OK || run.Report.Stocks.Created != 7 {
 		t.Fatalf("RunAllocine = %+v, %v", run, err)
 	}
 	status, err := p.Allocine(ctx)

@@ -142,7 +142,8 @@ func TestImporter_Import(t *testing.T) {
 	ctx := context.Background()
 	rep, err := e.im.Import(ctx, e.venue.ID, nil)
 	must(t, err)
-	if rep.Offers != (allocine.Counts{Created: 3}) || rep.Stocks != (allocine.Counts{Created: 6}) ||
+	// Four films (Le Film Abîmé without its unreadable runtime), seven showtimes.
+	if rep.Offers != (allocine.Counts{Created: 4}) || rep.Stocks != (allocine.Counts{Created: 7}) ||
 		len(rep.Skipped) != 5 || len(rep.Invalid) != 3 || rep.Error != "" {
 		t.Fatalf("first import = %+v", rep)
 	}
@@ -161,7 +162,7 @@ func TestImporter_Import(t *testing.T) {
 			versions[st.Version]++
 		}
 	}
-	if versions[""] != 0 || versions["VF"]+versions["VO"] != 6 {
+	if versions[""] != 0 || versions["VF"]+versions["VO"] != 7 {
 		t.Errorf("every imported showtime carries its own version: %v", versions)
 	}
 	st := stocks[mousquetaires][1]
@@ -171,7 +172,7 @@ func TestImporter_Import(t *testing.T) {
 	}
 	last, err := e.st.LastAllocineImport(ctx, e.venue.ID)
 	must(t, err)
-	if !last.OK || last.Report.Stocks.Created != 6 {
+	if !last.OK || last.Report.Stocks.Created != 7 {
 		t.Errorf("last import = %+v", last)
 	}
 
@@ -212,9 +213,9 @@ func TestImporter_VenueEdits(t *testing.T) {
 
 	rep, err := e.im.Import(ctx, e.venue.ID, nil)
 	must(t, err)
-	// Updated: the second Mousquetaires showtime and the second Anatomie one; the edited one,
-	// the deleted one and the deactivated film's are left alone.
-	if rep.Stocks != (allocine.Counts{Updated: 2}) || rep.Offers != (allocine.Counts{}) {
+	// Updated: the second Mousquetaires showtime, the second Anatomie one and Le Film Abîmé's;
+	// the edited one, the deleted one and the deactivated film's are left alone.
+	if rep.Stocks != (allocine.Counts{Updated: 3}) || rep.Offers != (allocine.Counts{}) {
 		t.Fatalf("report = %+v", rep)
 	}
 	var reasons []string
@@ -321,7 +322,7 @@ func TestImporter_Retry(t *testing.T) {
 	defer srv.Close()
 	e.im.Source = NewClient(ClientOptions{BaseURL: srv.URL, RetryWait: time.Millisecond})
 	rep, err := e.im.Import(context.Background(), e.venue.ID, nil)
-	if err != nil || rep.Stocks.Created != 6 || n.Load() != 2 {
+	if err != nil || rep.Stocks.Created != 7 || n.Load() != 2 {
 		t.Fatalf("Import = %+v, %v after %d calls", rep, err, n.Load())
 	}
 }

@@ -77,7 +77,7 @@ func TestProAPI_Allocine(t *testing.T) {
 				Skipped        []map[string]string
 			}
 		}
-		if err := json.Unmarshal(body, &run); status != 200 || err != nil || !run.OK || run.Report.Stocks.Created != 6 || run.Report.Offers.Created != 3 {
+		if err := json.Unmarshal(body, &run); status != 200 || err != nil || !run.OK || run.Report.Stocks.Created != 7 || run.Report.Offers.Created != 4 {
 			t.Fatalf("import now: %d %s", status, body)
 		}
 		if status, _ := e.do("POST", base+"/imports", cashier, nil); status != 403 {

@@ -27,7 +27,7 @@ func TestRun_AllocineImport(t *testing.T) {
 	for _, tc := range []struct {
 		name                         string
 		offersCreated, stocksCreated int
-	}{{"first import", 3, 6}, {"same feed again: nothing", 0, 0}} {
+	}{{"first import", 4, 7}, {"same feed again: nothing", 0, 0}} {
 		t.Run(tc.name, func(t *testing.T) {
 			var r report
 			if err := json.Unmarshal(runOK(t, "allocine", "import", "--db", db, "--venue", itoa(d.Venue.ID), "--file", feed), &r); err != nil {
