@@ -5,6 +5,8 @@
 package client
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -85,7 +87,9 @@ func (c *Client) Device() string { return c.device }
 // call runs a request and decodes a JSON answer into out (may be nil).
 func call(ctx context.Context, r *resty.Client, method, path string, body, out any) error {
 	req := r.R().SetContext(ctx)
-	if body != nil {
+	if gz, ok := body.(gzipped); ok {
+		req.SetHeader("Content-Type", "application/json").SetHeader("Content-Encoding", "gzip").SetBody([]byte(gz))
+	} else if body != nil {
 		req.SetHeader("Content-Type", "application/json").SetBody(body)
 	}
 	resp, err := req.Execute(method, path)
@@ -159,7 +163,11 @@ func (c *Client) Digest(ctx context.Context, venueID int64) (*protocol.Digest, e
 func (c *Client) Push(ctx context.Context, req protocol.PushRequest) (*protocol.PushResponse, error) {
 	var out protocol.PushResponse
 	req.Device = c.device
-	err := call(ctx, c.sync, http.MethodPost, "/sync/v1/scans", req, &out)
+	body, err := gzipJSON(req) // a queue of scans on a thin link: a fraction of the bytes
+	if err != nil {
+		return nil, fmt.Errorf("push: %w", err)
+	}
+	err = call(ctx, c.sync, http.MethodPost, "/sync/v1/scans", body, &out)
 	if err == nil && len(out.Results) != len(req.Events) {
 		return nil, &app.Error{Code: app.EUNAVAILABLE, Message: "Réponse incomplète du serveur."}
 	}
@@ -202,3 +210,19 @@ type quietLogger struct{}
 func (quietLogger) Errorf(string, ...any) {}
 func (quietLogger) Warnf(string, ...any)  {}
 func (quietLogger) Debugf(string, ...any) {}
+
+// gzipped is a JSON body already gzip-compressed (sent with Content-Encoding: gzip). Answers
+// are asked compressed by the transport (Accept-Encoding: gzip) and inflated transparently.
+type gzipped []byte
+
+func gzipJSON(v any) (gzipped, error) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return gzipped(buf.Bytes()), nil
+}

@@ -5,6 +5,7 @@
 package server
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -146,6 +147,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			limit = max(limit, MaxImageBody) // an offer's image file (issue 6)
 		}
 		r.Body = http.MaxBytesReader(rec, r.Body, limit)
+		if strings.HasPrefix(r.URL.Path, "/sync/v1/") && r.Header.Get("Content-Encoding") == "gzip" {
+			gz, err := gzip.NewReader(r.Body)
+			if err != nil {
+				writeJSON(rec, http.StatusBadRequest, protocol.Error{Code: app.EINVALID, Message: "Corps gzip illisible."})
+				return
+			}
+			r.Body = http.MaxBytesReader(rec, gzipBody{gz, r.Body}, limit) // capped once inflated too
+			r.Header.Del("Content-Encoding")
+		}
+	}
+	if strings.HasPrefix(r.URL.Path, "/sync/v1/") && acceptsGzip(r) {
+		gz := gzipWriters.Get().(*gzip.Writer)
+		gz.Reset(rec)
+		w := &gzipResponse{ResponseWriter: rec, gz: gz}
+		defer w.close()
+		s.mux.ServeHTTP(w, r)
+		return
 	}
 	s.mux.ServeHTTP(rec, r)
 }
