@@ -15,11 +15,11 @@ func (e *Engine) check(ctx context.Context) error {
 	if n, err := e.cache.PendingCount(ctx); err != nil || n > 0 {
 		return err
 	}
-	d, err := e.remote.Digest(ctx, e.cfg.VenueID)
+	d, err := e.remote.Digest(ctx, e.cfg.VenueID, e.windowStart())
 	if err != nil {
 		return err
 	}
-	cursor, err := e.cache.Cursor(ctx)
+	cursor, err := e.cache.MaxRev(ctx) // the copy's latest revision (the cursor may be past it)
 	if err != nil {
 		return err
 	}

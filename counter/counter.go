@@ -22,8 +22,8 @@ import (
 type Remote interface {
 	Validate(ctx context.Context, ev protocol.ScanEvent) (*protocol.ScanResult, error)
 	Push(ctx context.Context, req protocol.PushRequest) (*protocol.PushResponse, error)
-	Changes(ctx context.Context, venueID int64, db string, since int64, limit int) (*protocol.Changes, error)
-	Digest(ctx context.Context, venueID int64) (*protocol.Digest, error)
+	Changes(ctx context.Context, venueID int64, db string, since int64, limit int, from time.Time) (*protocol.Changes, error)
+	Digest(ctx context.Context, venueID int64, from time.Time) (*protocol.Digest, error)
 	Conflicts(ctx context.Context, venueID int64) ([]protocol.Conflict, error)
 	Ack(ctx context.Context, id int64) error
 }
@@ -37,7 +37,10 @@ type Config struct {
 	DuplicateWindow time.Duration    // the same code scanned again within it is ignored (default 4 s)
 	PullEvery       time.Duration    // background sync period (default 20 s)
 	CheckEvery      time.Duration    // full check of the copy against the server's digest (default 15 min)
-	Logger          *slog.Logger
+	// PullWindow is how far before today (venue time) the copy keeps showtimes (default 24 h:
+	// yesterday's onwards). Older ones are not pulled and are purged from the cache.
+	PullWindow time.Duration
+	Logger     *slog.Logger
 }
 
 // Verdict is what the counter shows for a scan.
@@ -102,6 +105,9 @@ func New(c *cache.Cache, r Remote, cfg Config) *Engine {
 	}
 	if cfg.PullEvery <= 0 {
 		cfg.PullEvery = 20 * time.Second
+	}
+	if cfg.PullWindow <= 0 {
+		cfg.PullWindow = 24 * time.Hour
 	}
 	if cfg.CheckEvery <= 0 {
 		cfg.CheckEvery = 15 * time.Minute

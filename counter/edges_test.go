@@ -310,3 +310,56 @@ func TestEngine_RevokedKeyGrace(t *testing.T) {
 		t.Errorf("paired again, admissions go on: %+v", v)
 	}
 }
+
+// TestEngine_PullWindowAndRevisions (issue 13, point 5): the pull covers the showtimes from the
+// window before today onwards and the cache purges older ones; a renamed film or beneficiary
+// and a moved showtime reach the counter.
+func TestEngine_PullWindowAndRevisions(t *testing.T) {
+	w := newWorld(t, 2)
+	ctx := context.Background()
+	old := &app.Stock{OfferID: w.stock.OfferID, StartsAt: time.Now().AddDate(0, 0, -10), PriceCents: 500}
+	must(t, w.st.CreateStock(ctx, old))
+	oldTokens, err := w.st.BulkBookings(ctx, old.ID, 3, old.StartsAt.AddDate(0, 0, -3))
+	must(t, err)
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixNano())
+	c, err := cache.Open(ctx, t.TempDir())
+	must(t, err)
+	t.Cleanup(func() { c.Close() })
+	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{Timeout: 5 * time.Second, Retries: -1})
+	a := counter.New(c, cl, counter.Config{Device: "caisse-1", VenueID: w.venue.ID, Location: paris,
+		Now: func() time.Time { return time.Unix(0, clock.Load()) }})
+	must(t, a.Sync(ctx))
+	if bs, _ := a.Search(ctx, oldTokens[0]); len(bs) != 0 {
+		t.Errorf("a showtime 10 days ago was pulled")
+	}
+	if got := cached(t, a, w.tokens[0]); got != app.StatusConfirmed {
+		t.Errorf("tonight's booking: %s", got)
+	}
+
+	// What the counter shows changes on the server.
+	name := "Parasite (version restaurée)"
+	_, err = w.st.UpdateOffer(ctx, w.stock.OfferID, store.OfferPatch{Name: &name})
+	must(t, err)
+	db, err := sql.Open("sqlite", w.dbPath)
+	must(t, err)
+	defer db.Close()
+	_, err = db.Exec(`UPDATE beneficiaries SET last_name = 'Durand' WHERE id = (SELECT beneficiary_id FROM bookings WHERE token = ?)`, w.tokens[1])
+	must(t, err)
+	later := w.stock.StartsAt.Add(30 * time.Minute)
+	_, err = w.st.UpdateStock(ctx, w.stock.ID, store.StockPatch{StartsAt: &later}, time.Now())
+	must(t, err)
+	must(t, a.Sync(ctx))
+	bs, err := a.Search(ctx, w.tokens[1])
+	must(t, err)
+	if len(bs) != 1 || bs[0].OfferName != name || bs[0].LastName != "Durand" || !bs[0].ShowStart.Equal(later.UTC().Truncate(time.Second)) {
+		t.Errorf("cached booking %+v, want film %q, name Durand, start %s", bs, name, later)
+	}
+
+	// Days later, tonight's showtime is out of the window: purged from the cache.
+	clock.Add(int64(3 * 24 * time.Hour))
+	must(t, a.Sync(ctx))
+	if bs, _ := a.Search(ctx, w.tokens[0]); len(bs) != 0 {
+		t.Errorf("a showtime 3 days old is still cached")
+	}
+}

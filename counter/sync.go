@@ -44,6 +44,9 @@ func (e *Engine) sync(ctx context.Context) error {
 	if err := e.pull(ctx); err != nil {
 		return err
 	}
+	if err := e.cache.Purge(ctx, e.windowStart()); err != nil {
+		return err
+	}
 	if err := e.check(ctx); err != nil {
 		return err
 	}
@@ -97,7 +100,7 @@ func (e *Engine) push(ctx context.Context) error {
 			}
 			res := cache.Resolution{Nonce: r.Nonce, Verdict: app.OutcomeCode(r.Verdict), Message: r.Message}
 			if r.Booking != nil {
-				res.Booking = &cache.Booking{Booking: r.Booking.Domain()}
+				res.Booking = &cache.Booking{Booking: r.Booking.Domain(), Rev: r.Rev}
 				res.Booking.UsedNonce = r.UsedNonce
 			}
 			rs = append(rs, res)
@@ -128,7 +131,7 @@ func (e *Engine) pull(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		ch, err := e.remote.Changes(ctx, e.cfg.VenueID, db, cursor, 2000)
+		ch, err := e.remote.Changes(ctx, e.cfg.VenueID, db, cursor, 2000, e.windowStart())
 		if app.ErrorCode(err) == app.EGONE && !reset {
 			e.log.Warn("server database changed, downloading the copy again", "err", err)
 			if err := e.cache.Reset(ctx); err != nil {
@@ -206,4 +209,10 @@ func (e *Engine) Ack(ctx context.Context, id int64) error {
 	}
 	e.update(func(s *Status) { s.Conflicts = max(s.Conflicts-1, 0) })
 	return nil
+}
+
+// windowStart is the start of the pull window: midnight today, venue time, less PullWindow.
+func (e *Engine) windowStart() time.Time {
+	d := e.cfg.Now().In(e.cfg.Location)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, e.cfg.Location).Add(-e.cfg.PullWindow)
 }

@@ -121,7 +121,9 @@ const upsertBookingSQL = `INSERT INTO bookings (id, token, status, quantity, uni
 		used_key = excluded.used_key, used_device = excluded.used_device, used_nonce = excluded.used_nonce,
 		cancelled_us = excluded.cancelled_us,
 		offer_name = excluded.offer_name, version = excluded.version, stock_id = excluded.stock_id,
-		show_start_us = excluded.show_start_us, rev = excluded.rev
+		show_start_us = excluded.show_start_us, venue_name = excluded.venue_name, first_name = excluded.first_name,
+		last_name = excluded.last_name, email = excluded.email, phone = excluded.phone, search = excluded.search,
+		rev = excluded.rev
 		WHERE excluded.rev > bookings.rev
 		AND NOT EXISTS (SELECT 1 FROM ob.outbox WHERE ob.outbox.token = bookings.token AND ob.outbox.state = 'pending')`
 

@@ -2,7 +2,9 @@ package cache
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"time"
 
 	"guichet/sync/protocol"
 )
@@ -41,4 +43,31 @@ func (c *Cache) Digest(ctx context.Context) (map[int64]protocol.ShowtimeDigest, 
 	}
 	flush()
 	return out, nil
+}
+
+// MaxRev is the latest server revision among the cached offers, showtimes and bookings.
+func (c *Cache) MaxRev(ctx context.Context) (int64, error) {
+	var n int64
+	err := c.db.QueryRowContext(ctx, `SELECT MAX(COALESCE((SELECT MAX(rev) FROM offers), 0), COALESCE((SELECT MAX(rev) FROM stocks), 0),
+		COALESCE((SELECT MAX(rev) FROM bookings), 0))`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("latest revision: %w", err)
+	}
+	return n, nil
+}
+
+// Purge removes the showtimes starting before from and their bookings, except a booking with an
+// event still waiting for the server: the copy keeps what the counter needs.
+func (c *Cache) Purge(ctx context.Context, from time.Time) error {
+	return c.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM bookings WHERE show_start_us < ?
+			AND token NOT IN (SELECT token FROM ob.outbox WHERE state = 'pending')`, us(from)); err != nil {
+			return fmt.Errorf("purge bookings: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM stocks WHERE starts_us < ?
+			AND id NOT IN (SELECT stock_id FROM bookings)`, us(from)); err != nil {
+			return fmt.Errorf("purge showtimes: %w", err)
+		}
+		return nil
+	})
 }

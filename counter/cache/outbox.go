@@ -132,8 +132,9 @@ func (c *Cache) ResolveAll(ctx context.Context, rs []Resolution, now time.Time) 
 			if b == nil {
 				continue
 			}
-			// Insert it if unknown; the server's state wins once no event of it is pending.
-			b.Rev = 0
+			// Insert it if unknown, or replace the cached row with the server's once no event of it
+			// is pending and its revision is newer (a pulled change skipped while the event was
+			// pending is taken then); the server's state wins once no event of it is pending.
 			if err := upsertBooking(ctx, boundExec{tx, upsertBookingSQL}, b); err != nil {
 				return err
 			}

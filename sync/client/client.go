@@ -145,17 +145,24 @@ func (c *Client) Me(ctx context.Context) (*protocol.Me, error) {
 
 // Changes pulls a page of a venue's changes after since, a cursor of the database db ("" for
 // none yet). A cursor the server cannot honour is answered with an EGONE error.
-func (c *Client) Changes(ctx context.Context, venueID int64, db string, since int64, limit int) (*protocol.Changes, error) {
+func (c *Client) Changes(ctx context.Context, venueID int64, db string, since int64, limit int, from time.Time) (*protocol.Changes, error) {
 	var ch protocol.Changes
 	path := "/sync/v1/venues/" + strconv.FormatInt(venueID, 10) + "/changes?since=" + strconv.FormatInt(since, 10) +
 		"&limit=" + strconv.Itoa(limit) + "&db=" + url.QueryEscape(db)
+	if !from.IsZero() {
+		path += "&from=" + url.QueryEscape(protocol.Time(from))
+	}
 	return &ch, call(ctx, c.sync, http.MethodGet, path, nil, &ch)
 }
 
 // Digest fetches a venue's bookings summed up per showtime (the full check).
-func (c *Client) Digest(ctx context.Context, venueID int64) (*protocol.Digest, error) {
+func (c *Client) Digest(ctx context.Context, venueID int64, from time.Time) (*protocol.Digest, error) {
 	var d protocol.Digest
-	return &d, call(ctx, c.sync, http.MethodGet, "/sync/v1/venues/"+strconv.FormatInt(venueID, 10)+"/digest", nil, &d)
+	path := "/sync/v1/venues/" + strconv.FormatInt(venueID, 10) + "/digest"
+	if !from.IsZero() {
+		path += "?from=" + url.QueryEscape(protocol.Time(from))
+	}
+	return &d, call(ctx, c.sync, http.MethodGet, path, nil, &d)
 }
 
 // Push sends queued scans (retried: pushing the same nonces again is harmless); the request's

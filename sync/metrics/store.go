@@ -46,6 +46,12 @@ func (s *Store) Changes(ctx context.Context, offererID, venueID, since int64, li
 	return s.Store.Changes(ctx, offererID, venueID, since, limit)
 }
 
+// ChangesFrom counts a pull.
+func (s *Store) ChangesFrom(ctx context.Context, offererID, venueID, since int64, limit int, from time.Time) (store.Changes, error) {
+	s.m.pulls.Inc()
+	return s.Store.ChangesFrom(ctx, offererID, venueID, since, limit, from)
+}
+
 // AutoUse counts a run of the automatic validation.
 func (s *Store) AutoUse(ctx context.Context, now time.Time) (int, error) {
 	n, err := s.Store.AutoUse(ctx, now)

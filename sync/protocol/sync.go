@@ -91,6 +91,9 @@ type ScanResult struct {
 	Booking  *Booking `json:"booking,omitempty"`
 	// UsedNonce is the nonce of the scan whose validation is in force on the booking, if any.
 	UsedNonce string `json:"usedNonce,omitempty"`
+	// Rev is the booking's revision as the server read it with this answer: the counter replaces
+	// its cached row with the booking when it is newer.
+	Rev int64 `json:"rev,omitempty"`
 	// Conflict is set when reconciling an offline admission found a problem.
 	Conflict *Conflict `json:"conflict,omitempty"`
 	Replayed bool      `json:"replayed,omitempty"`

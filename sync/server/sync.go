@@ -61,7 +61,14 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, k *app.APIKey) 
 			return
 		}
 	}
-	ch, err := s.store.Changes(r.Context(), k.OffererID, venueID, since, limit)
+	var from time.Time
+	if f := q.Get("from"); f != "" {
+		if from, err = time.Parse(time.RFC3339Nano, f); err != nil {
+			s.writeError(w, r, app.FieldError("from", "Début de fenêtre invalide (RFC 3339)."))
+			return
+		}
+	}
+	ch, err := s.store.ChangesFrom(r.Context(), k.OffererID, venueID, since, limit, from)
 	if err == nil {
 		err = copyGone(q.Get("db"), since, ch)
 	}
@@ -157,7 +164,7 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 		}
 		if res.Outcome.Booking != nil {
 			b := protocol.BookingOf(res.Outcome.Booking)
-			sr.Booking, sr.UsedNonce = &b, res.Outcome.Booking.UsedNonce
+			sr.Booking, sr.UsedNonce, sr.Rev = &b, res.Outcome.Booking.UsedNonce, res.Rev
 		}
 		if res.Conflict != nil {
 			c := conflictOf(res.Conflict)
@@ -233,7 +240,14 @@ func (s *Server) digest(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
 		s.writeError(w, r, err)
 		return
 	}
-	d, err := s.store.Digest(r.Context(), k.OffererID, venueID)
+	var from time.Time
+	if f := r.URL.Query().Get("from"); f != "" {
+		if from, err = time.Parse(time.RFC3339Nano, f); err != nil {
+			s.writeError(w, r, app.FieldError("from", "Début de fenêtre invalide (RFC 3339)."))
+			return
+		}
+	}
+	d, err := s.store.Digest(r.Context(), k.OffererID, venueID, from)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

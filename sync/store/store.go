@@ -279,7 +279,7 @@ type Changes struct {
 // Digest sums up a venue's bookings per showtime, for a counter to check its copy.
 type Digest struct {
 	Database  string
-	Cursor    int64 // the venue's latest revision: the copy checked must be at it
+	Cursor    int64 // the latest revision of the venue's offers and of the showtimes and bookings summed up
 	Showtimes []ShowtimeDigest
 }
 
@@ -312,6 +312,8 @@ type ScanResult struct {
 	Outcome  app.Outcome
 	Conflict *Conflict
 	Replayed bool
+	// Rev is the booking's revision as read after the event (0 without a booking).
+	Rev int64
 	// Err is this event's own failure (an app error, EINVALID for a bad event): nothing of it
 	// was applied, and the other events of the push were judged without it.
 	Err error
@@ -350,8 +352,12 @@ type Syncer interface {
 	// Changes returns up to limit changed offers, showtimes and bookings of a venue of the
 	// offerer with a revision above since.
 	Changes(ctx context.Context, offererID, venueID, since int64, limit int) (Changes, error)
-	// Digest sums up a venue's bookings per showtime (protocol.BookingHash).
-	Digest(ctx context.Context, offererID, venueID int64) (Digest, error)
+	// ChangesFrom is Changes for the showtimes starting at or after from (a counter's pull
+	// window) and their bookings.
+	ChangesFrom(ctx context.Context, offererID, venueID, since int64, limit int, from time.Time) (Changes, error)
+	// Digest sums up the bookings of a venue's showtimes starting at or after from, per showtime
+	// (protocol.BookingHash).
+	Digest(ctx context.Context, offererID, venueID int64, from time.Time) (Digest, error)
 	// PushScans applies scan events idempotently by nonce, recording the key and device.
 	PushScans(ctx context.Context, key *app.APIKey, device string, events []ScanEvent, now time.Time) ([]ScanResult, error)
 	// Conflicts lists a venue's conflicts, unacknowledged only unless all is set.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"time"
 
 	"guichet/sync/protocol"
 	"guichet/sync/store"
@@ -42,7 +43,7 @@ func (s *Store) NewIdentity(ctx context.Context) error {
 
 // Digest sums up a venue's bookings per showtime in one snapshot, with the venue's latest
 // revision: a counter whose copy is at that revision must find the same counts and hashes.
-func (s *Store) Digest(ctx context.Context, offererID, venueID int64) (store.Digest, error) {
+func (s *Store) Digest(ctx context.Context, offererID, venueID int64, from time.Time) (store.Digest, error) {
 	var d store.Digest
 	v, err := s.GetVenue(ctx, venueID)
 	if err != nil {
@@ -62,14 +63,15 @@ func (s *Store) Digest(ctx context.Context, offererID, venueID int64) (store.Dig
 	var o, st, b int64
 	err = tx.QueryRowContext(ctx, s.q(`SELECT
 		COALESCE((SELECT MAX(rev) FROM offers WHERE venue_id = ?), 0),
-		COALESCE((SELECT MAX(s.rev) FROM stocks s JOIN offers f ON f.id = s.offer_id WHERE f.venue_id = ?), 0),
-		COALESCE((SELECT MAX(rev) FROM bookings WHERE venue_id = ?), 0)`), venueID, venueID, venueID).Scan(&o, &st, &b)
+		COALESCE((SELECT MAX(s.rev) FROM stocks s JOIN offers f ON f.id = s.offer_id WHERE f.venue_id = ? AND s.starts_us >= ?), 0),
+		COALESCE((SELECT MAX(b.rev) FROM bookings b JOIN stocks s ON s.id = b.stock_id WHERE b.venue_id = ? AND s.starts_us >= ?), 0)`),
+		venueID, venueID, us(from), venueID, us(from)).Scan(&o, &st, &b)
 	if err != nil {
 		return d, fmt.Errorf("digest cursor: %w", err)
 	}
 	d.Cursor = max(o, st, b)
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, stock_id, status, quantity FROM bookings WHERE venue_id = ?
-		ORDER BY stock_id, id`), venueID)
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT b.id, b.stock_id, b.status, b.quantity FROM bookings b
+		JOIN stocks s ON s.id = b.stock_id WHERE b.venue_id = ? AND s.starts_us >= ? ORDER BY b.stock_id, b.id`), venueID, us(from))
 	if err != nil {
 		return d, fmt.Errorf("digest: %w", err)
 	}

@@ -20,6 +20,12 @@ const MaxChanges = 5000
 // read up to limit rows after the cursor; the merged page keeps the limit lowest revisions, so a
 // row left out always has a higher revision than the returned cursor.
 func (s *Store) Changes(ctx context.Context, offererID, venueID, since int64, limit int) (store.Changes, error) {
+	return s.ChangesFrom(ctx, offererID, venueID, since, limit, time.Time{})
+}
+
+// ChangesFrom is Changes restricted to the showtimes starting at or after from and their
+// bookings (a counter's pull window); offers are all the venue's.
+func (s *Store) ChangesFrom(ctx context.Context, offererID, venueID, since int64, limit int, from time.Time) (store.Changes, error) {
 	var ch store.Changes
 	if limit <= 0 || limit > MaxChanges {
 		limit = MaxChanges
@@ -65,7 +71,7 @@ func (s *Store) Changes(ctx context.Context, offererID, venueID, since int64, li
 	full = full || len(ch.Offers) == limit
 
 	rows, err = tx.QueryContext(ctx, s.q(`SELECT `+prefixed("s.", stockCols)+`, s.rev FROM stocks s JOIN offers o ON o.id = s.offer_id
-		WHERE o.venue_id = ? AND s.rev > ? ORDER BY s.rev LIMIT ?`), venueID, since, limit)
+		WHERE o.venue_id = ? AND s.rev > ? AND s.starts_us >= ? ORDER BY s.rev LIMIT ?`), venueID, since, us(from), limit)
 	if err != nil {
 		return ch, fmt.Errorf("changed stocks: %w", err)
 	}
@@ -82,7 +88,7 @@ func (s *Store) Changes(ctx context.Context, offererID, venueID, since int64, li
 	rows.Close()
 	full = full || len(ch.Stocks) == limit
 
-	rows, err = tx.QueryContext(ctx, s.q(strings.Replace(bookingView, "u.birth_date", "u.birth_date, b.rev", 1)+` WHERE b.venue_id = ? AND b.rev > ? ORDER BY b.rev LIMIT ?`), venueID, since, limit)
+	rows, err = tx.QueryContext(ctx, s.q(strings.Replace(bookingView, "u.birth_date", "u.birth_date, b.rev", 1)+` WHERE b.venue_id = ? AND b.rev > ? AND s.starts_us >= ? ORDER BY b.rev LIMIT ?`), venueID, since, us(from), limit)
 	if err != nil {
 		return ch, fmt.Errorf("changed bookings: %w", err)
 	}
@@ -308,6 +314,11 @@ func (s *Store) applyScan(ctx context.Context, tx *sql.Tx, key *app.APIKey, devi
 		string(ev.LocalVerdict), string(res.Outcome.Code), res.Outcome.Message, bid, us(now))
 	if err != nil {
 		return res, fmt.Errorf("record scan: %w", err)
+	}
+	if b != nil {
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT rev FROM bookings WHERE id = ?`), b.ID).Scan(&res.Rev); err != nil {
+			return res, fmt.Errorf("booking revision: %w", err)
+		}
 	}
 	return res, nil
 }
