@@ -111,9 +111,11 @@ func TestRun_Serve(t *testing.T) {
 	}()
 	var resp *http.Response
 	var err error
-	for i := 0; i < 100; i++ {
-		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
+	for i := 0; i < 100; i++ { // ready: listening and migrated (serve listens before migrating)
+		if resp, err = http.Get("http://" + addr + "/readyz"); err == nil && resp.StatusCode == http.StatusOK {
 			break
+		} else if err == nil {
+			resp.Body.Close()
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
