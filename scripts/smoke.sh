@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Smoke test of the real counter app: a demo server on a free port, the app in a real window
-# under Xvfb paired with it, one countermark scanned, a screenshot of the X display for every
-# screen, and the server checked. Usage: scripts/smoke.sh [OUT_DIR]  (binaries from make build)
+# under Xvfb paired with it, countermarks scanned with the verdict code each must get (admitted,
+# already used, refused, attention confirmed with Entrée, admitted offline under the banner with the
+# server paused), a screenshot of the X display for every screen, no Fyne thread-check error in the
+# app's log, and the server checked. Usage: scripts/smoke.sh [OUT_DIR]  (binaries from make build)
 set -euo pipefail
 out=$(mkdir -p "${1:-var/smoke}" && cd "${1:-var/smoke}" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 server_pid=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$server_pid" ] && { kill -CONT "$server_pid"; kill "$server_pid"; } 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -22,19 +24,29 @@ addr=$(cat "$tmp/addr")
 first() { grep -A1 "\"$1\"" "$tmp/demo.json" | tail -1 | tr -d ' ",'; }
 token=$(first confirmed) used=$(first used) early=$(first notYetConfirmed)
 filmed=$(grep -A2 '"confirmed"' "$tmp/demo.json" | tail -1 | tr -d ' ",')
+offline=$(grep -A3 '"confirmed"' "$tmp/demo.json" | tail -1 | tr -d ' ",')
+other_day=$(first anotherDay)
 cashier=$(grep '"cashier"' "$tmp/demo.json" | cut -d'"' -f4)
-echo "smoke: server on $addr, scanning $token (confirmed), $used (used), $early (too early)"
+echo "smoke: server on $addr, scanning $token (confirmed), $used (used), $early (too early), $other_day (another day), $offline (server paused)"
 
-shots="counter-idle counter-verdict-1 counter-verdict-2 counter-verdict-3 camera showtimes search conflicts settings payouts programme"
+shots="counter-idle counter-verdict-1 counter-verdict-2 counter-verdict-3 counter-verdict-4 camera showtimes search conflicts settings payouts programme counter-offline"
+# Each scan says the verdict it must get; the offline one is scanned with the server paused (SIGSTOP).
+scan="PASSCULTURE:v3;TOKEN:$token=ADMITTED,$used=ALREADY_USED,$(echo $early | tr A-Z a-z)=NOT_YET_USABLE"
+scan="$scan,PASSCULTURE:v3;TOKEN:$other_day=CONFIRM,offline:$offline=ADMITTED"
 cat > "$tmp/inside.sh" <<INSIDE
 set -u
 "$root/bin/guichet" --data "$tmp/app" --demo "$tmp/demo.json" --server "http://$addr" \
-  --camera-synthetic "PASSCULTURE:v3;TOKEN:$filmed" --smoke "$out" --smoke-scan "PASSCULTURE:v3;TOKEN:$token,$used,$(echo $early | tr A-Z a-z)" 2> "$tmp/app.log" &
+  --camera-synthetic "PASSCULTURE:v3;TOKEN:$filmed" --smoke "$out" --smoke-scan "$scan" 2> "$tmp/app.log" &
 app=\$!
 for s in $shots; do
+  if [ "\$s" = counter-offline ]; then
+    for _ in \$(seq 300); do [ -e "$out/stop-server.ready" ] && break; kill -0 \$app 2>/dev/null || break; sleep 0.1; done
+    kill -STOP $server_pid
+  fi
   for _ in \$(seq 300); do [ -e "$out/\$s.png.ready" ] && break; kill -0 \$app 2>/dev/null || break; sleep 0.1; done
   [ -e "$out/\$s.png.ready" ] || { echo "smoke: the app never showed \$s"; kill \$app; exit 1; }
   import -window root "$out/\$s.tmp.png" && mv "$out/\$s.tmp.png" "$out/\$s.png"
+  [ "\$s" = counter-offline ] && kill -CONT $server_pid
 done
 wait \$app
 INSIDE
@@ -43,6 +55,9 @@ if ! timeout 180 xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" bash "$tm
   echo "smoke: the app failed"; cat "$tmp/app.log"; exit 1
 fi
 rm -f "$out"/*.ready
+if grep -q 'Error in Fyne call thread' "$tmp/app.log"; then
+  echo "smoke: the app touched widgets off the UI goroutine:"; grep -A3 'Error in Fyne call thread' "$tmp/app.log"; exit 1
+fi
 for f in $shots; do
   size=$(stat -c %s "$out/$f.png" 2>/dev/null || echo 0)
   if [ "$size" -lt 10000 ]; then echo "smoke: $out/$f.png missing or blank ($size bytes)"; exit 1; fi

@@ -10,11 +10,47 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"guichet/app"
 	"guichet/counter"
 )
 
+// smokeScan submits code (Entrée alone when empty) as a scanner would and waits for its verdict.
+func (u *UI) smokeScan(code string, v *counter.Verdict) error {
+	var before *counter.Verdict
+	fyne.DoAndWait(func() {
+		before = u.screen.shown
+		if code != "" {
+			u.screen.onDismiss()
+			before = nil
+		}
+		u.screen.entry.SetText(code)
+		u.screen.onSubmit(u.screen.entry.Text)
+	})
+	for i := 0; ; i++ {
+		got := make(chan *counter.Verdict)
+		toUI(func() {
+			if u.screen.shown != nil && u.screen.shown != before && !u.screen.queue.busy {
+				got <- u.screen.shown
+				return
+			}
+			got <- nil
+		})
+		if shown := <-got; shown != nil {
+			*v = *shown
+			return nil
+		}
+		if i > 100 {
+			return fmt.Errorf("no verdict for %q", code)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // Smoke drives the real window for the smoke test: wait for the counter, scan each of the
-// comma-separated codes, and have a screenshot taken of every verdict and screen into dir.
+// comma-separated codes, and have a screenshot taken of every verdict and screen into dir. A
+// code may say the verdict it must get ("CODE=ADMITTED"); "offline:CODE" asks the script to pause
+// the server first (stop-server.ready), then checks the verdict was decided offline under the
+// banner. A countermark for another day is confirmed with Entrée, as the cashier would.
 func (u *UI) Smoke(dir, scan string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -50,29 +86,16 @@ func (u *UI) Smoke(dir, scan string) error {
 	if err := shot("counter-idle.png"); err != nil {
 		return err
 	}
-	for n, code := range strings.Split(scan, ",") {
-		if code == "" {
-			continue
+	var online, offline []string // the offline scans come last, once the server is paused
+	for _, item := range strings.Split(scan, ",") {
+		if strings.HasPrefix(item, "offline:") {
+			offline = append(offline, item)
+		} else if item != "" {
+			online = append(online, item)
 		}
-		fyne.DoAndWait(func() {
-			u.screen.onDismiss()
-			u.screen.entry.SetText(code)
-			u.screen.onSubmit(u.screen.entry.Text)
-		})
-		for i := 0; ; i++ {
-			shown := make(chan bool)
-			toUI(func() { shown <- u.screen.shown != nil })
-			if <-shown {
-				break
-			}
-			if i > 100 {
-				return fmt.Errorf("no verdict for %q", code)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		if err := shot(fmt.Sprintf("counter-verdict-%d.png", n+1)); err != nil {
-			return err
-		}
+	}
+	if err := u.smokeScans(dir, online, shot); err != nil {
+		return err
 	}
 	if u.scanner != nil {
 		// The webcam last: switch it on and wait for the code it films to give a verdict.
@@ -106,6 +129,62 @@ func (u *UI) Smoke(dir, scan string) error {
 		fyne.DoAndWait(func() { u.tabs.SelectIndex(i) })
 		time.Sleep(800 * time.Millisecond) // the manager's tabs load from the server
 		if err := shot(names[i]); err != nil {
+			return err
+		}
+	}
+	fyne.DoAndWait(func() { u.tabs.SelectIndex(0) })
+	return u.smokeScans(dir, offline, shot)
+}
+
+// smokeScans scans each item ("CODE=VERDICT", "offline:CODE=VERDICT") and photographs its verdict.
+func (u *UI) smokeScans(dir string, items []string, shot func(string) error) error {
+	for n, item := range items {
+		if item == "" {
+			continue
+		}
+		code, want, _ := strings.Cut(item, "=")
+		offline := strings.HasPrefix(code, "offline:")
+		if offline { // the script pauses the server when asked: the counter must say it is offline
+			code = strings.TrimPrefix(code, "offline:")
+			if err := os.WriteFile(filepath.Join(dir, "stop-server.ready"), nil, 0o644); err != nil {
+				return err
+			}
+			time.Sleep(time.Second)
+		}
+		var v counter.Verdict
+		if err := u.smokeScan(code, &v); err != nil {
+			return err
+		}
+		if want != "" && string(v.Code) != want {
+			return fmt.Errorf("scan %q: verdict %s (%s), want %s", code, v.Code, v.Message, want)
+		}
+		if v.Code == counter.OutcomeConfirm { // Entrée confirms: then the admission
+			if err := u.smokeScan("", &v); err != nil {
+				return err
+			}
+			if v.Code != app.OutcomeAdmitted {
+				return fmt.Errorf("scan %q confirmed: verdict %s (%s), want ADMITTED", code, v.Code, v.Message)
+			}
+		}
+		name := fmt.Sprintf("counter-verdict-%d.png", n+1)
+		if offline {
+			name = "counter-offline.png"
+			if !v.Offline {
+				return fmt.Errorf("scan %q with the server paused was not decided offline", code)
+			}
+			for i := 0; ; i++ { // the banner follows the engine's status
+				shown := make(chan bool)
+				toUI(func() { shown <- u.banner != nil && u.banner.content.Visible() })
+				if <-shown {
+					break
+				}
+				if i > 100 {
+					return errors.New("no offline banner with the server paused")
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		}
+		if err := shot(name); err != nil {
 			return err
 		}
 	}

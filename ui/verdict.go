@@ -116,6 +116,9 @@ func timingWarning(b *app.Booking, now time.Time, loc *time.Location) string {
 		return ""
 	}
 	start := b.ShowStart.In(loc)
+	if start.Format(time.DateOnly) != now.In(loc).Format(time.DateOnly) {
+		return "" // another day: the domain's warning says so
+	}
 	minutes := b.OfferMinutes
 	if minutes <= 0 {
 		minutes = 120

@@ -40,6 +40,7 @@ type Result struct {
 		Used            []string `json:"used"`
 		Cancelled       []string `json:"cancelled"`
 		NotYetConfirmed []string `json:"notYetConfirmed"`
+		AnotherDay      []string `json:"anotherDay"` // usable, for tomorrow: the counter asks before validating
 		OtherOfferer    []string `json:"otherOfferer"`
 	} `json:"tokens"`
 	// Beneficiaries can sign in to the native API with these credentials.
@@ -215,6 +216,15 @@ func Seed(ctx context.Context, st Store, now time.Time, paris *time.Location) (*
 		}
 		res.Tokens.OtherOfferer = append(res.Tokens.OtherOfferer, b.Token)
 	}
+	tomorrow, err := extraStock(ctx, st, offers[1], soon.Add(24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	b, err := book(bens[0], tomorrow, 1, longAgo)
+	if err != nil {
+		return nil, fmt.Errorf("demo booking for tomorrow: %w", err)
+	}
+	res.Tokens.AnotherDay = append(res.Tokens.AnotherDay, b.Token)
 	if err := seedBankAccount(ctx, st, main.ID, venue.ID, now); err != nil {
 		return nil, err
 	}
