@@ -28,11 +28,11 @@ func hybridBits(p plane, r rect, sc *binScratch) (*gozxing.BitMatrix, bool) {
 			yy := 0
 			for ; yy < block; yy++ {
 				row := p.pix[(y0+yy)*p.w+x0:][:block]
-				for _, v := range row {
-					sum += int(v)
-					lo = min(lo, int(v))
-					hi = max(hi, int(v))
-				}
+				a, b, c, d := int(row[0]), int(row[1]), int(row[2]), int(row[3])
+				e, f, g, k := int(row[4]), int(row[5]), int(row[6]), int(row[7])
+				sum += a + b + c + d + e + f + g + k
+				lo = min(lo, a, b, c, d, e, f, g, k)
+				hi = max(hi, a, b, c, d, e, f, g, k)
 				if hi-lo > minRange {
 					yy++
 					break
@@ -57,19 +57,24 @@ func hybridBits(p plane, r rect, sc *binScratch) (*gozxing.BitMatrix, bool) {
 		}
 	}
 	// Threshold of each block: the mean black point of the 5x5 blocks
-	// around it (clamped at the edges).
+	// around it (clamped at the edges), as a sum of five row sums.
+	sc.rows = growInts(sc.rows, subW*subH)
+	rows := sc.rows
+	for by := 0; by < subH; by++ {
+		line := bp[by*subW : (by+1)*subW]
+		for bx := 0; bx < subW; bx++ {
+			left := min(max(bx, 2), subW-3)
+			five := line[left-2 : left+3]
+			rows[by*subW+bx] = five[0] + five[1] + five[2] + five[3] + five[4]
+		}
+	}
 	sc.thr = growInts(sc.thr, subW*subH)
 	thr := sc.thr
 	for by := 0; by < subH; by++ {
 		top := min(max(by, 2), subH-3)
 		for bx := 0; bx < subW; bx++ {
-			left := min(max(bx, 2), subW-3)
-			sum := 0
-			for z := -2; z <= 2; z++ {
-				row := bp[(top+z)*subW+left-2:][:5]
-				sum += row[0] + row[1] + row[2] + row[3] + row[4]
-			}
-			thr[by*subW+bx] = sum / 25
+			i := (top-2)*subW + bx
+			thr[by*subW+bx] = (rows[i] + rows[i+subW] + rows[i+2*subW] + rows[i+3*subW] + rows[i+4*subW]) / 25
 		}
 	}
 	m, err := gozxing.NewBitMatrix(w, h)
@@ -81,7 +86,10 @@ func hybridBits(p plane, r rect, sc *binScratch) (*gozxing.BitMatrix, bool) {
 		sc.row = gozxing.NewBitArray(w)
 	}
 	bits := sc.row.GetBitArray()[:words]
-	sc.rowThr = growInts(sc.rowThr, words*32)
+	if cap(sc.rowThr) < words*32 {
+		sc.rowThr = make([]int16, words*32)
+	}
+	sc.rowThr = sc.rowThr[:words*32]
 	rowThr := sc.rowThr
 	// gozxing sets a pixel's bit from every block covering it: the last
 	// block of a row or column is moved back to end at the edge and
@@ -102,7 +110,7 @@ func hybridBits(p plane, r rect, sc *binScratch) (*gozxing.BitMatrix, bool) {
 						t = max(t, thr[lastBY*subW+lastBX])
 					}
 				}
-				rowThr[x] = t
+				rowThr[x] = int16(t)
 			}
 			for x := w; x < len(rowThr); x++ {
 				rowThr[x] = -1 // past the edge: never dark
@@ -115,7 +123,7 @@ func hybridBits(p plane, r rect, sc *binScratch) (*gozxing.BitMatrix, bool) {
 			px := src[i*32 : min(i*32+32, w)]
 			for k, v := range px {
 				// dark when v <= t: t-v is then >= 0, its sign bit 0
-				word |= uint32(1+((ts[k]-int(v))>>63)) << uint(k)
+				word |= uint32(1+int32((ts[k]-int16(v))>>15)) << uint(k)
 			}
 			bits[i] = word
 		}
@@ -126,8 +134,9 @@ func hybridBits(p plane, r rect, sc *binScratch) (*gozxing.BitMatrix, bool) {
 
 // binScratch holds hybridBits' work arrays between frames.
 type binScratch struct {
-	black, thr, rowThr, runs []int
-	row, scan                *gozxing.BitArray
+	black, rows, thr, runs []int
+	rowThr                 []int16
+	row, scan              *gozxing.BitArray
 }
 
 func growInts(buf []int, n int) []int {
