@@ -247,7 +247,7 @@ func (d *Decoder) hard(full plane, group []candidate) (string, string, bool) {
 // minModule is the smallest module size, in pixels of the plane where the
 // candidate was seen, that a readable code has; smaller finder-pattern
 // candidates are sensor noise or texture.
-const minModule = 1.4
+const minModule = 1.8
 
 // minSmallModule is the smallest module size (px of the half-resolution
 // plane) of candidates that send a region to a full-resolution look.
