@@ -6,7 +6,7 @@
 // a grey (luminance) plane, whatever the device sends (YUYV or MJPEG).
 //
 // A [Decoder] finds one QR code in a grey plane with gozxing, cheapest
-// attempt first. A [Pipeline] ties a source to a decoder: it always decodes
+// attempt first (docs/bench.md says which attempts and why). A [Pipeline] ties a source to a decoder: it always decodes
 // the newest frame (older ones are dropped and counted), runs one decode at a
 // time, hands decoded text to a callback and offers the newest frame to a
 // preview consumer without ever delaying a decode.

@@ -24,15 +24,19 @@ import (
 //   - Frames start at half resolution: 4x fewer pixels, the 2x2 averaging
 //     removes sensor noise, and the codes held up to a counter webcam have
 //     modules big enough ("fast"). Full resolution comes second, over the
-//     aim box: the centre 2/3 up to 640x480, the centre half above ("full").
-//   - Inverted codes (dark-mode phone screens) are tried at quarter
-//     resolution, where they are big ("inverted").
+//     aim box ("full"), and around small candidates outside it ("small").
+//   - Inverted codes (dark-mode phone screens) are searched in the same
+//     thresholded bits, inverted (see Decoder.try).
+//   - Several codes in view: every finder-pattern triple is tried (read).
+//   - In the pipeline, a code located in a recent frame is looked for where
+//     it was ("track-..."), and the resampled passes stop when the frame's
+//     time budget is spent.
 //
 // The expensive passes run only when gozxing located a code's three finder
-// patterns with a plausible geometry, or a pair of candidates that could be
-// two of them; noise and clutter do not pass that gate, so a frame without a code costs three or four cheap
-// attempts and never gives a result: every text comes out of gozxing's
-// Reed-Solomon-checked decoder.
+// patterns with a plausible geometry, or agreeing candidates that could be
+// some of them; noise and clutter do not pass that gate, so a frame without
+// a code costs two cheap attempts and never gives a result: every text
+// comes out of gozxing's Reed-Solomon-checked decoder.
 
 // lowContrast is the aim box's 1st-to-99th percentile span (grey levels)
 // under which a stretched attempt is worth it.
