@@ -16,6 +16,7 @@ import (
 // exactly what a fresh one reads.
 func TestDecoder_tracking(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 21))
+	reads := func(d *Decoder, gray []byte) bool { _, ok := d.Decode(gray, 320, 240); return ok }
 	rescued, tried := 0, 0
 	for i := 0; i < 80 && rescued < 1; i++ {
 		payload := scene.Payload(rng)
@@ -23,7 +24,7 @@ func TestDecoder_tracking(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		shot := scene.Random(rng, []string{scene.Moderate, scene.Hard}[i%2], code.Size, 640, 480)
+		shot := scene.Random(rng, []string{scene.Moderate, scene.Hard}[i%2], code.Size, 320, 240)
 		blurred := scene.Render(code, shot.Params, rng)
 		// The frame before: the same code at the same place, still
 		// (no motion, focus, reflection or exposure trouble).
@@ -32,17 +33,17 @@ func TestDecoder_tracking(t *testing.T) {
 		before := scene.Render(code, still, rng)
 		inView := shot.Payloads(payload)
 
-		if decodes(NewDecoder(), blurred) {
+		if reads(NewDecoder(), blurred) {
 			continue // read without help: not the case under test
 		}
-		if !decodes(NewDecoder(), before) {
+		if !reads(NewDecoder(), before) {
 			continue
 		}
 		tried++
 		d := NewDecoder()
 		d.tracking = true
-		d.Decode(before, 640, 480)
-		r, ok := d.Decode(blurred, 640, 480)
+		d.Decode(before, 320, 240)
+		r, ok := d.Decode(blurred, 320, 240)
 		if ok && !slices.Contains(inView, r.Text) {
 			t.Fatalf("frame %d: wrong payload %q", i, r.Text)
 		}
@@ -51,8 +52,8 @@ func TestDecoder_tracking(t *testing.T) {
 		}
 		// Without tracking, the previous frame changes nothing.
 		plainD := NewDecoder()
-		plainD.Decode(before, 640, 480)
-		if decodes(plainD, blurred) {
+		plainD.Decode(before, 320, 240)
+		if reads(plainD, blurred) {
 			t.Fatalf("frame %d: read after an unrelated decode without tracking", i)
 		}
 	}
@@ -92,15 +93,15 @@ func TestDecoder_budget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		shot := scene.Random(rng, scene.Moderate, code.Size, 640, 480)
+		shot := scene.Random(rng, scene.Moderate, code.Size, 320, 240)
 		gray := scene.Render(code, shot.Params, rng)
-		r, ok := NewDecoder().Decode(gray, 640, 480)
+		r, ok := NewDecoder().Decode(gray, 320, 240)
 		if !ok || r.Pass != "roi-rot" {
 			continue
 		}
 		d := NewDecoder()
 		d.budget = time.Nanosecond
-		if r2, ok := d.Decode(gray, 640, 480); ok && r2.Pass == "roi-rot" {
+		if r2, ok := d.Decode(gray, 320, 240); ok && r2.Pass == "roi-rot" {
 			t.Fatalf("frame %d read by the resampled passes past the budget", i)
 		}
 		if d.Stats().OverBudget != 1 {
