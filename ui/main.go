@@ -22,6 +22,7 @@ func (u *UI) showMain() {
 	se := newSearchScreen(u)
 	u.search = se
 	sg := newSettingsScreen(u)
+	u.settings = sg
 	u.views = []refresher{st, cf}
 	status := widget.NewLabel("")
 	status.Truncation = fyne.TextTruncateEllipsis
@@ -36,6 +37,7 @@ func (u *UI) showMain() {
 	)
 	u.payoutsTab(tabs)
 	tabs.OnSelected = func(t *container.TabItem) {
+		u.touchUnlock()
 		if tabs.SelectedIndex() == 0 {
 			u.win.Canvas().Focus(u.screen.entry)
 		}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -194,7 +195,14 @@ func (s *programmeScreen) showtimeRow(st app.Showtime) fyne.CanvasObject {
 	}
 	return container.NewHBox(widget.NewLabel(text),
 		widget.NewButton(lang.L("Dupliquer"), func() { s.duplicateDialog(st) }),
-		widget.NewButton(lang.L("Supprimer"), func() { s.deleteShowtime(st) }))
+		widget.NewButton(lang.L("Supprimer"), func() {
+			dialog.ShowConfirm(lang.L("Supprimer"), fmt.Sprintf(lang.L("Supprimer la séance de %s ?"), st.Start.In(s.u.loc).Format("15:04")),
+				func(ok bool) {
+					if ok {
+						s.deleteShowtime(st)
+					}
+				}, s.u.win)
+		}))
 }
 
 func (s *programmeScreen) renderFilms(err error) {
@@ -216,7 +224,16 @@ func (s *programmeScreen) renderFilms(err error) {
 			widget.NewButton(lang.L("Modifier"), func() { s.editOffer(&o) }),
 			widget.NewButton(lang.L("Ajouter une séance"), func() { s.addShowtimeDialog(o) }))
 		if o.Active {
-			row.Add(widget.NewButton(lang.L("Désactiver"), func() { s.deactivate(o) }))
+			row.Add(widget.NewButton(lang.L("Désactiver"), func() {
+				dialog.ShowConfirm(lang.L("Désactiver"), fmt.Sprintf(lang.L("Désactiver « %s » ? Ses séances ne seront plus réservables."), o.Name),
+					func(ok bool) {
+						if ok {
+							s.setActive(o, false)
+						}
+					}, s.u.win)
+			}))
+		} else {
+			row.Add(widget.NewButton(lang.L("Réactiver"), func() { s.setActive(o, true) }))
 		}
 		s.films.Add(row)
 	}
@@ -245,18 +262,23 @@ func (s *programmeScreen) poster(o app.ProOffer) fyne.CanvasObject {
 
 // changed is called after a successful edit: the counter pulls the change, the screen reloads.
 func (s *programmeScreen) changed(msg string) {
+	s.u.touchUnlock()
 	s.say(nil, msg)
 	s.u.counter.Kick()
 	s.refresh()
 }
 
-func (s *programmeScreen) deactivate(o app.ProOffer) {
-	off := false
+// setActive deactivates a film (its showtimes are no longer bookable) or reactivates it.
+func (s *programmeScreen) setActive(o app.ProOffer, active bool) {
 	s.u.background(func() func() {
-		_, err := s.prog.UpdateOffer(s.u.ctx, o.ID, app.OfferInput{Active: &off})
+		_, err := s.prog.UpdateOffer(s.u.ctx, o.ID, app.OfferInput{Active: &active})
 		return func() {
 			if err != nil {
 				s.say(err, "")
+				return
+			}
+			if active {
+				s.changed(fmt.Sprintf(lang.L("« %s » est réactivé : ses séances sont de nouveau réservables."), o.Name))
 				return
 			}
 			s.changed(fmt.Sprintf(lang.L("« %s » est désactivé : ses séances ne sont plus réservables."), o.Name))

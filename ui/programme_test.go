@@ -293,6 +293,10 @@ func TestProgrammeScreen_Edits(t *testing.T) {
 	}
 
 	test.Tap(button(t, s.films, "Désactiver"))
+	if in := fp.updated[1]; in.Active != nil {
+		t.Errorf("deactivated before the confirmation: %+v", fp.updated)
+	}
+	confirmDialog(t, u.win)
 	if in, ok := fp.updated[1]; !ok || in.Active == nil || *in.Active {
 		t.Errorf("deactivate: %+v", fp.updated)
 	}
@@ -412,4 +416,39 @@ func TestParseEuros(t *testing.T) {
 			t.Errorf("parseEuros(%q) = %d, %v; want %d, ok %v", tc.in, got, err, tc.want, tc.ok)
 		}
 	}
+}
+
+// confirmDialog taps the confirming button of the dialog on top of w.
+func confirmDialog(t *testing.T, w fyne.Window) {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no confirmation dialog")
+	}
+	var found *widget.Button
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Button:
+			if v.Importance == widget.HighImportance && found == nil {
+				found = v
+			}
+			return
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+			return
+		}
+		if wd, ok := o.(fyne.Widget); ok {
+			for _, c := range test.WidgetRenderer(wd).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(top)
+	if found == nil {
+		t.Fatal("no confirming button in the dialog")
+	}
+	test.Tap(found)
 }

@@ -51,6 +51,7 @@ func (s *settingsScreen) render() {
 		unlock := func() {
 			if hashPIN(pin.Text) == u.prefs.String(prefPIN) {
 				u.locked = false
+				u.touchUnlock()
 				s.render()
 				return
 			}
@@ -93,6 +94,10 @@ func (s *settingsScreen) render() {
 				s.render()
 			}
 		}), pin))
+	}
+	if u.pairing.Role != app.RoleManager { // a cashier cannot unpair the counter
+		s.body.Add(widget.NewLabel(lang.L("Seul un responsable peut dissocier ce poste.")))
+		return
 	}
 	s.body.Add(widget.NewButton(lang.L("Dissocier ce poste (nouvelle clé au prochain démarrage)"), func() {
 		dialog.ShowConfirm(lang.L("Dissocier"), lang.L("Oublier la clé et le serveur de ce poste ? Les validations en attente restent "+

@@ -77,8 +77,9 @@ type UI struct {
 	pairing Pairing
 	counter Counter
 	loc     *time.Location
-	locked  bool // manager screens locked behind the PIN
-	animate bool // flash verdicts (off in tests)
+	locked  bool   // manager screens locked behind the PIN
+	relock  func() // stops the pending re-lock of the manager screens
+	animate bool   // flash verdicts (off in tests)
 	// after runs f once d has passed, off the UI goroutine, and returns a function that cancels it
 	// (tests replace it to fire timers by hand).
 	after func(d time.Duration, f func()) (stop func())
@@ -88,6 +89,7 @@ type UI struct {
 	payoutsAPI func(Pairing) Payouts // nil: no payouts tab
 
 	screen      *counterScreen
+	settings    *settingsScreen
 	search      *searchScreen
 	views       []refresher
 	statusLabel *widget.Label
@@ -169,3 +171,30 @@ func (u *UI) start(p Pairing, onErr func(error)) {
 }
 
 func loadLocation(name string) *time.Location { return app.Location(name) }
+
+// pinRelockAfter is how long the manager screens stay unlocked without the manager changing tab
+// or editing the programme.
+const pinRelockAfter = 5 * time.Minute
+
+// touchUnlock restarts the re-lock countdown while the manager screens are unlocked by a PIN.
+func (u *UI) touchUnlock() {
+	if u.locked || u.prefs.String(prefPIN) == "" {
+		return
+	}
+	if u.relock != nil {
+		u.relock()
+	}
+	u.relock = u.after(pinRelockAfter, func() { toUI(u.lock) })
+}
+
+// lock locks the manager screens again (the PIN asks for them).
+func (u *UI) lock() {
+	if u.prefs.String(prefPIN) == "" {
+		return
+	}
+	u.locked, u.relock = true, nil
+	if u.settings != nil {
+		u.settings.render()
+	}
+	u.refreshViews()
+}
