@@ -228,17 +228,31 @@ type Beneficiary struct {
 	CreatedAt      time.Time
 }
 
-// Credit rules of the pass Culture at 18.
-const (
-	DepositCents = 300_00
-	DepositYears = 2
-)
+// Credit is the pass Culture credit granted at 18: an amount valid some years. It is
+// configuration (pass Culture changes it by decree; docs/domain.md says which amounts apply),
+// with DefaultCredit as Guichet's default.
+type Credit struct {
+	Cents int64
+	Years int
+}
 
-// DepositExpiry returns when a credit activated at activation expires: at the end of the day,
-// two years later, in the given time zone.
-func DepositExpiry(activation time.Time, loc *time.Location) time.Time {
+// DefaultCredit is Guichet's default credit: 300 € valid two years (the amount of the
+// domain rules; pass Culture's current one is lower, see docs/domain.md).
+func DefaultCredit() Credit { return Credit{Cents: 300_00, Years: 2} }
+
+// Validate checks a configured credit.
+func (c Credit) Validate() error {
+	if c.Cents <= 0 || c.Years <= 0 {
+		return FieldError("credit", "Le crédit doit être un montant positif valable au moins un an.")
+	}
+	return nil
+}
+
+// Expiry returns when a credit activated at activation expires: at the end of the day, Years
+// later, in the given time zone.
+func (c Credit) Expiry(activation time.Time, loc *time.Location) time.Time {
 	a := activation.In(loc)
-	return time.Date(a.Year()+DepositYears, a.Month(), a.Day()+1, 0, 0, 0, 0, loc)
+	return time.Date(a.Year()+c.Years, a.Month(), a.Day()+1, 0, 0, 0, 0, loc)
 }
 
 // RemainingCents is what the beneficiary can still spend at now.

@@ -115,9 +115,18 @@ func beneficiaryCreate(ctx context.Context, fs *flag.FlagSet, db *string, args [
 	fs.StringVar(&b.Phone, "phone", "", "phone number")
 	birth := fs.String("birth-date", "", "date of birth, YYYY-MM-DD")
 	password := fs.String("password", "", "password (generated and printed when empty)")
+	credit := app.DefaultCredit()
+	fs.Int64Var(&credit.Cents, "credit-cents", credit.Cents, "credit granted, in cents")
+	fs.IntVar(&credit.Years, "credit-years", credit.Years, "years the credit is valid")
 	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
 	}
+	if err := credit.Validate(); err != nil {
+		return usageError("--credit-cents, --credit-years: " + app.ErrorMessage(err))
+	}
+	paris := app.Location(app.DefaultTimezone)
+	b.CreatedAt = time.Now().UTC()
+	b.DepositCents, b.DepositExpires = credit.Cents, credit.Expiry(b.CreatedAt, paris)
 	if *birth != "" {
 		t, err := time.Parse(time.DateOnly, *birth)
 		if err != nil {

@@ -12,8 +12,8 @@ import (
 	"guichet/sync/store"
 )
 
-// CreateBeneficiary stores a beneficiary. A zero deposit means the standard 300 € credit,
-// valid two years from now.
+// CreateBeneficiary stores a beneficiary. A zero deposit means the store's configured credit
+// (Options.Credit: 300 € valid two years by default) from its creation.
 func (s *Store) CreateBeneficiary(ctx context.Context, b *app.Beneficiary) error {
 	b.Email = strings.ToLower(strings.TrimSpace(b.Email))
 	switch {
@@ -29,10 +29,10 @@ func (s *Store) CreateBeneficiary(ctx context.Context, b *app.Beneficiary) error
 		b.CreatedAt = now
 	}
 	if b.DepositCents == 0 {
-		b.DepositCents = app.DepositCents
+		b.DepositCents = s.credit.Cents
 	}
 	if b.DepositExpires.IsZero() {
-		b.DepositExpires = app.DepositExpiry(b.CreatedAt, s.location(app.DefaultTimezone))
+		b.DepositExpires = s.credit.Expiry(b.CreatedAt, s.location(app.DefaultTimezone))
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		id, err := lastID(ctx, tx, s, `INSERT INTO beneficiaries (email, first_name, last_name, phone, birth_date,

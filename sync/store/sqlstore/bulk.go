@@ -48,7 +48,7 @@ func (s *Store) BulkBookings(ctx context.Context, stockID int64, n int, bookedAt
 			for i := start; i < min(start+batch, n); i++ {
 				var id int64
 				if err := ben.QueryRowContext(ctx, fmt.Sprintf("bulk-%d-%d@load.guichet.test", stockID, i), "Prénom",
-					fmt.Sprintf("Nom%07d", i), app.DepositCents, st.PriceCents, us(bookedAt.AddDate(2, 0, 0)), us(bookedAt)).Scan(&id); err != nil {
+					fmt.Sprintf("Nom%07d", i), app.DefaultCredit().Cents, st.PriceCents, us(bookedAt.AddDate(2, 0, 0)), us(bookedAt)).Scan(&id); err != nil {
 					return fmt.Errorf("bulk beneficiary: %w", err)
 				}
 				var tok string

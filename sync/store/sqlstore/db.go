@@ -51,6 +51,7 @@ type Store struct {
 	locs    sync.Map // time zone name → *time.Location
 	qcache  sync.Map // portable query → dialect query
 	dsn     string   // the PostgreSQL URL it was opened with
+	credit  app.Credit
 }
 
 var _ store.Store = (*Store)(nil)
@@ -64,6 +65,16 @@ type Options struct {
 	SyncNormal bool
 	// MaxConns caps the PostgreSQL connection pool (20 when zero); SQLite ignores it.
 	MaxConns int
+	// Credit is granted to new beneficiaries (app.DefaultCredit when zero).
+	Credit app.Credit
+}
+
+// creditOf is the configured credit, the default when none is.
+func creditOf(o Options) app.Credit {
+	if o.Credit == (app.Credit{}) {
+		return app.DefaultCredit()
+	}
+	return o.Credit
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path, in WAL mode with foreign
@@ -89,7 +100,7 @@ func OpenSQLite(ctx context.Context, path string, opts Options) (*Store, error) 
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	s := &Store{db: w, dialect: SQLite, rand: opts.Rand}
+	s := &Store{db: w, dialect: SQLite, rand: opts.Rand, credit: creditOf(opts)}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}

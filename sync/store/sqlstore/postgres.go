@@ -62,7 +62,7 @@ func OpenPostgres(ctx context.Context, url string, opts Options) (*Store, error)
 		db.Close()
 		return nil, fmt.Errorf("open postgres %s@%s/%s: %w", cfg.User, cfg.Host, cfg.Database, err)
 	}
-	s := &Store{db: db, rdb: db, dialect: Postgres, rand: opts.Rand, dsn: url}
+	s := &Store{db: db, rdb: db, dialect: Postgres, rand: opts.Rand, dsn: url, credit: creditOf(opts)}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
