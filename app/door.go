@@ -4,16 +4,17 @@ import "time"
 
 // Showtime is a showtime with its counts at the door.
 type Showtime struct {
-	StockID   int64
-	OfferID   int64
-	OfferName string
-	Version   string
-	Start     time.Time
-	Duration  int
-	Capacity  *int
-	Booked    int // places of non-cancelled bookings
-	Admitted  int // places of used (or reimbursed) bookings
-	Deleted   bool
+	StockID    int64
+	OfferID    int64
+	OfferName  string
+	Version    string
+	Start      time.Time
+	Duration   int
+	Capacity   *int
+	PriceCents int64
+	Booked     int // places of non-cancelled bookings
+	Admitted   int // places of used (or reimbursed) bookings
+	Deleted    bool
 }
 
 // Conflict is a reconciliation problem reported by the server.

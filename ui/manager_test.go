@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -39,5 +40,53 @@ func TestSettings_CashierCannotUnpair(t *testing.T) {
 	got := allText(u.settings.content)
 	if strings.Contains(got, "Dissocier ce poste") || !strings.Contains(got, "Seul un responsable") {
 		t.Errorf("a cashier key can unpair: %q", got)
+	}
+}
+
+// UpdateStock records a showtime edit.
+func (f *fakeProgramme) UpdateStock(_ context.Context, id int64, in app.NewStock) error {
+	if err := f.fail(); err != nil {
+		return err
+	}
+	if f.stockEdits == nil {
+		f.stockEdits = map[int64]app.NewStock{}
+	}
+	f.stockEdits[id] = in
+	return nil
+}
+
+// TestProgrammeScreen_EditShowtime: a showtime's time, price and capacity are edited through
+// the form filled with its values; a bad field says so and keeps the form from being sent.
+func TestProgrammeScreen_EditShowtime(t *testing.T) {
+	u, fp, _ := newProgrammeUI(t, app.RoleManager, false)
+	s := programmeOf(t, u)
+	st := s.shows[0]
+	st.PriceCents = 650
+	f := editStockForm(st, st.PriceCents, u.loc)
+	if f.price.Text != "6,50" || f.hour.Text != st.Start.In(u.loc).Format("15:04") {
+		t.Fatalf("form filled with %q at %q", f.price.Text, f.hour.Text)
+	}
+	for _, bad := range []struct {
+		e    interface{ Validate() error }
+		set  func()
+		what string
+	}{
+		{f.price, func() { f.price.SetText("cinq") }, "price"},
+		{f.hour, func() { f.hour.SetText("25h") }, "time"},
+		{f.capacity, func() { f.capacity.SetText("-3") }, "capacity"},
+	} {
+		bad.set()
+		if bad.e.Validate() == nil {
+			t.Errorf("a bad %s passes the form", bad.what)
+		}
+	}
+	f = editStockForm(st, st.PriceCents, u.loc)
+	f.hour.SetText("22:10")
+	f.price.SetText("7")
+	f.capacity.SetText("")
+	s.editShowtime(st, f)
+	in, ok := fp.stockEdits[st.StockID]
+	if !ok || in.PriceCents != 700 || in.Capacity != nil || in.StartsAt.In(u.loc).Format("02/01 15:04") != st.Start.In(u.loc).Format("02/01")+" 22:10" {
+		t.Errorf("edit sent %+v", in)
 	}
 }

@@ -27,6 +27,8 @@ type Programme interface {
 	UpdateOffer(ctx context.Context, id int64, in app.OfferInput) (*app.ProOffer, error)
 	CreateStock(ctx context.Context, offerID int64, in app.NewStock) (*app.ProStock, error)
 	DeleteStock(ctx context.Context, id int64) error
+	// UpdateStock changes a showtime's start, price and capacity (nil: unlimited).
+	UpdateStock(ctx context.Context, id int64, in app.NewStock) error
 	UploadImage(ctx context.Context, offerID int64, data []byte) (*app.ProOffer, error)
 	Allocine(ctx context.Context) (*allocine.Status, error)
 	SetAllocine(ctx context.Context, s allocine.VenueSettings) error
@@ -194,6 +196,7 @@ func (s *programmeScreen) showtimeRow(st app.Showtime) fyne.CanvasObject {
 		return widget.NewLabel(fmt.Sprintf(lang.L("%s — supprimée"), text))
 	}
 	return container.NewHBox(widget.NewLabel(text),
+		widget.NewButton(lang.L("Modifier"), func() { s.editShowtimeDialog(st, st.PriceCents) }),
 		widget.NewButton(lang.L("Dupliquer"), func() { s.duplicateDialog(st) }),
 		widget.NewButton(lang.L("Supprimer"), func() {
 			dialog.ShowConfirm(lang.L("Supprimer"), fmt.Sprintf(lang.L("Supprimer la séance de %s ?"), st.Start.In(s.u.loc).Format("15:04")),

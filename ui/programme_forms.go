@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -118,43 +119,78 @@ func (s *programmeScreen) saveOffer(o *app.ProOffer, f *offerForm) {
 	})
 }
 
-// stockForm is the showtime form: date, time, price, capacity (empty: unlimited).
+// stockForm is the showtime form: date (picked on a calendar or typed), time, price, capacity
+// (empty: unlimited). Each field says what is wrong as it is typed, and the form's button stays
+// off until every field is right, so a bad input keeps the form open with its error.
 type stockForm struct {
-	date, hour, price, capacity *widget.Entry
+	date                  *widget.DateEntry
+	hour, price, capacity *widget.Entry
 }
 
 func newStockForm(day time.Time) *stockForm {
-	f := &stockForm{date: widget.NewEntry(), hour: widget.NewEntry(), price: widget.NewEntry(), capacity: widget.NewEntry()}
-	f.date.SetText(day.Format("02/01/2006"))
+	f := &stockForm{date: widget.NewDateEntry(), hour: widget.NewEntry(), price: widget.NewEntry(), capacity: widget.NewEntry()}
+	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	f.date.SetDate(&d)
 	f.hour.SetPlaceHolder(lang.L("HH:MM"))
 	f.price.SetPlaceHolder("5,00")
 	f.capacity.SetPlaceHolder(lang.L("vide = illimitée"))
+	f.hour.Validator = func(s string) error {
+		if _, err := time.Parse("15:04", strings.TrimSpace(s)); err != nil {
+			return errors.New(lang.L("Heure invalide (HH:MM)."))
+		}
+		return nil
+	}
+	f.price.Validator = func(s string) error { _, err := parseEuros(s); return err }
+	f.capacity.Validator = func(s string) error { _, err := parseCapacity(s); return err }
+	return f
+}
+
+// editStockForm is the form filled with a showtime's time, price and capacity.
+func editStockForm(st app.Showtime, priceCents int64, loc *time.Location) *stockForm {
+	start := st.Start.In(loc)
+	f := newStockForm(start)
+	f.hour.SetText(start.Format("15:04"))
+	f.price.SetText(strings.ReplaceAll(app.FormatDecimalPlain(priceCents), ".", ","))
+	if st.Capacity != nil {
+		f.capacity.SetText(strconv.Itoa(*st.Capacity))
+	}
 	return f
 }
 
 func (f *stockForm) items() []*widget.FormItem {
-	return []*widget.FormItem{widget.NewFormItem(lang.L("Date (JJ/MM/AAAA)"), f.date), widget.NewFormItem(lang.L("Heure"), f.hour),
+	return []*widget.FormItem{widget.NewFormItem(lang.L("Date"), f.date), widget.NewFormItem(lang.L("Heure"), f.hour),
 		widget.NewFormItem(lang.L("Prix (€)"), f.price), widget.NewFormItem(lang.L("Nombre de places"), f.capacity)}
 }
 
 func (f *stockForm) input(loc *time.Location) (app.NewStock, error) {
-	start, err := time.ParseInLocation("02/01/2006 15:04", strings.TrimSpace(f.date.Text)+" "+strings.TrimSpace(f.hour.Text), loc)
-	if err != nil {
+	h, err := time.Parse("15:04", strings.TrimSpace(f.hour.Text))
+	if err != nil || f.date.Date == nil {
 		return app.NewStock{}, app.FieldError("startsAt", lang.L("Date ou heure invalide (JJ/MM/AAAA et HH:MM)."))
 	}
+	d := *f.date.Date
+	start := time.Date(d.Year(), d.Month(), d.Day(), h.Hour(), h.Minute(), 0, 0, loc)
 	cents, err := parseEuros(f.price.Text)
 	if err != nil {
 		return app.NewStock{}, err
 	}
 	in := app.NewStock{StartsAt: start, PriceCents: cents}
-	if c := strings.TrimSpace(f.capacity.Text); c != "" {
-		n, err := strconv.Atoi(c)
-		if err != nil || n < 0 {
-			return app.NewStock{}, app.FieldError("capacity", lang.L("Le nombre de places doit être un entier positif, ou vide pour illimité."))
-		}
-		in.Capacity = &n
+	if in.Capacity, err = parseCapacity(f.capacity.Text); err != nil {
+		return app.NewStock{}, err
 	}
 	return in, nil
+}
+
+// parseCapacity reads a number of places; empty is unlimited (nil).
+func parseCapacity(s string) (*int, error) {
+	c := strings.TrimSpace(s)
+	if c == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(c)
+	if err != nil || n < 0 {
+		return nil, app.FieldError("capacity", lang.L("Le nombre de places doit être un entier positif, ou vide pour illimité."))
+	}
+	return &n, nil
 }
 
 // parseEuros reads a price typed in euros ("5", "5,50", "5.5") into cents.
@@ -204,6 +240,36 @@ func (s *programmeScreen) addShowtime(o app.ProOffer, f *stockForm) {
 				return
 			}
 			s.changed(fmt.Sprintf(lang.L("Séance ajoutée le %s."), in.StartsAt.In(s.u.loc).Format(lang.L("02/01/2006 à 15:04"))))
+		}
+	})
+}
+
+// editShowtimeDialog changes a showtime's date, time, price and capacity (the server moves its
+// bookings' cancellation limits with it).
+func (s *programmeScreen) editShowtimeDialog(st app.Showtime, priceCents int64) {
+	f := editStockForm(st, priceCents, s.u.loc)
+	dialog.NewForm(fmt.Sprintf(lang.L("Modifier la séance de %s"), st.Start.In(s.u.loc).Format("15:04")), lang.L("Enregistrer"),
+		lang.L("Annuler"), f.items(), func(ok bool) {
+			if ok {
+				s.editShowtime(st, f)
+			}
+		}, s.u.win).Show()
+}
+
+func (s *programmeScreen) editShowtime(st app.Showtime, f *stockForm) {
+	in, err := f.input(s.u.loc)
+	if err != nil {
+		s.say(err, "")
+		return
+	}
+	s.u.background(func() func() {
+		err := s.prog.UpdateStock(s.u.ctx, st.StockID, in)
+		return func() {
+			if err != nil {
+				s.say(err, "")
+				return
+			}
+			s.changed(fmt.Sprintf(lang.L("Séance modifiée : %s."), in.StartsAt.In(s.u.loc).Format(lang.L("02/01/2006 à 15:04"))))
 		}
 	})
 }

@@ -19,17 +19,18 @@ import (
 
 // fakeProgramme records the programme calls; offline makes every call fail as unreachable.
 type fakeProgramme struct {
-	posters  []int64 // films whose poster was asked for
-	offline  bool
-	offers   []app.ProOffer
-	stocks   []app.ProStock
-	created  []app.OfferInput
-	updated  map[int64]app.OfferInput
-	newStock []app.NewStock
-	deleted  []int64
-	uploads  map[int64]int
-	settings *allocine.VenueSettings
-	run      allocine.Run
+	posters    []int64 // films whose poster was asked for
+	offline    bool
+	offers     []app.ProOffer
+	stocks     []app.ProStock
+	created    []app.OfferInput
+	updated    map[int64]app.OfferInput
+	newStock   []app.NewStock
+	deleted    []int64
+	stockEdits map[int64]app.NewStock
+	uploads    map[int64]int
+	settings   *allocine.VenueSettings
+	run        allocine.Run
 }
 
 func (f *fakeProgramme) fail() error {
@@ -234,7 +235,7 @@ func TestProgrammeScreen_Day(t *testing.T) {
 	s := programmeOf(t, u)
 	got := allText(s.days)
 	for _, want := range []string{"Séances du vendredi 26/03/2027", "Intouchables (VF)", "Parasite (VO)",
-		"14:00 — 0 réservé(s) / 120 places | [Dupliquer] | [Supprimer] | 20:30 — 3 réservé(s) / 100 places", "18:00 — 0 réservé(s) / jauge illimitée"} {
+		"14:00 — 0 réservé(s) / 120 places | [Modifier] | [Dupliquer] | [Supprimer] | 20:30 — 3 réservé(s) / 100 places", "18:00 — 0 réservé(s) / jauge illimitée"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("day view lacks %q: %s", want, got)
 		}

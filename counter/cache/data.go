@@ -230,7 +230,7 @@ type Showtime = app.Showtime
 func (c *Cache) Showtimes(ctx context.Context, from, to time.Time) ([]Showtime, error) {
 	rows, err := c.db.QueryContext(ctx, `SELECT s.id, s.offer_id, COALESCE(o.name, ''),
 		COALESCE(NULLIF(s.version, ''), o.version, ''), s.starts_us,
-		COALESCE(o.duration_minutes, 0), s.capacity, s.deleted,
+		COALESCE(o.duration_minutes, 0), s.capacity, s.deleted, s.price_cents,
 		COALESCE((SELECT SUM(quantity) FROM bookings b WHERE b.stock_id = s.id AND b.status <> 'CANCELLED'), 0),
 		COALESCE((SELECT SUM(quantity) FROM bookings b WHERE b.stock_id = s.id AND b.status IN ('USED', 'REIMBURSED')), 0)
 		FROM stocks s LEFT JOIN offers o ON o.id = s.offer_id
@@ -245,7 +245,7 @@ func (c *Cache) Showtimes(ctx context.Context, from, to time.Time) ([]Showtime, 
 		var start int64
 		var capacity sql.NullInt64
 		if err := rows.Scan(&s.StockID, &s.OfferID, &s.OfferName, &s.Version, &start, &s.Duration, &capacity, &s.Deleted,
-			&s.Booked, &s.Admitted); err != nil {
+			&s.PriceCents, &s.Booked, &s.Admitted); err != nil {
 			return nil, fmt.Errorf("showtimes: %w", err)
 		}
 		s.Start = fromUS(start)

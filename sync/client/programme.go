@@ -59,6 +59,12 @@ func (p *Programme) CreateStock(ctx context.Context, offerID int64, in protocol.
 	return &out, call(ctx, p.c.sync, http.MethodPost, "/pro/v1/offers/"+strconv.FormatInt(offerID, 10)+"/stocks", in, &out)
 }
 
+// UpdateStock changes a showtime's start, price and capacity (nil: unlimited).
+func (p *Programme) UpdateStock(ctx context.Context, id int64, in protocol.NewStock) error {
+	in.StartsAt = in.StartsAt.UTC()
+	return call(ctx, p.c.sync, http.MethodPatch, "/pro/v1/stocks/"+strconv.FormatInt(id, 10), in, nil)
+}
+
 // DeleteStock deletes a showtime.
 func (p *Programme) DeleteStock(ctx context.Context, id int64) error {
 	return call(ctx, p.c.sync, http.MethodDelete, "/pro/v1/stocks/"+strconv.FormatInt(id, 10), nil, nil)
