@@ -41,7 +41,8 @@ esac
 addr=${3:-127.0.0.1:8090}
 stop
 mkdir -p "$dir"
-admin=$("$bin/pgtmp" start "$dir/pg")
+# Durable like production (the test clusters turn fsync off): measurements must pay for it.
+admin=$("$bin/pgtmp" start "$dir/pg" -c fsync=on -c full_page_writes=on -c synchronous_commit=on)
 psql -q "$admin" -c "CREATE DATABASE guichet"
 db=${admin%/postgres*}/guichet?sslmode=disable
 echo "$db" >"$dir/db-url"

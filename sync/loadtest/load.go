@@ -28,7 +28,10 @@ type Config struct {
 	// admits a spectator every half minute or so); PushEvery the mean time between two pushes of
 	// an offline batch (a counter that lost the network for a moment).
 	PullEvery, ValidateEvery, PushEvery time.Duration
-	Client                              *http.Client
+	// FirstToken is the index of each venue's first countermark to validate, so that successive
+	// runs on one network validate fresh countermarks.
+	FirstToken int
+	Client     *http.Client
 }
 
 // Result is the run's summary, printed as one JSON object by `guichet-server load`.
@@ -81,6 +84,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			MaxIdleConns: cfg.Counters, MaxIdleConnsPerHost: cfg.Counters, IdleConnTimeout: time.Minute}}
 	}
 	r := &run{cfg: cfg, admitted: map[string]int{}, next: make([]atomic.Int64, len(cfg.Network.Venues))}
+	for i := range r.next {
+		r.next[i].Store(int64(cfg.FirstToken))
+	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	start := time.Now()

@@ -38,6 +38,7 @@ func loadCommand(ctx context.Context, fs *flag.FlagSet, db *string, args []strin
 	pull := fs.Duration("pull-every", 5*time.Second, "a counter's pull period")
 	use := fs.Duration("validate-every", 30*time.Second, "mean time between two online validations of one counter")
 	push := fs.Duration("push-every", 2*time.Minute, "mean time between two offline batches of one counter")
+	first := fs.Int("first-token", 0, "index of each venue's first countermark to validate (successive runs on one network)")
 	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
 	}
@@ -53,7 +54,7 @@ func loadCommand(ctx context.Context, fs *flag.FlagSet, db *string, args []strin
 		return fmt.Errorf("key file %s: %w", *keyFile, err)
 	}
 	res, err := loadtest.Run(ctx, loadtest.Config{Target: strings.TrimRight(*target, "/"), Network: &net, Counters: *counters,
-		Duration: *duration, PullEvery: *pull, ValidateEvery: *use, PushEvery: *push})
+		Duration: *duration, PullEvery: *pull, ValidateEvery: *use, PushEvery: *push, FirstToken: *first})
 	if err != nil {
 		return err
 	}

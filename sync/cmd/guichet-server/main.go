@@ -47,7 +47,7 @@ commands:
   demo      --db DB [--howto HOST:PORT]      (re)seed the demo and print its keys and countermarks as JSON
   demo      --db DB --venues N [--per-venue M] [--base SIREN8]   seed a network of N cinemas for the load test
   load      --target URL --key-file F [--counters N] [--duration D] [--db DB] [--pull-every D]
-            [--validate-every D] [--push-every D]   simulate counters; one JSON result (lost/doubled with --db)
+            [--validate-every D] [--push-every D] [--first-token I]   simulate counters; one JSON result (lost/doubled with --db)
   offerer   create --db DB --siren S --name N
   venue     create --db DB --offerer ID --siret S --name N --address A --postal-code P --city C
                    --department D --lat X --lon Y --email E [--allocine ID]

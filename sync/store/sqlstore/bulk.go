@@ -45,6 +45,11 @@ func (s *Store) BulkBookings(ctx context.Context, stockID int64, n int, bookedAt
 				return err
 			}
 			defer bk.Close()
+			taken, err := tx.PrepareContext(ctx, s.q(`SELECT COUNT(*) FROM bookings WHERE token = ?`))
+			if err != nil {
+				return err
+			}
+			defer taken.Close()
 			for i := start; i < min(start+batch, n); i++ {
 				var id int64
 				if err := ben.QueryRowContext(ctx, fmt.Sprintf("bulk-%d-%d@load.guichet.test", stockID, i), "Prénom",
@@ -55,6 +60,14 @@ func (s *Store) BulkBookings(ctx context.Context, stockID int64, n int, bookedAt
 				for tok == "" || seen[tok] {
 					if tok, err = app.NewToken(s.rand); err != nil {
 						return err
+					}
+					// Countermarks of earlier calls are in the database: draw again on a collision.
+					var n int
+					if err := taken.QueryRowContext(ctx, tok).Scan(&n); err != nil {
+						return fmt.Errorf("bulk token: %w", err)
+					}
+					if n > 0 {
+						seen[tok] = true
 					}
 				}
 				seen[tok] = true

@@ -1,6 +1,7 @@
 // Command pgtmp starts and stops a throwaway PostgreSQL cluster for make test and make cluster:
-// `pgtmp start DIR` creates it in DIR (initdb, a free port, the user nobody when run as root)
-// and prints its admin URL; `pgtmp stop DIR` stops it and removes DIR.
+// `pgtmp start DIR [-c name=value…]` creates it in DIR (initdb, a free port, the user nobody when
+// run as root) and prints its admin URL; the settings given override the test defaults (which
+// turn durability off). `pgtmp stop DIR` stops it and removes DIR.
 package main
 
 import (
@@ -19,8 +20,8 @@ func main() {
 }
 
 func run(args []string) error {
-	if len(args) != 2 || (args[0] != "start" && args[0] != "stop") {
-		return fmt.Errorf("usage: pgtmp start|stop DIR")
+	if len(args) < 2 || (args[0] != "start" && args[0] != "stop") {
+		return fmt.Errorf("usage: pgtmp start DIR [-c name=value…] | pgtmp stop DIR")
 	}
 	dir, err := filepath.Abs(args[1])
 	if err != nil {
@@ -33,7 +34,14 @@ func run(args []string) error {
 		}
 		return c.Stop()
 	}
-	c, err := pgtest.Start(dir)
+	var extra []string
+	for i := 2; i+1 < len(args); i += 2 {
+		if args[i] != "-c" {
+			return fmt.Errorf("pgtmp start: -c name=value expected, got %q", args[i])
+		}
+		extra = append(extra, "-c "+args[i+1])
+	}
+	c, err := pgtest.Start(dir, extra...)
 	if err != nil {
 		return err
 	}
