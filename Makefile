@@ -20,7 +20,8 @@ APP_LANG  ?= $(or $(GUICHET_LANG),fr_FR.UTF-8)
 SYS_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
 	libxi-dev libxxf86vm-dev libasound2-dev xvfb xauth imagemagick curl postgresql-15
 
-.PHONY: all build run server test deps vet lint fmt-check smoke bench package clean cluster cluster-stop
+.PHONY: all build run server test deps vet lint fmt-check smoke bench package clean cluster cluster-stop \
+	windows package-windows test-windows deps-windows
 
 all: build
 
@@ -84,13 +85,14 @@ smoke: build ## the real app in a real window under Xvfb against a real server, 
 
 # The store and end-to-end tests run on SQLite and on PostgreSQL: a throwaway cluster (temporary
 # directory, free port, user nobody) serves the whole run through GUICHET_TEST_PG.
-test: deps lint ## everything: lint, unit and integration tests with -race (SQLite and PostgreSQL), the smoke test
+test: deps lint ## everything: lint, unit and integration tests with -race (SQLite and PostgreSQL), the smoke tests (Linux, Windows under Wine)
 	@mkdir -p $(BIN) && $(GO) build -o $(BIN)/pgtmp ./sync/store/pgtest/pgtmp
 	@pgdir=$$(mktemp -d /tmp/guichet-pg.XXXXXX); \
 	url=$$($(BIN)/pgtmp start $$pgdir); trap "$(BIN)/pgtmp stop $$pgdir" EXIT; \
 	echo "PostgreSQL for the tests: $$url"; \
 	GUICHET_TEST_PG=$$url LANG=$(TEST_LANG) $(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory smoke
+	$(MAKE) --no-print-directory test-windows
 
 bench: deps ## benchmarks (see docs/bench.md)
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./sync/... ./counter/... ./app/...
@@ -133,3 +135,46 @@ bench-scan:
 	@echo "per-file results: $(VAR)/bench-scan-*.txt"
 	$(GO) test -run '^$$' -bench 'Decoder_Decode' -benchtime 50x -cpu 1 ./camera/
 	$(GO) test -run '^$$' -bench 'Pipeline_' -benchtime 1x -cpu 1 ./camera/
+
+# ---- Windows (issue 10): the counter app cross-built with mingw-w64, packaged with NSIS, tested
+# under Wine. See README "Windows" and docs/decisions.md.
+WIN_PKGS    := gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis wine wine64 \
+	xvfb xauth xdotool imagemagick curl
+WIN_DIR     := $(BIN)/windows
+WIN_CC      := x86_64-w64-mingw32-gcc
+APP_VERSION := $(shell sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
+APP_BUILD   := $(shell sed -n 's/^Build = \([0-9]*\)/\1/p' FyneApp.toml)
+WIN_VERSION4 := $(APP_VERSION).$(APP_BUILD)
+WIN_SYSO    := rsrc_windows_amd64.syso
+
+deps-windows: ## install the mingw-w64 cross-compilers, NSIS and Wine when missing
+	@missing=""; for p in $(WIN_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+windows: deps-windows ## the counter app for Windows (amd64, cgo with mingw-w64): bin/windows/Guichet.exe
+	@mkdir -p $(WIN_DIR)
+	convert-im6.q16 assets/icon.png -background none -define icon:auto-resize=256,128,64,48,32,16 $(WIN_DIR)/guichet.ico
+	x86_64-w64-mingw32-windres -O coff -I packaging/windows -I $(WIN_DIR) \
+	  -DICON_FILE='\"guichet.ico\"' -DVERSION_STR='\"$(APP_VERSION)\"' \
+	  -DVERSION_NUM=$$(echo $(WIN_VERSION4) | tr . ,) \
+	  -i packaging/windows/guichet.rc -o $(WIN_SYSO)
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(WIN_CC) CXX=x86_64-w64-mingw32-g++ \
+	  $(GO) build -ldflags '-H=windowsgui -s -w -extldflags "-static"' -o $(WIN_DIR)/Guichet.exe . \
+	  || { rm -f $(WIN_SYSO); exit 1; }
+	rm -f $(WIN_SYSO)
+	@ls -l $(WIN_DIR)/Guichet.exe
+
+package-windows: windows ## the per-user Windows installer: bin/windows/Guichet-<version>-setup.exe
+	makensis -V2 -DVERSION=$(APP_VERSION) -DVERSION4=$(WIN_VERSION4) \
+	  -DEXE=$(CURDIR)/$(WIN_DIR)/Guichet.exe -DICON=$(CURDIR)/$(WIN_DIR)/guichet.ico \
+	  -DOUTFILE=$(CURDIR)/$(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe packaging/windows/installer.nsi
+	@ls -l $(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe
+
+test-windows: package-windows ## the Windows build under Wine: camera tests, install, a countermark typed and used, uninstall
+	$(GO) build -o $(BIN)/guichet-server ./sync/cmd/guichet-server
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(WIN_CC) $(GO) test -c -o $(WIN_DIR)/camera.test.exe ./camera
+	scripts/windows-test.sh $(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe $(WIN_DIR)/camera.test.exe $(VAR)/smoke-windows

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,6 +29,7 @@ import (
 	"guichet/assets"
 	"guichet/counter"
 	"guichet/counter/cache"
+	"guichet/prefs"
 	"guichet/sound"
 	"guichet/sync/client"
 	"guichet/sync/protocol"
@@ -82,8 +84,7 @@ type options struct {
 func (m *Main) Run(ctx context.Context, args []string) error {
 	var o options
 	fs := flag.NewFlagSet("guichet", flag.ContinueOnError)
-	defDir, _ := os.UserConfigDir()
-	fs.StringVar(&o.data, "data", filepath.Join(defDir, "guichet"), "folder of the offline cache")
+	fs.StringVar(&o.data, "data", defaultDataDir(runtime.GOOS), "folder of the offline cache and the preferences")
 	fs.StringVar(&o.server, "server", "", "pair with this server (skips the pairing screen with --key or --demo)")
 	fs.StringVar(&o.key, "key", os.Getenv("GUICHET_KEY"), "API key to pair with (or $GUICHET_KEY)")
 	fs.StringVar(&o.demo, "demo", "", "pair with the demo: the JSON printed by guichet-server demo (uses its manager key)")
@@ -106,9 +107,16 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	m.device = deviceID(a.Preferences())
+	// Earlier versions kept the preferences where Fyne does (roaming on Windows): imported once.
+	legacy := filepath.Join(a.Storage().RootURI().Path(), "preferences.json")
+	settings, err := prefs.Open(filepath.Join(o.data, "preferences.json"), legacy, m.log)
+	if err != nil {
+		return err
+	}
+	m.device = deviceID(settings)
 	u := ui.New(ctx, a, m)
-	u.SetScanner(webcam{synthetic: o.synthetic})
+	u.SetPreferences(settings)
+	u.SetScanner(webcam{synthetic: o.synthetic, log: m.log})
 	u.SetSounds(sounds{sound.New(m.log)})
 	if o.smoke != "" {
 		u.SetCameraOn(false) // the smoke test switches it on last, once the scripted scans are done
@@ -137,6 +145,22 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}()
 	a.Run()
 	return nil
+}
+
+// defaultDataDir is where the offline cache and the preferences live: the user's local
+// application data on Windows (%LOCALAPPDATA%\Guichet: per machine, never roaming with the
+// profile), the user's configuration folder elsewhere (~/.config/guichet on Linux).
+func defaultDataDir(goos string) string {
+	if goos == "windows" {
+		if dir, err := os.UserCacheDir(); err == nil { // %LocalAppData% on Windows
+			return filepath.Join(dir, "Guichet")
+		}
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = "."
+	}
+	return filepath.Join(dir, "guichet")
 }
 
 // readDemo takes the server key of the demo seed.

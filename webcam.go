@@ -3,22 +3,26 @@ package main
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"guichet/camera"
 )
 
-// webcam is the counter screen's scanner on the camera package: a V4L2 device, or a synthetic
-// camera filming a given payload (demos and the smoke test under Xvfb).
+// webcam is the counter screen's scanner on the camera package: a capture device (V4L2 on
+// Linux, Media Foundation on Windows), or a synthetic camera filming a given payload (demos
+// and the smoke test under Xvfb).
 type webcam struct {
 	synthetic string // payload of the synthetic camera; "" for a real device
+	log       *slog.Logger
 }
 
-// Devices lists the V4L2 capture devices by path and name.
+// Devices lists the capture devices by what Open takes (a path on Linux, a name on Windows).
 func (w webcam) Devices() ([]string, error) {
 	if w.synthetic != "" {
 		return []string{"synthétique"}, nil
 	}
 	ds, err := camera.ListDevices()
+	w.log.Info("camera: devices listed", "backend", camera.Backend, "devices", len(ds), "err", err)
 	if err != nil {
 		return nil, errors.New(camera.UserMessage(err))
 	}
@@ -36,9 +40,11 @@ func (w webcam) Run(ctx context.Context, device string, onFrame func([]byte, int
 	if w.synthetic != "" {
 		src, err = camera.NewSyntheticSource(camera.SyntheticOptions{Payload: w.synthetic, FPS: 15, Motion: true, Noise: 4})
 	} else {
-		src, err = camera.OpenV4L2(camera.V4L2Options{Device: device})
+		src, err = camera.Open(camera.Options{Device: device})
 	}
 	if err != nil {
+		w.log.Warn("camera: not opened", "backend", camera.Backend, "device", device, "err", err,
+			"message", camera.UserMessage(err))
 		return errors.New(camera.UserMessage(err))
 	}
 	defer src.Close()
@@ -53,6 +59,7 @@ func (w webcam) Run(ctx context.Context, device string, onFrame func([]byte, int
 			onText(r.Text)
 		case err := <-done:
 			if err != nil && ctx.Err() == nil {
+				w.log.Warn("camera: stopped", "backend", camera.Backend, "err", err)
 				return errors.New(camera.UserMessage(err))
 			}
 			return nil

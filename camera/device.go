@@ -14,6 +14,9 @@ type PixelFormat uint32
 const (
 	FormatYUYV  PixelFormat = 'Y' | 'U'<<8 | 'Y'<<16 | 'V'<<24
 	FormatMJPEG PixelFormat = 'M' | 'J'<<8 | 'P'<<16 | 'G'<<24
+	// FormatNV12 is planar 4:2:0 (a Y plane, then interleaved U/V at half resolution),
+	// what most webcams deliver through Windows' Media Foundation.
+	FormatNV12 PixelFormat = 'N' | 'V'<<8 | '1'<<16 | '2'<<24
 )
 
 // String returns the FourCC, e.g. "MJPG".
@@ -35,19 +38,25 @@ type Format struct {
 
 // Device describes a capture device for a settings screen.
 type Device struct {
-	Path    string // e.g. /dev/video0: what OpenV4L2 takes
-	Name    string // the driver's card name
+	Path    string // what Open takes: /dev/video0 on Linux, the camera's unique name on Windows
+	Name    string // the driver's card name, or Windows' friendly name
 	Formats []Format
 }
 
-// V4L2Options select the device and frame size for OpenV4L2.
-type V4L2Options struct {
-	Device string // device path; "" takes the first capture device found
-	Size   Size   // wanted size; zero means 640x480
+// Options select the device and frame size for Open (V4L2 on Linux, Media Foundation on
+// Windows).
+type Options struct {
+	// Device is a Device.Path from ListDevices (a /dev/video path on Linux, the camera's
+	// name on Windows); "" takes the first capture device found.
+	Device string
+	Size   Size // wanted size; zero means 640x480
 	// StallAfter is how long without any frame counts as a lost device
 	// (default 5 s; the driver wait itself works in whole seconds).
 	StallAfter time.Duration
 }
+
+// V4L2Options is the former name of Options.
+type V4L2Options = Options
 
 // ErrPermission: the device exists but this user may not open it.
 var ErrPermission = errors.New("camera permission denied")
@@ -63,6 +72,8 @@ func ConvertFrame(f PixelFormat, src []byte, w, h int) ([]byte, error) {
 	case FormatMJPEG:
 		gray, _, _, err := MJPEGToGray(nil, src, w, h)
 		return gray, err
+	case FormatNV12:
+		return NV12ToGray(nil, src, w, h)
 	default:
 		return nil, badFrame("unsupported pixel format %s", f)
 	}
@@ -70,13 +81,13 @@ func ConvertFrame(f PixelFormat, src []byte, w, h int) ([]byte, error) {
 
 // Negotiate picks the format and size to ask a device for, given what it
 // offers and the wanted size: MJPEG for 720p and above (YUYV at that size
-// exceeds USB 2 bandwidth at 30 fps), YUYV below (no decode cost), and the
-// other one when the preferred is missing. The size is the offered one
+// exceeds USB 2 bandwidth at 30 fps), YUYV or NV12 below (no decode cost), and
+// the others when the preferred is missing. The size is the offered one
 // closest to the wanted one.
 func Negotiate(formats []Format, want Size) (PixelFormat, Size, error) {
-	prefer := []PixelFormat{FormatYUYV, FormatMJPEG}
+	prefer := []PixelFormat{FormatYUYV, FormatNV12, FormatMJPEG}
 	if want.Width >= 1280 || want.Height >= 720 {
-		prefer = []PixelFormat{FormatMJPEG, FormatYUYV}
+		prefer = []PixelFormat{FormatMJPEG, FormatNV12, FormatYUYV}
 	}
 	for _, pf := range prefer {
 		i := slices.IndexFunc(formats, func(f Format) bool { return f.Pixel == pf && len(f.Sizes) > 0 })
@@ -91,7 +102,7 @@ func Negotiate(formats []Format, want Size) (PixelFormat, Size, error) {
 		}
 		return pf, best, nil
 	}
-	return 0, Size{}, fmt.Errorf("negotiate format: device offers neither YUYV nor MJPEG: %w", ErrNoCamera)
+	return 0, Size{}, fmt.Errorf("negotiate format: device offers none of YUYV, NV12 and MJPEG: %w", ErrNoCamera)
 }
 
 func sizeDistance(a, b Size) int {

@@ -66,7 +66,7 @@ func UserMessage(err error) string {
 	case errors.Is(err, ErrCameraBusy):
 		return "La caméra est déjà utilisée par une autre application."
 	case errors.Is(err, ErrPermission):
-		return "Accès à la caméra refusé : l'utilisateur doit faire partie du groupe « video »."
+		return permissionMessage
 	case errors.Is(err, ErrUnsupported):
 		return "Caméra indisponible sur cette plate-forme : saisissez la contremarque."
 	case errors.Is(err, ErrDisconnected):

@@ -1,10 +1,16 @@
-//go:build !linux
+//go:build !linux && !windows
 
 package camera
 
 import "context"
 
-// ListDevices is not available outside Linux: it returns ErrUnsupported.
+// Capture exists on Linux (V4L2) and Windows (Media Foundation); macOS and the others
+// get these stubs (see docs/decisions.md).
+
+// Open is not available on this platform: it returns ErrUnsupported.
+func Open(Options) (Source, error) { return nil, ErrUnsupported }
+
+// ListDevices is not available on this platform: it returns ErrUnsupported.
 func ListDevices() ([]Device, error) { return nil, ErrUnsupported }
 
 // OpenV4L2 is not available outside Linux: it returns ErrUnsupported, whose

@@ -111,6 +111,10 @@ func New(ctx context.Context, a fyne.App, b Backend) *UI {
 	return u
 }
 
+// SetPreferences keeps the UI's settings (pairing, camera, PIN) in p rather than in the Fyne
+// app's own preferences (before Show).
+func (u *UI) SetPreferences(p fyne.Preferences) { u.prefs = p }
+
 // SetScanner gives the counter screen a webcam (before Show).
 func (u *UI) SetScanner(sc Scanner) { u.scanner = sc }
 

@@ -1,0 +1,4 @@
+package camera
+
+// Backend names the capture system of this platform, for logs and the settings.
+const Backend = "V4L2"
