@@ -101,7 +101,7 @@ func open(device, dir, synthetic string, size camera.Size, fps float64) (camera.
 			Payload: synthetic, Width: size.Width, Height: size.Height, FPS: fps, Motion: true, Noise: 4,
 		})
 	default:
-		src, err := camera.OpenV4L2(camera.V4L2Options{Device: device, Size: size})
+		src, err := camera.Open(camera.Options{Device: device, Size: size})
 		if errors.Is(err, camera.ErrUnsupported) {
 			return nil, fmt.Errorf("use -dir or -synthetic here: %w", err)
 		}
