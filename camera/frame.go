@@ -68,7 +68,7 @@ func UserMessage(err error) string {
 	case errors.Is(err, ErrPermission):
 		return permissionMessage
 	case errors.Is(err, ErrUnsupported):
-		return "Caméra indisponible sur cette plate-forme : saisissez la contremarque."
+		return unsupportedMessage
 	case errors.Is(err, ErrDisconnected):
 		return "La caméra a été débranchée. Rebranchez-la puis relancez la lecture."
 	default:

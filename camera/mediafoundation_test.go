@@ -115,7 +115,7 @@ func TestMFError(t *testing.T) {
 		{0xC00D3E86, ErrDisconnected, "débranchée"},
 		{0xC00D3704, ErrCameraBusy, "autre application"},
 		{0x80070002, ErrNoCamera, "Aucune caméra"},
-		{0x80004001, ErrUnsupported, "plate-forme"},
+		{0x80004001, ErrUnsupported, "Caméra indisponible"},
 		{0x80004005, nil, "ne répond pas"}, // E_FAIL: generic
 	}
 	for _, tt := range tests {

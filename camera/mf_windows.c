@@ -13,6 +13,34 @@
 #include <string.h>
 #include "mf_windows.h"
 
+/* Media Foundation's entry points are loaded at run time: on Windows "N" editions without the
+   Media Feature Pack the DLLs are absent, and a static import would stop the whole app from
+   starting; here only the camera is missing (REGDB_E_CLASSNOTREG, "unsupported"). */
+typedef HRESULT (WINAPI *pMFStartup)(ULONG, DWORD);
+typedef HRESULT (WINAPI *pMFCreateAttributes)(IMFAttributes **, UINT32);
+typedef HRESULT (WINAPI *pMFEnumDeviceSources)(IMFAttributes *, IMFActivate ***, UINT32 *);
+typedef HRESULT (WINAPI *pMFCreateDeviceSource)(IMFAttributes *, IMFMediaSource **);
+typedef HRESULT (WINAPI *pMFCreateSourceReaderFromMediaSource)(IMFMediaSource *, IMFAttributes *, IMFSourceReader **);
+
+static pMFStartup fnStartup;
+static pMFCreateAttributes fnCreateAttributes;
+static pMFEnumDeviceSources fnEnumDeviceSources;
+static pMFCreateDeviceSource fnCreateDeviceSource;
+static pMFCreateSourceReaderFromMediaSource fnCreateSourceReader;
+
+static HRESULT load(void) {
+	HMODULE plat = LoadLibraryW(L"mfplat.dll"), mf = LoadLibraryW(L"mf.dll"), rw = LoadLibraryW(L"mfreadwrite.dll");
+	if (!plat || !mf || !rw) return REGDB_E_CLASSNOTREG;
+	fnStartup = (pMFStartup)(void *)GetProcAddress(plat, "MFStartup");
+	fnCreateAttributes = (pMFCreateAttributes)(void *)GetProcAddress(plat, "MFCreateAttributes");
+	fnEnumDeviceSources = (pMFEnumDeviceSources)(void *)GetProcAddress(mf, "MFEnumDeviceSources");
+	fnCreateDeviceSource = (pMFCreateDeviceSource)(void *)GetProcAddress(mf, "MFCreateDeviceSource");
+	fnCreateSourceReader = (pMFCreateSourceReaderFromMediaSource)(void *)GetProcAddress(rw, "MFCreateSourceReaderFromMediaSource");
+	if (!fnStartup || !fnCreateAttributes || !fnEnumDeviceSources || !fnCreateDeviceSource || !fnCreateSourceReader)
+		return REGDB_E_CLASSNOTREG;
+	return S_OK;
+}
+
 struct gc_cam {
 	IMFMediaSource *source;
 	IMFSourceReader *reader;
@@ -26,14 +54,17 @@ static HRESULT com(void) {
 	return hr;
 }
 
+/* gc_startup loads Media Foundation and starts it; the Go side calls it once per process,
+   before any other function here. */
 long gc_startup(void) {
-	HRESULT hr = com();
+	HRESULT hr = load();
+	if (SUCCEEDED(hr)) hr = com();
 	if (FAILED(hr)) return hr;
-	return MFStartup(MF_VERSION, MFSTARTUP_NOSOCKET);
+	return fnStartup(MF_VERSION, MFSTARTUP_NOSOCKET);
 }
 
 static HRESULT video_attributes(IMFAttributes **attr, UINT32 n) {
-	HRESULT hr = MFCreateAttributes(attr, n);
+	HRESULT hr = fnCreateAttributes(attr, n);
 	if (FAILED(hr)) return hr;
 	return IMFAttributes_SetGUID(*attr, &MF_DEVSOURCE_ATTRIBUTE_SOURCE_TYPE,
 		&MF_DEVSOURCE_ATTRIBUTE_SOURCE_TYPE_VIDCAP_GUID);
@@ -66,7 +97,7 @@ long gc_list(char **out, int *n) {
 	*n = 0;
 	HRESULT hr = com();
 	if (SUCCEEDED(hr)) hr = video_attributes(&attr, 1);
-	if (SUCCEEDED(hr)) hr = MFEnumDeviceSources(attr, &devs, &count);
+	if (SUCCEEDED(hr)) hr = fnEnumDeviceSources(attr, &devs, &count);
 	if (attr) IMFAttributes_Release(attr);
 	if (FAILED(hr)) return hr;
 	size_t size = 256, used = 0;
@@ -113,8 +144,8 @@ long gc_open(const char *link, gc_cam **cam) {
 	}
 	if (SUCCEEDED(hr)) hr = video_attributes(&attr, 2);
 	if (SUCCEEDED(hr)) hr = IMFAttributes_SetString(attr, &MF_DEVSOURCE_ATTRIBUTE_SOURCE_TYPE_VIDCAP_SYMBOLIC_LINK, wlink);
-	if (SUCCEEDED(hr)) hr = MFCreateDeviceSource(attr, &source);
-	if (SUCCEEDED(hr)) hr = MFCreateSourceReaderFromMediaSource(source, NULL, &reader);
+	if (SUCCEEDED(hr)) hr = fnCreateDeviceSource(attr, &source);
+	if (SUCCEEDED(hr)) hr = fnCreateSourceReader(source, NULL, &reader);
 	if (SUCCEEDED(hr)) hr = IMFSourceReader_SetStreamSelection(reader, (DWORD)MF_SOURCE_READER_ALL_STREAMS, FALSE);
 	if (SUCCEEDED(hr)) hr = IMFSourceReader_SetStreamSelection(reader, (DWORD)MF_SOURCE_READER_FIRST_VIDEO_STREAM, TRUE);
 	if (attr) IMFAttributes_Release(attr);

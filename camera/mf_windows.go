@@ -1,7 +1,7 @@
 package camera
 
 /*
-#cgo LDFLAGS: -lmfplat -lmf -lmfreadwrite -lmfuuid -lole32
+#cgo LDFLAGS: -lmfuuid -lole32
 #include <stdlib.h>
 #include "mf_windows.h"
 */

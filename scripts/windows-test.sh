@@ -102,7 +102,7 @@ import -window root "$out/counter-verdict.png"
 
 grep -q 'backend="Media Foundation"' "$tmp/app.log" || fail "the camera panel did not run the Media Foundation enumeration"
 grep -q 'Aucune caméra détectée' "$tmp/app.log" || fail "the camera panel does not report 'Aucune caméra détectée'"
-if grep -q 'plate-forme' "$tmp/app.log"; then fail "the camera panel reports an unsupported platform"; fi
+if grep -q 'Caméra indisponible' "$tmp/app.log"; then fail "the camera panel reports the camera unavailable (unsupported platform)"; fi
 [ -f "$data_dir/venue-$venue/cache.db" ] || fail "no offline cache in %LOCALAPPDATA%\\Guichet (looked in $data_dir)"
 [ -f "$data_dir/preferences.json" ] || fail "no preferences in %LOCALAPPDATA%\\Guichet"
 kill "$app_pid" 2>/dev/null || true

@@ -1,3 +1,0 @@
-package camera
-
-const permissionMessage = windowsPermissionMessage
