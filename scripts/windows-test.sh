@@ -3,7 +3,7 @@
 # Media Foundation camera tests, the installer run silently, the installed Guichet.exe opened
 # under Xvfb against a demo server, a confirmed countermark typed with xdotool (as a USB
 # scanner types it) and checked used through the server's countermark API, screenshots in
-# OUT_DIR, the data folder checked in %LOCALAPPDATA% (a user name with a space and accents),
+# OUT_DIR, the data folder checked in %LOCALAPPDATA% and in a folder with spaces and accents,
 # then the uninstaller. Usage: scripts/windows-test.sh SETUP.exe camera.test.exe OUT_DIR
 # (make test-windows builds the three). Debian 12's Wine 8.0 lacks ProcessPrng, which Go
 # programs need at start: a test-only shim (scripts/wine/bcryptprimitives.c) goes into the
@@ -66,25 +66,39 @@ xvfb_pid=$!
 for _ in $(seq 50); do [ -s "$tmp/display" ] && break; sleep 0.1; done
 export DISPLAY=":$(cat "$tmp/display")"
 
-# A cashier whose Windows user name has a space and accents: %LOCALAPPDATA% points there.
-localappdata='C:\users\Jérôme Dupont\AppData\Local'
-data_dir="$WINEPREFIX/drive_c/users/Jérôme Dupont/AppData/Local/Guichet"
-lang=${GUICHET_WINE_LANG:-fr_FR.UTF-8}
-echo "windows-test: starting the installed Guichet.exe under Wine ($lang), server http://$addr"
-LANG=$lang LC_ALL=$lang LOCALAPPDATA="$localappdata" \
-  wine "$install_dir/Guichet.exe" --server "http://$addr" --key "$cashier" > "$tmp/app.log" 2>&1 &
-app_pid=$!
-win=""
-for _ in $(seq 120); do
-  win=$(xdotool search --name 'Guichet — ' 2>/dev/null | head -1 || true)
-  [ -n "$win" ] && break
-  kill -0 "$app_pid" 2>/dev/null || fail "Guichet.exe exited"
-  sleep 0.5
-done
-[ -n "$win" ] || fail "no paired Guichet window within 60 s"
-for _ in $(seq 60); do grep -q 'camera: not opened\|camera: stopped' "$tmp/app.log" && break; sleep 0.5; done
-sleep 2
-import -window root "$out/counter-idle.png"
+# The first run keeps its data where a Windows user's does (%LOCALAPPDATA%\Guichet); the second
+# in a folder chosen with --data whose path has spaces and accents.
+data_dir="$user_dir/AppData/Local/Guichet"
+odd_dir="$WINEPREFIX/drive_c/Données de caisse/Cinéma Le Méliès"
+# start_app LANG [ARGS…]: the installed Guichet.exe paired with the demo server; sets app_pid and win (the
+# paired window, titled "Guichet — <venue>").
+start_app() {
+  local lang=$1; shift
+  echo "windows-test: starting the installed Guichet.exe under Wine ($lang) $*, server http://$addr"
+  # LC_CTYPE: a UTF-8 locale this machine has, so that Wine passes accented arguments intact;
+  # LANG picks the language Windows (and Guichet) sees.
+  LANG=$lang LC_CTYPE=C.UTF-8 wine "$install_dir/Guichet.exe" --server "http://$addr" --key "$cashier" "$@" > "$tmp/app.log" 2>&1 &
+  app_pid=$!
+  win=""
+  for _ in $(seq 120); do
+    win=$(xdotool search --name '^Guichet .' 2>/dev/null | head -1 || true)
+    [ -n "$win" ] && break
+    kill -0 "$app_pid" 2>/dev/null || fail "Guichet.exe exited"
+    sleep 0.5
+  done
+  [ -n "$win" ] || fail "no paired Guichet window within 60 s"
+  for _ in $(seq 60); do grep -q 'camera: not opened\|camera: stopped' "$tmp/app.log" && break; sleep 0.5; done
+  sleep 2
+}
+stop_app() {
+  kill "$app_pid" 2>/dev/null || true
+  wait "$app_pid" 2>/dev/null || true
+  app_pid=""
+  wineserver -w
+}
+
+start_app fr_FR.UTF-8
+import -window "$win" "$out/counter-idle.png"
 
 echo "windows-test: typing $token as a keyboard-wedge scanner would"
 xdotool windowfocus --sync "$win" 2>/dev/null || true
@@ -97,7 +111,7 @@ for _ in $(seq 60); do
   sleep 0.5
 done
 sleep 1
-import -window root "$out/counter-verdict.png"
+import -window "$win" "$out/counter-verdict.png"
 [ "$status" = "410" ] || fail "$token typed into the Windows build is not used on the server (GET answered $status, want 410)"
 
 grep -q 'backend="Media Foundation"' "$tmp/app.log" || fail "the camera panel did not run the Media Foundation enumeration"
@@ -105,9 +119,14 @@ grep -q 'Aucune caméra détectée' "$tmp/app.log" || fail "the camera panel doe
 if grep -q 'Caméra indisponible' "$tmp/app.log"; then fail "the camera panel reports the camera unavailable (unsupported platform)"; fi
 [ -f "$data_dir/venue-$venue/cache.db" ] || fail "no offline cache in %LOCALAPPDATA%\\Guichet (looked in $data_dir)"
 [ -f "$data_dir/preferences.json" ] || fail "no preferences in %LOCALAPPDATA%\\Guichet"
-kill "$app_pid" 2>/dev/null || true
-wait "$app_pid" 2>/dev/null || true
-app_pid=""
+stop_app
+
+# The same counter on an English Windows, its data in a folder with spaces and accents.
+start_app en_US.UTF-8 --data 'C:\Données de caisse\Cinéma Le Méliès'
+import -window "$win" "$out/counter-idle-en.png"
+stop_app
+[ -f "$odd_dir/venue-$venue/cache.db" ] && [ -f "$odd_dir/preferences.json" ] \
+  || fail "no cache or preferences in a data folder with spaces and accents ($odd_dir)"
 
 echo "windows-test: uninstalling"
 wine "$install_dir/Uninstall.exe" /S || fail "the uninstaller failed"
@@ -115,7 +134,7 @@ wineserver -w
 [ ! -f "$install_dir/Guichet.exe" ] || fail "Guichet.exe left after uninstalling"
 [ ! -e "$start_menu" ] || fail "Start-menu entry left after uninstalling"
 [ -f "$data_dir/venue-$venue/cache.db" ] || fail "uninstalling removed the counter's data (its outbox may hold unsent validations)"
-for f in counter-idle counter-verdict; do
+for f in counter-idle counter-verdict counter-idle-en; do
   size=$(stat -c %s "$out/$f.png" 2>/dev/null || echo 0)
   [ "$size" -gt 10000 ] || fail "$out/$f.png missing or blank ($size bytes)"
 done

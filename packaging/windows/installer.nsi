@@ -5,6 +5,8 @@
 ; outbox may hold validations not yet sent to the server.
 ; Defines from the Makefile: VERSION (0.1.0), VERSION4 (0.1.0.2), EXE, ICON, OUTFILE.
 Unicode true
+; 64-bit stubs: Guichet.exe is amd64, and the installer then runs wherever the app does (Wine 64-bit included).
+Target amd64-unicode
 SetCompressor /SOLID lzma
 RequestExecutionLevel user
 
