@@ -138,7 +138,7 @@ bench-scan:
 
 # ---- Windows (issue 10): the counter app cross-built with mingw-w64, packaged with NSIS, tested
 # under Wine. See README "Windows" and docs/decisions.md.
-WIN_PKGS    := gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis wine wine64 \
+WIN_PKGS    := locales gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis wine wine64 \
 	xvfb xauth xdotool imagemagick curl
 WIN_DIR     := $(BIN)/windows
 WIN_CC      := x86_64-w64-mingw32-gcc
@@ -154,6 +154,10 @@ deps-windows: ## install the mingw-w64 cross-compilers, NSIS and Wine when missi
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@# Wine takes Windows' language and code page from the Unix locale: French and English UTF-8
+	@# locales must exist (otherwise accented arguments reach the app mangled).
+	@SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	for l in fr_FR en_US; do locale -a | grep -qx "$$l.utf8" || { echo "generating the $$l.UTF-8 locale"; $$SUDO localedef -i $$l -f UTF-8 $$l.UTF-8; }; done
 
 windows: deps-windows ## the counter app for Windows (amd64, cgo with mingw-w64): bin/windows/Guichet.exe
 	@mkdir -p $(WIN_DIR)

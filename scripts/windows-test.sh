@@ -75,9 +75,9 @@ odd_dir="$WINEPREFIX/drive_c/Données de caisse/Cinéma Le Méliès"
 start_app() {
   local lang=$1; shift
   echo "windows-test: starting the installed Guichet.exe under Wine ($lang) $*, server http://$addr"
-  # LC_CTYPE: a UTF-8 locale this machine has, so that Wine passes accented arguments intact;
-  # LANG picks the language Windows (and Guichet) sees.
-  LANG=$lang LC_CTYPE=C.UTF-8 wine "$install_dir/Guichet.exe" --server "http://$addr" --key "$cashier" "$@" > "$tmp/app.log" 2>&1 &
+  # Wine takes Windows' language and code page from LC_ALL (make deps-windows generates the
+  # locales): French or English, and accented arguments passed intact.
+  LANG=$lang LC_ALL=$lang wine "$install_dir/Guichet.exe" --server "http://$addr" --key "$cashier" "$@" > "$tmp/app.log" 2>&1 &
   app_pid=$!
   win=""
   for _ in $(seq 120); do
