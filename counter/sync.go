@@ -131,6 +131,9 @@ func (e *Engine) pull(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if cursor == 0 {
+			e.lastCheck = e.cfg.Now() // a copy downloaded whole needs no check now
+		}
 		ch, err := e.remote.Changes(ctx, e.cfg.VenueID, db, cursor, 2000, e.windowStart())
 		if app.ErrorCode(err) == app.EGONE && !reset {
 			e.log.Warn("server database changed, downloading the copy again", "err", err)
