@@ -147,13 +147,13 @@ func TestProAPI_Bookings(t *testing.T) {
 			}
 			return status
 		}
-		if get("") != 200 || page.Total != 24 {
-			t.Errorf("all: total %d, want 24 (6 in each of 4 states)", page.Total)
+		if get("") != 200 || page.Total != 25 {
+			t.Errorf("all: total %d, want 25 (6 in each of 4 states, and one for tomorrow)", page.Total)
 		}
 		if get("?status=used") != 200 || page.Total != 6 {
 			t.Errorf("used: %d", page.Total)
 		}
-		if get("?perPage=5&page=5") != 200 || len(page.Bookings) != 4 || page.Pages != 5 {
+		if get("?perPage=5&page=5") != 200 || len(page.Bookings) != 5 || page.Pages != 5 {
 			t.Errorf("page 5 of 5: %d items, %d pages", len(page.Bookings), page.Pages)
 		}
 		today := time.Now().In(e.paris).Add(-3 * time.Hour).Format(time.DateOnly) // the day of the used bookings' showtime
