@@ -32,6 +32,7 @@ type ProOffer struct {
 	Version         string `json:"version"`
 	Duo             bool   `json:"duo"`
 	Active          bool   `json:"active"`
+	AllocineID      string `json:"allocineId,omitempty"` // imported from Allociné
 	UpdatedAt       string `json:"updatedAt"`
 }
 

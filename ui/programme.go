@@ -220,6 +220,9 @@ func (s *programmeScreen) renderFilms(err error) {
 	for i := range s.offers {
 		o := s.offers[i]
 		text := fmt.Sprintf(lang.L("%s (%s, %d min)"), o.Name, o.Version, o.DurationMinutes)
+		if o.AllocineID != "" {
+			text = fmt.Sprintf(lang.L("%s — importé d'Allociné"), text)
+		}
 		if !o.Active {
 			text = fmt.Sprintf(lang.L("%s — désactivé"), text)
 		}

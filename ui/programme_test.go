@@ -122,7 +122,7 @@ func newProgrammeUI(t *testing.T, role app.Role, pin bool) (*UI, *fakeProgramme,
 		{StockID: 13, OfferID: 2, OfferName: "Intouchables", Version: "VF", Start: time.Date(2027, 3, 26, 18, 0, 0, 0, paris)},
 	}}
 	fp := &fakeProgramme{updated: map[int64]app.OfferInput{}, uploads: map[int64]int{},
-		offers: []app.ProOffer{{ID: 1, Name: "Parasite", Version: "VO", DurationMinutes: 132, Duo: true, Active: true,
+		offers: []app.ProOffer{{ID: 1, Name: "Parasite", Version: "VO", DurationMinutes: 132, Duo: true, Active: true, AllocineID: "263856",
 			ImageURL: "http://guichet.example/pro/v1/offers/1/poster"},
 			{ID: 2, Name: "Intouchables", Version: "VF", Active: false}},
 		stocks: []app.ProStock{{ID: 12, PriceCents: 650}}}
@@ -244,7 +244,7 @@ func TestProgrammeScreen_Day(t *testing.T) {
 		t.Errorf("films not in order: %s", got)
 	}
 	films := allText(s.films)
-	if !strings.Contains(films, "Parasite (VO, 132 min)") || !strings.Contains(films, "Intouchables (VF, 0 min) — désactivé") {
+	if !strings.Contains(films, "Parasite (VO, 132 min) — importé d'Allociné") || !strings.Contains(films, "Intouchables (VF, 0 min) — désactivé") {
 		t.Errorf("films: %s", films)
 	}
 	// The film with an image gets its poster, the one without is not asked for.

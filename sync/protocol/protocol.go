@@ -93,7 +93,7 @@ type Offer = app.ProOffer
 // OfferOf converts a domain offer.
 func OfferOf(o *app.Offer) Offer {
 	return Offer{ID: o.ID, VenueID: o.VenueID, Name: o.Name, Description: o.Description, ImageURL: o.ImageURL,
-		DurationMinutes: o.DurationMinutes, Version: o.Version, Duo: o.Duo, Active: o.Active, UpdatedAt: Time(o.UpdatedAt)}
+		DurationMinutes: o.DurationMinutes, Version: o.Version, Duo: o.Duo, Active: o.Active, AllocineID: o.AllocineID, UpdatedAt: Time(o.UpdatedAt)}
 }
 
 // OfferInput is app.OfferInput.
