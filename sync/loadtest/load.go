@@ -28,6 +28,10 @@ type Config struct {
 	// admits a spectator every half minute or so); PushEvery the mean time between two pushes of
 	// an offline batch (a counter that lost the network for a moment).
 	PullEvery, ValidateEvery, PushEvery time.Duration
+	// Bookers is how many of the network's beneficiaries book a showtime and cancel it, one
+	// booking every BookEvery on average each.
+	Bookers   int
+	BookEvery time.Duration
 	// FirstToken is the index of each venue's first countermark to validate, so that successive
 	// runs on one network validate fresh countermarks.
 	FirstToken int
@@ -45,6 +49,7 @@ type Result struct {
 	Lost        int     `json:"lost"`        // admitted, but not validated in the database
 	Doubled     int     `json:"doubled"`     // validated more than once
 	Counters    int     `json:"counters"`
+	Bookings    int64   `json:"bookings"` // bookings made (and cancelled) by the beneficiaries
 	Seconds     float64 `json:"seconds"`
 	// FirstError is the first error seen, to tell what went wrong.
 	FirstError string `json:"firstError,omitempty"`
@@ -60,6 +65,37 @@ type run struct {
 	firstErr  atomic.Value
 	admitted  map[string]int
 	next      []atomic.Int64 // per venue: next countermark to validate
+	bookings  atomic.Int64
+}
+
+// booker is a beneficiary in the app: signs in, then books a showtime of a random cinema and
+// cancels it a moment later, again and again.
+func (r *run) booker(ctx context.Context, b int) {
+	rng := rand.New(rand.NewPCG(uint64(b), 7))
+	cred := r.cfg.Network.Beneficiaries[b]
+	var signin protocol.Signin
+	if !r.call(ctx, "POST", "/native/v1/signin", "", map[string]string{"email": cred.Email, "password": cred.Password}, 200, &signin) {
+		return
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Duration(rng.ExpFloat64() * float64(r.cfg.BookEvery))):
+		}
+		v := r.cfg.Network.Venues[rng.IntN(len(r.cfg.Network.Venues))]
+		var booked protocol.NativeBookingResult
+		if !r.call(ctx, "POST", "/native/v1/bookings", signin.AccessToken, map[string]any{"stockId": v.BookStockID, "quantity": 1}, 201, &booked) {
+			continue
+		}
+		r.bookings.Add(1)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(rng.Int64N(int64(2 * time.Second)))):
+		}
+		// Cancelled even when the run ends meanwhile, so that the next booking of this offer is allowed.
+		r.call(context.WithoutCancel(ctx), "POST", "/native/v1/bookings/"+strconv.FormatInt(booked.ID, 10)+"/cancel", signin.AccessToken, nil, 200, nil)
+	}
 }
 
 // Run drives the counters for cfg.Duration and returns what it measured.
@@ -90,7 +126,18 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	start := time.Now()
+	if cfg.BookEvery <= 0 {
+		cfg.BookEvery = 20 * time.Second
+	}
+	r.cfg = cfg
 	var wg sync.WaitGroup
+	for b := 0; b < min(cfg.Bookers, len(cfg.Network.Beneficiaries)); b++ {
+		wg.Add(1)
+		go func(b int) {
+			defer wg.Done()
+			r.booker(ctx, b)
+		}(b)
+	}
 	for c := 0; c < cfg.Counters; c++ {
 		wg.Add(1)
 		go func(c int) {
@@ -99,7 +146,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}(c)
 	}
 	wg.Wait()
-	res := &Result{Requests: int64(len(r.latencies)), Errors: r.errors.Load(), Counters: cfg.Counters,
+	res := &Result{Requests: int64(len(r.latencies)), Errors: r.errors.Load(), Counters: cfg.Counters, Bookings: r.bookings.Load(),
 		Seconds: time.Since(start).Seconds(), Admitted: r.admitted}
 	if e, ok := r.firstErr.Load().(string); ok {
 		res.FirstError = e
@@ -229,7 +276,9 @@ func (r *run) call(ctx context.Context, method, path, key string, body any, want
 		r.fail(err.Error())
 		return false
 	}
-	req.Header.Set("Authorization", "Bearer "+key)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

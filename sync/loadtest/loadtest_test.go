@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"guichet/app"
+	"guichet/sync/auth"
 	"guichet/sync/loadtest"
 	"guichet/sync/server"
 	"guichet/sync/store"
@@ -27,17 +28,24 @@ func TestRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		hash, err := auth.HashPassword("secret-charge", 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := loadtest.SeedBeneficiaries(ctx, st, net, 4, 1, "secret-charge", hash, time.Now()); err != nil {
+			t.Fatal(err)
+		}
 		srv := httptest.NewServer(server.New(st, server.Options{}))
 		defer srv.Close()
 		res, err := loadtest.Run(ctx, loadtest.Config{Target: srv.URL, Network: net, Counters: 6, Duration: 3 * time.Second,
-			PullEvery: 300 * time.Millisecond, ValidateEvery: 100 * time.Millisecond, PushEvery: 400 * time.Millisecond})
+			PullEvery: 300 * time.Millisecond, ValidateEvery: 100 * time.Millisecond, PushEvery: 400 * time.Millisecond, Bookers: 4, BookEvery: 200 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := loadtest.Verify(ctx, st, res); err != nil {
 			t.Fatal(err)
 		}
-		if res.Requests == 0 || res.Errors != 0 || res.Validations == 0 || res.Lost != 0 || res.Doubled != 0 || res.P99Ms <= 0 {
+		if res.Requests == 0 || res.Errors != 0 || res.Validations == 0 || res.Bookings == 0 || res.Lost != 0 || res.Doubled != 0 || res.P99Ms <= 0 {
 			t.Fatalf("run: %+v", res)
 		}
 		// Undo one admitted validation behind the load test's back, and claim another twice.

@@ -22,11 +22,20 @@ type Store interface {
 	CreateStock(ctx context.Context, st *app.Stock) error
 	CreateAPIKey(ctx context.Context, offererID int64, role app.Role, label string) (string, *app.APIKey, error)
 	BulkBookings(ctx context.Context, stockID int64, n int, bookedAt time.Time) ([]string, error)
+	CreateBeneficiary(ctx context.Context, b *app.Beneficiary) error
+	SetBeneficiaryPassword(ctx context.Context, id int64, hash string) error
 }
 
 // Network is what Seed made, written to the --key-file of `guichet-server load`.
 type Network struct {
-	Venues []Venue `json:"venues"`
+	Venues        []Venue       `json:"venues"`
+	Beneficiaries []Beneficiary `json:"beneficiaries,omitempty"`
+}
+
+// Beneficiary is a young person of the network who books and cancels in the app.
+type Beneficiary struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
 }
 
 // Venue is one cinema of the network: its cashier key and tonight's countermarks.
@@ -34,6 +43,8 @@ type Venue struct {
 	ID     int64    `json:"id"`
 	Key    string   `json:"key"`
 	Tokens []string `json:"tokens"`
+	// BookStockID is a showtime in five days that beneficiaries book and cancel.
+	BookStockID int64 `json:"bookStockId"`
 }
 
 // Seed creates n cinemas, each with perVenue countermarks booked for a showtime starting an hour
@@ -70,9 +81,31 @@ func Seed(ctx context.Context, st Store, n, perVenue int, base int, now time.Tim
 		if err != nil {
 			return net, fmt.Errorf("bookings %d: %w", i, err)
 		}
-		net.Venues = append(net.Venues, Venue{ID: v.ID, Key: clear, Tokens: tokens})
+		later := 100
+		bookable := &app.Stock{OfferID: offer.ID, StartsAt: now.Add(5 * 24 * time.Hour), PriceCents: 750, Capacity: &later}
+		if err := st.CreateStock(ctx, bookable); err != nil {
+			return net, fmt.Errorf("stock %d: %w", i, err)
+		}
+		net.Venues = append(net.Venues, Venue{ID: v.ID, Key: clear, Tokens: tokens, BookStockID: bookable.ID})
 	}
 	return net, nil
+}
+
+// SeedBeneficiaries creates n beneficiaries who can sign in with password (hash is its bcrypt
+// hash, computed once for all), e-mails numbered from base.
+func SeedBeneficiaries(ctx context.Context, st Store, net *Network, n, base int, password, hash string, now time.Time) error {
+	for i := 0; i < n; i++ {
+		b := &app.Beneficiary{Email: fmt.Sprintf("jeune%d@charge.guichet.test", base+i), FirstName: "Camille", LastName: "Charge",
+			DateOfBirth: time.Date(2008, 5, 1, 0, 0, 0, 0, time.UTC), CreatedAt: now.Add(-24 * time.Hour)}
+		if err := st.CreateBeneficiary(ctx, b); err != nil {
+			return fmt.Errorf("beneficiary %d: %w", i, err)
+		}
+		if err := st.SetBeneficiaryPassword(ctx, b.ID, hash); err != nil {
+			return fmt.Errorf("beneficiary %d: %w", i, err)
+		}
+		net.Beneficiaries = append(net.Beneficiaries, Beneficiary{Email: b.Email, Password: password})
+	}
+	return nil
 }
 
 // luhn appends the Luhn check digit to digits.

@@ -45,9 +45,9 @@ commands:
             [--allocine-url URL] [--allocine-token T | --allocine-token-file F] [--allocine-timeout D]
             [--allocine-max-bytes N] [--allocine-daily=false]   and the daily Allociné import
   demo      --db DB [--howto HOST:PORT]      (re)seed the demo and print its keys and countermarks as JSON
-  demo      --db DB --venues N [--per-venue M] [--base SIREN8]   seed a network of N cinemas for the load test
+  demo      --db DB --venues N [--per-venue M] [--base SIREN8] [--bookers B]   seed a network of N cinemas for the load test
   load      --target URL --key-file F [--counters N] [--duration D] [--db DB] [--pull-every D]
-            [--validate-every D] [--push-every D] [--first-token I]   simulate counters; one JSON result (lost/doubled with --db)
+            [--validate-every D] [--push-every D] [--first-token I] [--bookers B] [--book-every D]   simulate counters; one JSON result (lost/doubled with --db)
   offerer   create --db DB --siren S --name N
   venue     create --db DB --offerer ID --siret S --name N --address A --postal-code P --city C
                    --department D --lat X --lon Y --email E [--allocine ID]
@@ -154,11 +154,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		venues := fs.Int("venues", 0, "seed instead a network of this many cinemas for the load test (JSON for load --key-file)")
 		perVenue := fs.Int("per-venue", 200, "with --venues: countermarks booked per cinema for tonight")
 		base := fs.Int("base", 10_000_000, "with --venues: first SIREN (without its check digit)")
+		bookers := fs.Int("bookers", 100, "with --venues: beneficiaries who book and cancel in the load test")
 		if err := fs.Parse(rest); err != nil {
 			return usageError(err.Error())
 		}
 		if *venues > 0 {
-			return demoNetwork(ctx, *db, *venues, *perVenue, *base, stdout)
+			return demoNetwork(ctx, *db, *venues, *perVenue, *base, *bookers, stdout)
 		}
 		st, err := sqlstore.Open(ctx, *db, sqlstore.Options{})
 		if err != nil {
