@@ -228,7 +228,7 @@ func (s *counterScreen) notFoundOffline() string {
 
 // options are the display settings of the verdicts.
 func (s *counterScreen) options() describeOptions {
-	return describeOptions{now: s.u.now(), hideNames: s.u.prefs.Bool(prefHideNames)}
+	return describeOptions{now: s.u.now(), hideNames: s.u.prefs.Bool(prefHideNames), door: s.u.door}
 }
 
 // confirm validates a countermark for another day once the cashier has pressed Entrée.

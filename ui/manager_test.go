@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"guichet/app"
 )
 
@@ -88,5 +92,38 @@ func TestProgrammeScreen_EditShowtime(t *testing.T) {
 	in, ok := fp.stockEdits[st.StockID]
 	if !ok || in.PriceCents != 700 || in.Capacity != nil || in.StartsAt.In(u.loc).Format("02/01 15:04") != st.Start.In(u.loc).Format("02/01")+" 22:10" {
 		t.Errorf("edit sent %+v", in)
+	}
+}
+
+// TestCounterScreen_DoorChoosesShowtimes: once the door ticks the showtimes it admits, a ticket
+// for another one is admitted in the attention state; unticked, every showtime is admitted.
+func TestCounterScreen_DoorChoosesShowtimes(t *testing.T) {
+	u, fc, _ := newTestUI(t)
+	capacity := 100
+	fc.shows = []app.Showtime{{StockID: 7, OfferName: "Parasite", Start: show, Capacity: &capacity}, {StockID: 8, OfferName: "Parasite", Start: show}}
+	u.refreshViews()
+	b := fc.verdicts["ABC234"]
+	b.Booking.StockID = 8
+	u.screen.onSubmit("ABC234")
+	if u.screen.bg.FillColor != colorAdmitted {
+		t.Fatalf("nothing ticked: %q", texts(u))
+	}
+	st := u.views[0].(*showtimesScreen)
+	row := st.list.CreateItem()
+	st.list.UpdateItem(0, row) // the 20:45 showtime (stock 7): tick it
+	test.Tap(row.(*fyne.Container).Objects[1].(*widget.Check))
+	if !u.door[7] || len(u.door) != 1 {
+		t.Fatalf("door after the tick: %v", u.door)
+	}
+	u.screen.onDismiss()
+	u.screen.onSubmit("ABC234")
+	if got := texts(u); u.screen.bg.FillColor != colorAttention || !strings.Contains(got, "pas admise à cette porte") {
+		t.Errorf("ticket for a showtime this door does not admit: %q", got)
+	}
+	u.setDoor(7, false)
+	u.screen.onDismiss()
+	u.screen.onSubmit("ABC234")
+	if u.screen.bg.FillColor != colorAdmitted {
+		t.Errorf("unticked again, yet: %q", texts(u))
 	}
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // showtimesScreen lists today's showtimes with admitted, booked and capacity, the one on now
-// first in bold; it works offline from the cache.
+// first in bold; it works offline from the cache. A tick per showtime chooses the ones this door
+// admits: once any is ticked, a ticket for another showtime is shown in the attention state.
 type showtimesScreen struct {
 	u       *UI
 	list    *widget.List
@@ -25,12 +26,19 @@ type showtimesScreen struct {
 func newShowtimesScreen(u *UI) *showtimesScreen {
 	s := &showtimesScreen{u: u}
 	s.list = widget.NewList(func() int { return len(s.items) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil, widget.NewCheck(lang.L("Admise à cette porte"), nil), nil, widget.NewLabel(""))
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			l.SetText(s.line(s.items[i]))
-			l.TextStyle = fyne.TextStyle{Bold: s.items[i].StockID == s.current}
+			row := o.(*fyne.Container)
+			l, check := row.Objects[0].(*widget.Label), row.Objects[1].(*widget.Check)
+			st := s.items[i]
+			l.SetText(s.line(st))
+			l.TextStyle = fyne.TextStyle{Bold: st.StockID == s.current}
 			l.Refresh()
+			check.OnChanged = nil
+			check.SetChecked(s.u.door[st.StockID])
+			check.OnChanged = func(on bool) { s.u.setDoor(st.StockID, on) }
 		})
 	title := widget.NewLabel(lang.L("Séances du jour — entrées / réservations / jauge"))
 	title.TextStyle = fyne.TextStyle{Bold: true}

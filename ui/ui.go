@@ -88,6 +88,7 @@ type UI struct {
 	sounds     Sounds                // nil: silent
 	payoutsAPI func(Pairing) Payouts // nil: no payouts tab
 
+	door        map[int64]bool // the showtimes this door admits (none ticked: every one)
 	screen      *counterScreen
 	settings    *settingsScreen
 	search      *searchScreen
@@ -201,4 +202,16 @@ func (u *UI) lock() {
 		u.settings.render()
 	}
 	u.refreshViews()
+}
+
+// setDoor says whether this door admits a showtime.
+func (u *UI) setDoor(stockID int64, admitted bool) {
+	if u.door == nil {
+		u.door = map[int64]bool{}
+	}
+	if admitted {
+		u.door[stockID] = true
+	} else {
+		delete(u.door, stockID)
+	}
 }

@@ -40,6 +40,7 @@ type verdictView struct {
 type describeOptions struct {
 	now       time.Time
 	hideNames bool
+	door      map[int64]bool // the showtimes this door admits (empty: every one)
 }
 
 // describe turns a verdict into what the screen shows, in the venue's time zone.
@@ -49,7 +50,9 @@ func describe(v counter.Verdict, loc *time.Location, opt describeOptions) verdic
 	switch v.Code {
 	case app.OutcomeAdmitted:
 		out = verdictView{Color: colorAdmitted, Symbol: SymbolAdmitted, Title: tr(app.MsgAdmitted)}
-		if w := timingWarning(b, opt.now, loc); w != "" {
+		if b != nil && len(opt.door) > 0 && !opt.door[b.StockID] {
+			out.Lines = append(out.Lines, fmt.Sprintf(lang.L("Séance de %s : pas admise à cette porte"), b.ShowStart.In(loc).Format("15:04")))
+		} else if w := timingWarning(b, opt.now, loc); w != "" {
 			out.Lines = append(out.Lines, w)
 		}
 		if len(out.Lines) > 0 || len(v.Warnings) > 0 {
