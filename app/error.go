@@ -17,6 +17,7 @@ const (
 	ETOOLARGE     = "too_large"    // the request body is over the cap
 	EGONE         = "gone"         // the thing existed but can no longer be acted on
 	EUNAVAILABLE  = "unavailable"  // try again later
+	ETOOMANY      = "too_many"     // the caller is over a rate limit: try again after a while
 )
 
 // Error is a domain error: a machine-readable code and a message that may be shown to a

@@ -36,6 +36,7 @@ var statusByCode = map[string]int{
 	app.EGONE:         http.StatusGone,
 	app.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	app.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	app.ETOOMANY:      http.StatusTooManyRequests,
 	app.EINTERNAL:     http.StatusInternalServerError,
 }
 

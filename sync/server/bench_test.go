@@ -55,7 +55,7 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 // loopback. The validation is undone outside the timer so that every iteration validates.
 func BenchmarkCountermark_HTTP(b *testing.B) {
 	st, res, offerer := benchEnv(b)
-	srv := &http.Server{Handler: server.New(st, server.Options{})}
+	srv := &http.Server{Handler: server.New(st, server.Options{Limits: &server.Limits{}})}
 	ts := newLoopback(b, srv)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	do := func(method, path string) int {

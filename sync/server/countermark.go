@@ -110,6 +110,9 @@ func (s *Server) answer(w http.ResponseWriter, g generation, op string, o app.Ou
 // refusal pass Culture would give (same checks as use, nothing written).
 func (s *Server) countermarkGet(g generation) func(http.ResponseWriter, *http.Request, *app.APIKey) {
 	return func(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
+		if !s.missesLeft(w, k) {
+			return
+		}
 		b, err := s.store.GetBookingByToken(r.Context(), r.PathValue("token"))
 		var o app.Outcome
 		switch {
@@ -123,16 +126,25 @@ func (s *Server) countermarkGet(g generation) func(http.ResponseWriter, *http.Re
 		default:
 			o = app.CheckUse(b, s.now(), s.loc(b.VenueTimezone))
 		}
+		if isMiss(o) {
+			s.chargeMisses(k, 1)
+		}
 		s.answer(w, g, "get", o, http.StatusOK)
 	}
 }
 
 func (s *Server) countermarkUse(g generation) func(http.ResponseWriter, *http.Request, *app.APIKey) {
 	return func(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
+		if !s.missesLeft(w, k) {
+			return
+		}
 		o, err := s.store.UseBooking(r.Context(), k.OffererID, r.PathValue("token"), validator(k, r), s.now())
 		if err != nil {
 			s.writeError(w, r, err)
 			return
+		}
+		if isMiss(o) {
+			s.chargeMisses(k, 1)
 		}
 		s.answer(w, g, "use", o, http.StatusNoContent)
 	}
@@ -140,10 +152,16 @@ func (s *Server) countermarkUse(g generation) func(http.ResponseWriter, *http.Re
 
 func (s *Server) countermarkKeep(g generation) func(http.ResponseWriter, *http.Request, *app.APIKey) {
 	return func(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
+		if !s.missesLeft(w, k) {
+			return
+		}
 		o, err := s.store.KeepBooking(r.Context(), k.OffererID, r.PathValue("token"), validator(k, r), s.now())
 		if err != nil {
 			s.writeError(w, r, err)
 			return
+		}
+		if isMiss(o) {
+			s.chargeMisses(k, 1)
 		}
 		s.answer(w, g, "keep", o, http.StatusNoContent)
 	}

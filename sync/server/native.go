@@ -6,8 +6,8 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
+	"time"
 
 	"guichet/app"
 	"guichet/sync/auth"
@@ -66,17 +66,23 @@ func (n *native) signin(w http.ResponseWriter, r *http.Request) {
 		n.writeError(w, r, err)
 		return
 	}
+	if !n.allowSignin(w, r, in.Email) {
+		return
+	}
 	ben, hash, err := n.store.BeneficiaryCredentials(r.Context(), in.Email)
 	if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
 		n.writeError(w, r, err)
 		return
 	}
 	if ben == nil {
-		auth.CheckPassword(dummyHash, in.Password)
-		n.writeError(w, r, app.Errorf(app.EUNAUTHORIZED, msgSigninFailed))
+		hash = dummyHash // an unknown e-mail takes as long as a known one
+	}
+	match, ok := n.checkPassword(r.Context(), func() bool { return auth.CheckPassword(hash, in.Password) })
+	if !ok {
+		tooMany(w, time.Second)
 		return
 	}
-	if !auth.CheckPassword(hash, in.Password) {
+	if ben == nil || !match {
 		n.writeError(w, r, app.Errorf(app.EUNAUTHORIZED, msgSigninFailed))
 		return
 	}
@@ -95,8 +101,8 @@ func (n *native) signin(w http.ResponseWriter, r *http.Request) {
 // auth wraps a handler with beneficiary authentication by sign-in token.
 func (n *native) auth(h func(http.ResponseWriter, *http.Request, *app.Beneficiary)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || strings.TrimSpace(tok) == "" {
+		tok, ok := bearer(r)
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="guichet-native"`)
 			n.writeError(w, r, app.Errorf(app.EUNAUTHORIZED, msgTokenMissing))
 			return
@@ -106,7 +112,7 @@ func (n *native) auth(h func(http.ResponseWriter, *http.Request, *app.Beneficiar
 			n.writeError(w, r, err)
 			return
 		}
-		id, err := signer.Verify(strings.TrimSpace(tok), n.now())
+		id, err := signer.Verify(tok, n.now())
 		var ben *app.Beneficiary
 		if err == nil {
 			ben, err = n.store.GetBeneficiary(r.Context(), id)

@@ -50,7 +50,7 @@ type nativeEnv struct {
 func newNativeEnv(t *testing.T) *nativeEnv {
 	e := newEnv(t)
 	clk := &clock{t: e.now}
-	srv := httptest.NewServer(server.New(e.st, server.Options{Now: clk.Now}))
+	srv := httptest.NewServer(server.New(e.st, server.Options{Now: clk.Now, Limits: &server.Limits{}})) // limits: limits_test.go
 	t.Cleanup(srv.Close)
 	e.srv = srv
 	hash, err := auth.HashPassword("mot-de-passe", bcrypt.MinCost)

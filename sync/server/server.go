@@ -38,6 +38,8 @@ type Options struct {
 	Imports AllocineImporter // runs Allociné imports on demand; nil answers 503
 	Metrics *metrics.Metrics // served at /metrics (a set of its own when nil)
 	Ready   func() bool      // /readyz fails while it is false (always ready when nil)
+	// Limits are the rate limits; nil means DefaultLimits(), &Limits{} limits nothing.
+	Limits *Limits
 }
 
 // Server serves the HTTP API over a store.
@@ -52,6 +54,7 @@ type Server struct {
 	imports AllocineImporter
 	metrics *metrics.Metrics
 	ready   func() bool
+	lim     *limiters
 }
 
 // New returns a server over st.
@@ -73,6 +76,11 @@ func New(st store.Store, o Options) *Server {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
+	lim := DefaultLimits()
+	if o.Limits != nil {
+		lim = *o.Limits
+	}
+	s.lim = newLimiters(lim)
 	s.register()
 	return s
 }
@@ -165,7 +173,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mux.ServeHTTP(w, r)
 		return
 	}
-	s.mux.ServeHTTP(rec, r)
+	if !s.allowIP(rec, r) {
+		return
+	}
+	s.route(rec, r)
 }
 
 type statusRecorder struct {
@@ -213,16 +224,22 @@ type keyCtx struct{}
 // manager can do everything a cashier can).
 func (s *Server) auth(min app.Role, h func(w http.ResponseWriter, r *http.Request, k *app.APIKey)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		clear, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || strings.TrimSpace(clear) == "" {
+		clear, ok := bearer(r)
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="guichet"`)
 			s.writeError(w, r, app.Errorf(app.EUNAUTHORIZED, "Authentification requise : en-tête Authorization: Bearer <clé d'API>."))
 			return
 		}
-		k, err := s.store.Authenticate(r.Context(), strings.TrimSpace(clear))
+		k, err := s.store.Authenticate(r.Context(), clear)
+		if err == nil && k.OffererID <= 0 { // offerer 0 never means "all"
+			err = app.Errorf(app.EUNAUTHORIZED, "Clé d'API sans structure.")
+		}
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="guichet", error="invalid_token"`)
 			s.writeError(w, r, err)
+			return
+		}
+		if !s.allowKey(w, k) {
 			return
 		}
 		if min == app.RoleManager && k.Role != app.RoleManager {
@@ -231,6 +248,17 @@ func (s *Server) auth(min app.Role, h func(w http.ResponseWriter, r *http.Reques
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), keyCtx{}, k)), k)
 	}
+}
+
+// bearer returns the credentials of an "Authorization: Bearer …" header; the scheme is
+// case-insensitive (RFC 9110) and blanks around the credentials are ignored.
+func bearer(r *http.Request) (string, bool) {
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	cred = strings.TrimSpace(cred)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || cred == "" {
+		return "", false
+	}
+	return cred, true
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

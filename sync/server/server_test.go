@@ -34,6 +34,12 @@ func TestMain(m *testing.M) { sqltest.Main(m) }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvOpts(t, server.Options{})
+}
+
+// newEnvOpts is newEnv with server options (rate limits…).
+func newEnvOpts(t *testing.T, o server.Options) *env {
+	t.Helper()
 	ctx := context.Background()
 	st := sqltest.Open(t, sqlstore.Options{SyncNormal: true})
 	paris, _ := time.LoadLocation("Europe/Paris")
@@ -42,7 +48,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(st, server.Options{}))
+	srv := httptest.NewServer(server.New(st, o))
 	t.Cleanup(srv.Close)
 	return &env{t: t, st: st, srv: srv, demo: res, now: now, paris: paris}
 }

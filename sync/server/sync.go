@@ -138,14 +138,22 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 			LocalVerdict: app.OutcomeCode(e.LocalVerdict), Undoes: e.Undoes, VenueID: in.VenueID})
 		index = append(index, i)
 	}
+	if !s.missesLeft(w, k) {
+		return
+	}
 	judged, err := s.store.PushScans(r.Context(), k, in.Device, events, now)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	misses := 0
 	for j, res := range judged {
 		results[index[j]] = res
+		if !res.Replayed && isMiss(res.Outcome) {
+			misses++
+		}
 	}
+	s.chargeMisses(k, misses)
 	out := protocol.PushResponse{Results: make([]protocol.ScanResult, len(results)), ServerTime: protocol.Time(now),
 		ClockCorrected: correct}
 	if in.DeviceTime != "" {

@@ -10,6 +10,10 @@ import (
 	"guichet/app/allocine"
 )
 
+// AnyOfferer is the offerer id with which operators' commands read every offerer's
+// statements or bank accounts. No API path can pass it: an offerer id of 0 never means "all".
+const AnyOfferer int64 = -1
+
 // Validator says who validates a countermark: the API key and, for the counter app, the device.
 type Validator struct {
 	KeyID    int64
@@ -207,7 +211,8 @@ type Store interface {
 	RunPaymentCut(ctx context.Context, day, now time.Time) (CutReport, error)
 	// ListStatements returns the offerer's statements, the latest first.
 	ListStatements(ctx context.Context, offererID int64) ([]Statement, error)
-	// GetStatement returns a statement and its bookings; offererID 0 reads any offerer's.
+	// GetStatement returns a statement and its bookings; offererID store.AnyOfferer
+	// reads any offerer's (operators' commands only).
 	GetStatement(ctx context.Context, offererID int64, ref string) (*Statement, []StatementLine, error)
 	// PayoutSummary returns the offerer's next payment, revenues and bookings awaiting validation.
 	PayoutSummary(ctx context.Context, offererID int64, now time.Time) (PayoutSummary, error)

@@ -44,6 +44,9 @@ commands:
             [--smtp-from ADDR] [--mail-dir DIR]       serve the API, send e-mails, run auto-use daily
             [--allocine-url URL] [--allocine-token T | --allocine-token-file F] [--allocine-timeout D]
             [--allocine-max-bytes N] [--allocine-daily=false]   and the daily Allociné import
+            [--limit-ip R] [--limit-key R] [--limit-signin-ip R] [--limit-signin-account R] [--limit-misses R]
+            [--password-checks N] [--password-wait D] [--trusted-proxy CIDR,…]   rate limits (R: N/UNIT:BURST
+            or off; defaults in docs/security.md)
   demo      --db DB [--howto HOST:PORT]      (re)seed the demo and print its keys and countermarks as JSON
   demo      --db DB --venues N [--per-venue M] [--base SIREN8] [--bookers B]   seed a network of N cinemas for the load test
   load      --target URL --key-file F [--counters N] [--duration D] [--db DB] [--pull-every D]
@@ -115,6 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs.IntVar(&cfg.dbConns, "db-conns", 20, "PostgreSQL connection pool size")
 		cfg.mailFlags(fs)
 		cfg.allocine.flags(fs, true)
+		limitFlags(fs, &cfg.limits)
 		if err := fs.Parse(rest); err != nil {
 			return usageError(err.Error())
 		}
@@ -358,7 +362,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 		return err
 	}
 	defer bg.stop()
-	var api http.Handler = server.New(counted, server.Options{Logger: log, Imports: bg.imports, Metrics: m, Ready: ready.Load})
+	var api http.Handler = server.New(counted, server.Options{Logger: log, Imports: bg.imports, Metrics: m, Ready: ready.Load, Limits: &cfg.limits})
 	handler.Store(&api)
 	ready.Store(true)
 	log.Info("guichet-server listening", "addr", ln.Addr().String(), "db", redact(dbPath), "engine", st.Dialect().Name)

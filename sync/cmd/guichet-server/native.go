@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"guichet/sync/server"
 	"io"
 	"log/slog"
 	"net/http"
@@ -37,6 +38,7 @@ type serveConfig struct {
 	from                          string
 	mailDir                       string
 	allocine                      allocineConfig
+	limits                        server.Limits
 }
 
 func (c *serveConfig) mailFlags(fs *flag.FlagSet) {

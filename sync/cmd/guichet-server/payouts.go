@@ -79,7 +79,7 @@ func payoutsCommand(ctx context.Context, group string, args []string, stdout, st
 			return usageError("--format: pdf or csv")
 		}
 		return withStore(ctx, *db, func(st *sqlstore.Store) error {
-			doc, err := payouts.Load(ctx, st, 0, *ref)
+			doc, err := payouts.Load(ctx, st, store.AnyOfferer, *ref)
 			if err != nil {
 				return err
 			}
@@ -98,7 +98,7 @@ func payoutsCommand(ctx context.Context, group string, args []string, stdout, st
 			return payouts.WritePDF(w, doc)
 		})
 	case "payouts statements":
-		offerer := fs.Int64("offerer", 0, "offerer id (0: all)")
+		offerer := fs.Int64("offerer", store.AnyOfferer, "offerer id (all when absent)")
 		if err := fs.Parse(rest); err != nil {
 			return usageError(err.Error())
 		}
@@ -159,7 +159,7 @@ func payoutsCommand(ctx context.Context, group string, args []string, stdout, st
 		}
 		return withStore(ctx, *db, func(st *sqlstore.Store) error { return st.SetBankAccountStatus(ctx, *id, status, time.Now()) })
 	case "bank-account list":
-		offerer := fs.Int64("offerer", 0, "offerer id (0: all)")
+		offerer := fs.Int64("offerer", store.AnyOfferer, "offerer id (all when absent)")
 		if err := fs.Parse(rest); err != nil {
 			return usageError(err.Error())
 		}

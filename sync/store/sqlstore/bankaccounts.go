@@ -46,11 +46,11 @@ func (s *Store) CreateBankAccount(ctx context.Context, a *store.BankAccount, now
 	})
 }
 
-// ListBankAccounts returns an offerer's bank accounts (offererID 0: every offerer's).
+// ListBankAccounts returns an offerer's bank accounts (store.AnyOfferer: every offerer's; 0 matches none).
 func (s *Store) ListBankAccounts(ctx context.Context, offererID int64) ([]store.BankAccount, error) {
 	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT a.id, a.offerer_id, a.label, a.iban, a.bic, a.status, a.created_us,
 		COALESCE((SELECT `+s.dialect.concatIDs("l.venue_id")+` FROM venue_bank_accounts l WHERE l.bank_account_id = a.id), '')
-		FROM bank_accounts a WHERE a.offerer_id = ? OR ? = 0 ORDER BY a.id`), offererID, offererID)
+		FROM bank_accounts a WHERE a.offerer_id = ? OR ? = -1 ORDER BY a.id`), offererID, offererID)
 	if err != nil {
 		return nil, fmt.Errorf("list bank accounts: %w", err)
 	}

@@ -208,9 +208,9 @@ func (s *Store) scanStatement(row rowScanner) (*store.Statement, error) {
 	return &st, nil
 }
 
-// ListStatements returns the offerer's statements, the latest first (offererID 0: all).
+// ListStatements returns the offerer's statements, the latest first (store.AnyOfferer: every offerer's; 0 matches none).
 func (s *Store) ListStatements(ctx context.Context, offererID int64) ([]store.Statement, error) {
-	return list(ctx, s.rdb, "list statements", s.scanStatement, s.q(statementView+` WHERE t.offerer_id = ? OR ? = 0 ORDER BY c.cut_day DESC, t.reference DESC`),
+	return list(ctx, s.rdb, "list statements", s.scanStatement, s.q(statementView+` WHERE t.offerer_id = ? OR ? = -1 ORDER BY c.cut_day DESC, t.reference DESC`),
 		offererID, offererID)
 }
 
@@ -221,7 +221,7 @@ func (s *Store) GetStatement(ctx context.Context, offererID int64, ref string) (
 		return nil, nil, err
 	}
 	ref = app.StatementReference(year, number)
-	st, err := s.scanStatement(s.rdb.QueryRowContext(ctx, s.q(statementView+` WHERE t.reference = ? AND (t.offerer_id = ? OR ? = 0)`),
+	st, err := s.scanStatement(s.rdb.QueryRowContext(ctx, s.q(statementView+` WHERE t.reference = ? AND (t.offerer_id = ? OR ? = -1)`),
 		ref, offererID, offererID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, app.Errorf(app.ENOTFOUND, "Justificatif %s introuvable.", ref)

@@ -168,6 +168,16 @@ func TestStore_Payouts_Scenario(t *testing.T) {
 		if list, _ := s.ListStatements(ctx, f.offerer.ID); len(list) != 1 {
 			t.Errorf("statements after the replay: %d", len(list))
 		}
+		// An offerer id of 0 never means "all" (issue 14); only store.AnyOfferer does.
+		if list, _ := s.ListStatements(ctx, 0); len(list) != 0 {
+			t.Errorf("offerer 0 lists %d statements", len(list))
+		}
+		if _, _, err := s.GetStatement(ctx, 0, "F260000001"); app.ErrorCode(err) != app.ENOTFOUND {
+			t.Errorf("offerer 0 reads a statement: %v", err)
+		}
+		if list, _ := s.ListStatements(ctx, store.AnyOfferer); len(list) != 1 {
+			t.Errorf("AnyOfferer lists %d statements", len(list))
+		}
 
 		// After payment: un-using is refused with pass Culture's message, cancelling too.
 		out, err = s.KeepBooking(ctx, f.offerer.ID, b1.Token, store.Validator{}, now)
@@ -349,6 +359,9 @@ func TestStore_BankAccounts(t *testing.T) {
 		must(t, s.SetVenueBankAccount(ctx, f.offerer.ID, b.ID, two.ID, f.now)) // replaces: one account at a time
 		list, err := s.ListBankAccounts(ctx, f.offerer.ID)
 		must(t, err)
+		if none, _ := s.ListBankAccounts(ctx, 0); len(none) != 0 {
+			t.Errorf("offerer 0 lists %d bank accounts", len(none))
+		}
 		if len(list) != 2 || fmt.Sprint(list[0].VenueIDs) != fmt.Sprint([]int64{f.venue.ID}) || fmt.Sprint(list[1].VenueIDs) != fmt.Sprint([]int64{b.ID}) {
 			t.Errorf("accounts %+v", list)
 		}
