@@ -152,8 +152,11 @@ func (o *Offer) Validate() error {
 		return FieldError("durationMinutes", "La durée doit être comprise entre 0 et 1 440 minutes.")
 	case o.Version != VersionVF && o.Version != VersionVO:
 		return FieldError("version", "La version doit être VF ou VO.")
-	case o.ImageURL != "" && !strings.HasPrefix(o.ImageURL, "https://") && !strings.HasPrefix(o.ImageURL, "http://"):
+	case o.ImageURL != "" && !strings.HasPrefix(o.ImageURL, "https://") && !strings.HasPrefix(o.ImageURL, "http://") &&
+		!strings.HasPrefix(o.ImageURL, "/pro/v1/offers/"): // an uploaded image, served by offer id
 		return FieldError("imageUrl", "L'adresse de l'image doit commencer par http:// ou https://.")
+	case len(o.ImageURL) > MaxURLLength:
+		return FieldError("imageUrl", "L'adresse de l'image ne doit pas dépasser 2 048 caractères.")
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"guichet/sync/images"
 	"io"
 	"log/slog"
 	"strings"
@@ -140,12 +141,16 @@ func (im *Importer) RefreshPosters(ctx context.Context, venueID int64) (int, err
 		if err == nil && now.Sub(p.FetchedAt) < PosterAge {
 			continue
 		}
-		ct, data, err := im.Source.FetchPoster(ctx, o.ImageURL)
+		_, data, err := im.Source.FetchPoster(ctx, o.ImageURL)
+		var th *images.Thumb
+		if err == nil {
+			th, err = images.Thumbnail(data) // what a remote host sends is checked like an upload
+		}
 		if err != nil {
 			im.log().Warn("poster", "url", o.ImageURL, "err", err)
 			continue
 		}
-		if err := im.Store.SavePoster(ctx, &store.Poster{URL: o.ImageURL, ContentType: ct, Data: data, FetchedAt: now}); err != nil {
+		if err := im.Store.SavePoster(ctx, &store.Poster{URL: o.ImageURL, ContentType: th.ContentType, Data: th.Data, FetchedAt: now}); err != nil {
 			return n, err
 		}
 		n++

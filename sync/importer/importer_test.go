@@ -1,8 +1,10 @@
 package importer
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"image/jpeg"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +16,7 @@ import (
 
 	"guichet/app"
 	"guichet/app/allocine"
+	"guichet/sync/images/imagetest"
 	"guichet/sync/store"
 	"guichet/sync/store/sqlstore"
 )
@@ -33,7 +36,11 @@ func (f *fakeAllocine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Header().Set("Content-Type", "image/jpeg")
-		_, _ = w.Write([]byte("\xff\xd8\xff poster " + r.URL.Path))
+		if strings.Contains(r.URL.Path, "garbage") {
+			_, _ = w.Write([]byte("\xff\xd8\xff not really a JPEG"))
+			return
+		}
+		_, _ = w.Write(imagetest.JPEG(100+len(r.URL.Path), 1200)) // each poster its own width
 		return
 	}
 	if r.URL.Path != "/api/query/movieShowtimeList" || r.Header.Get("Authorization") != "Bearer "+f.token {
@@ -348,8 +355,28 @@ func TestImporter_RefreshPosters(t *testing.T) {
 	offers, _ := e.programme(t)
 	p, err := e.st.Poster(ctx, offers[mousquetaires].ImageURL)
 	must(t, err)
-	if p.ContentType != "image/jpeg" || !strings.Contains(string(p.Data), "mousquetaires.jpg") {
-		t.Errorf("poster = %q %q", p.ContentType, p.Data)
+	// Stored as a bounded thumbnail: 1200 px tall becomes 600.
+	img, err := jpeg.Decode(bytes.NewReader(p.Data))
+	if p.ContentType != "image/jpeg" || err != nil || img.Bounds().Dy() != 600 {
+		t.Errorf("poster = %q, %v, %v", p.ContentType, err, img)
+	}
+}
+
+// A poster host sending garbage leaves the film without a poster; nothing else changes.
+func TestImporter_RefreshPostersRefusesGarbage(t *testing.T) {
+	e := newEnv(t, "P0001")
+	ctx := context.Background()
+	base := "http://" + strings.TrimPrefix(e.im.Source.(*Client).http.BaseURL, "http://")
+	base = strings.TrimSuffix(base, "/api/query")
+	e.fake.feeds["P0001"] = strings.ReplaceAll(sampleFeed(t), "https://fr.web.img6.acsta.net/pictures/", base+"/posters/garbage/")
+	_, err := e.im.Import(ctx, e.venue.ID, nil)
+	must(t, err)
+	if n, err := e.im.RefreshPosters(ctx, e.venue.ID); n != 0 || err != nil {
+		t.Fatalf("RefreshPosters = %d, %v; want nothing stored", n, err)
+	}
+	offers, _ := e.programme(t)
+	if _, err := e.st.Poster(ctx, offers[mousquetaires].ImageURL); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Errorf("garbage poster stored: %v", err)
 	}
 }
 

@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"guichet/app"
 	"guichet/app/allocine"
+	"guichet/sync/images"
 	"guichet/sync/protocol"
 	"guichet/sync/store"
 )
@@ -132,7 +135,7 @@ func (s *Server) getPoster(w http.ResponseWriter, r *http.Request, k *app.APIKey
 	}
 	var p *store.Poster
 	if err == nil {
-		if o.ImageURL == "" {
+		if o.ImageURL == "" || !ownPoster(o) {
 			err = app.Errorf(app.ENOTFOUND, "Affiche introuvable.")
 		} else {
 			p, err = s.store.Poster(r.Context(), o.ImageURL)
@@ -146,11 +149,30 @@ func (s *Server) getPoster(w http.ResponseWriter, r *http.Request, k *app.APIKey
 	w.Header().Set("Content-Length", strconv.Itoa(len(p.Data)))
 	w.Header().Set("Cache-Control", "private, max-age=86400")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'")
 	_, _ = w.Write(p.Data)
 }
 
-// putImage stores an image file uploaded for an offer (JPEG, PNG or WebP, 2 MiB at most) and
-// points the offer's image at the route that serves it.
+// posterPath is where an offer's uploaded image is served; its image URL is this path (with a
+// version), never built from the request's Host header.
+func posterPath(id int64) string { return "/pro/v1/offers/" + strconv.FormatInt(id, 10) + "/poster" }
+
+// ownPoster reports whether an offer's image URL may be served for it: a downloaded poster, or
+// an image uploaded for this very offer (an offer pointing at another offer's upload gets
+// nothing, whichever host its URL names).
+func ownPoster(o *app.Offer) bool {
+	u, err := url.Parse(o.ImageURL)
+	if err != nil {
+		return false
+	}
+	if strings.HasPrefix(u.Path, "/pro/v1/offers/") {
+		return u.Path == posterPath(o.ID)
+	}
+	return u.IsAbs()
+}
+
+// putImage stores an image uploaded for an offer (JPEG, PNG or WebP, 2 MiB and 16 Mpx at most)
+// as a bounded JPEG thumbnail, and points the offer's image at the path that serves it.
 func (s *Server) putImage(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
 	id, err := pathID(r, "offerId")
 	if err == nil {
@@ -161,24 +183,20 @@ func (s *Server) putImage(w http.ResponseWriter, r *http.Request, k *app.APIKey)
 		data, err = io.ReadAll(r.Body)
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			err = app.Errorf(app.ETOOLARGE, "L'image ne doit pas dépasser %d Mo.", MaxImageBody>>20)
+			err = &app.Error{Code: app.ETOOLARGE, Field: images.Field, Message: fmt.Sprintf("L'image ne doit pas dépasser %d Mo.", MaxImageBody>>20)}
 		}
 	}
-	ct := http.DetectContentType(data)
-	if err == nil && ct != "image/jpeg" && ct != "image/png" && ct != "image/webp" {
-		err = app.Errorf(app.EINVALID, "L'image doit être un fichier JPEG, PNG ou WebP.")
+	var th *images.Thumb
+	if err == nil {
+		th, err = images.Thumbnail(data)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	sum := sha256.Sum256(data)
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	url := fmt.Sprintf("%s://%s/pro/v1/offers/%d/poster?v=%s", scheme, r.Host, id, hex.EncodeToString(sum[:6]))
-	if err := s.store.SavePoster(r.Context(), &store.Poster{URL: url, ContentType: ct, Data: data, FetchedAt: s.now()}); err != nil {
+	sum := sha256.Sum256(th.Data)
+	url := posterPath(id) + "?v=" + hex.EncodeToString(sum[:6])
+	if err := s.store.SavePoster(r.Context(), &store.Poster{URL: url, ContentType: th.ContentType, Data: th.Data, FetchedAt: s.now()}); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

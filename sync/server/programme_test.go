@@ -1,17 +1,25 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"guichet/sync/store/sqlstore/sqltest"
+	"hash/crc32"
+	"image"
+	"image/jpeg"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 
+	"guichet/sync/images/imagetest"
 	"guichet/sync/importer"
+	"guichet/sync/protocol"
 	"guichet/sync/server"
+	"guichet/sync/store"
+	"guichet/sync/store/sqlstore/sqltest"
 )
 
 // feedSource serves the sample feed, or fails, like Allociné would.
@@ -25,7 +33,7 @@ func (f *feedSource) Fetch(context.Context, string) ([]byte, error) {
 }
 
 func (f *feedSource) FetchPoster(context.Context, string) (string, []byte, error) {
-	return "image/jpeg", []byte("jpeg"), nil
+	return "image/jpeg", imagetest.JPEG(300, 450), nil
 }
 
 func TestProAPI_Allocine(t *testing.T) {
@@ -108,7 +116,7 @@ func TestProAPI_Allocine(t *testing.T) {
 			status, body := e.do("GET", fmt.Sprintf("/pro/v1/offers/%d/poster", o.ID), cashier, nil)
 			switch {
 			case o.AllocineID != "" && o.ImageURL != "":
-				if status != 200 || string(body) != "jpeg" {
+				if img, err := jpeg.Decode(bytes.NewReader(body)); status != 200 || err != nil || img.Bounds().Dx() != 300 {
 					t.Errorf("poster of %s: %d", o.Name, status)
 				}
 				served++
@@ -161,6 +169,15 @@ func TestProAPI_StockEditMarksVenueEdit(t *testing.T) {
 	})
 }
 
+// pngBomb is a valid PNG header claiming 100 000 × 100 000 pixels.
+func pngBomb(t *testing.T) []byte {
+	b := imagetest.PNG(2, 2, false)
+	binary.BigEndian.PutUint32(b[16:], 100_000)
+	binary.BigEndian.PutUint32(b[20:], 100_000)
+	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
+	return b
+}
+
 func TestProAPI_OfferImage(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T) {
 		e := newEnv(t)
@@ -170,18 +187,34 @@ func TestProAPI_OfferImage(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := fmt.Sprintf("/pro/v1/offers/%d", offers[0].ID)
-		png := "\x89PNG\r\n\x1a\n" + strings.Repeat("\x00", 200_000)
+		png := string(imagetest.PNG(900, 1350, false))
 		if status, _ := e.do("PUT", path+"/image", e.demo.Keys.Cashier, png); status != 403 {
 			t.Errorf("cashier upload: %d", status)
 		}
 		status, body := e.do("PUT", path+"/image", e.demo.Keys.Manager, png)
 		var o struct{ ImageURL string }
-		if err := json.Unmarshal(body, &o); status != 200 || err != nil || !strings.Contains(o.ImageURL, path+"/poster?v=") {
-			t.Fatalf("upload: %d %s", status, body)
+		if err := json.Unmarshal(body, &o); status != 200 || err != nil || !strings.HasPrefix(o.ImageURL, path+"/poster?v=") {
+			t.Fatalf("upload: %d %s (want a path, never built from the Host header)", status, body)
 		}
 		status, got := e.do("GET", path+"/poster", e.demo.Keys.Cashier, nil)
-		if status != 200 || string(got) != png {
-			t.Errorf("served image: %d, %d bytes", status, len(got))
+		if img, err := jpeg.Decode(bytes.NewReader(got)); status != 200 || err != nil || img.Bounds() != image.Rect(0, 0, 400, 600) {
+			t.Errorf("served image: %d, %d bytes, %v: want the 400×600 JPEG thumbnail", status, len(got), err)
+		}
+		// Another offer pointing at this upload gets nothing: images are served by offer id.
+		other := offers[1]
+		if _, err := e.st.UpdateOffer(ctx, other.ID, store.OfferPatch{ImageURL: &o.ImageURL}); err != nil {
+			t.Fatal(err)
+		}
+		if status, _ := e.do("GET", fmt.Sprintf("/pro/v1/offers/%d/poster", other.ID), e.demo.Keys.Cashier, nil); status != 404 {
+			t.Errorf("poster of an offer borrowing another's upload: %d", status)
+		}
+		for name, bad := range map[string]string{"garbage": "\x89PNG\r\n\x1a\n" + strings.Repeat("\x00", 2000),
+			"bomb": string(pngBomb(t))} {
+			status, body := e.do("PUT", path+"/image", e.demo.Keys.Manager, bad)
+			var pe protocol.Error
+			if status != 400 || json.Unmarshal(body, &pe) != nil || pe.Field != "image" {
+				t.Errorf("%s: %d %s", name, status, body)
+			}
 		}
 		if status, _ := e.do("PUT", path+"/image", e.demo.Keys.Manager, "<svg onload=alert(1)>"); status != 400 {
 			t.Errorf("svg accepted: %d", status)

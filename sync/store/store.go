@@ -369,6 +369,25 @@ type Syncer interface {
 	Conflicts(ctx context.Context, offererID, venueID int64, all bool) ([]Conflict, error)
 	// AckConflict acknowledges a conflict of the offerer.
 	AckConflict(ctx context.Context, offererID, id int64, by string, now time.Time) error
+	// ScanMisses returns the offerer's counts of online scans that matched no booking (such
+	// scans are counted per key and day, not stored), the latest first.
+	ScanMisses(ctx context.Context, offererID int64) ([]ScanMisses, error)
+	// PurgeScans deletes the scan events received before before and older miss counts.
+	PurgeScans(ctx context.Context, before time.Time) (PurgeReport, error)
+}
+
+// ScanMisses counts one key's online scans of one UTC day that matched no booking.
+type ScanMisses struct {
+	KeyID  int64
+	Day    time.Time
+	Misses int64
+	Last   time.Time
+}
+
+// PurgeReport says what a purge deleted.
+type PurgeReport struct {
+	ScanEvents int
+	MissDays   int
 }
 
 // AllocineSettings are a venue's Allociné import settings.

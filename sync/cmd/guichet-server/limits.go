@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"time"
 
+	"guichet/sync/jobs"
 	"guichet/sync/ratelimit"
 	"guichet/sync/server"
 )
@@ -61,6 +63,11 @@ func (f prefixesFlag) Set(s string) error {
 		*f.p = append(*f.p, p)
 	}
 	return nil
+}
+
+// purgeFlags adds the scan retention flag of serve.
+func purgeFlags(fs *flag.FlagSet, d *time.Duration) {
+	fs.DurationVar(d, "scan-retention", jobs.DefaultScanRetention, "scan events older than this are purged daily")
 }
 
 // limitFlags adds the rate-limit flags of serve, defaulting to server.DefaultLimits.

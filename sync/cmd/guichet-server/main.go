@@ -46,7 +46,7 @@ commands:
             [--allocine-max-bytes N] [--allocine-daily=false]   and the daily Allociné import
             [--limit-ip R] [--limit-key R] [--limit-signin-ip R] [--limit-signin-account R] [--limit-misses R]
             [--password-checks N] [--password-wait D] [--trusted-proxy CIDR,…]   rate limits (R: N/UNIT:BURST
-            or off; defaults in docs/security.md)
+            or off; defaults in docs/security.md) [--scan-retention D]
   demo      --db DB [--howto HOST:PORT]      (re)seed the demo and print its keys and countermarks as JSON
   demo      --db DB --venues N [--per-venue M] [--base SIREN8] [--bookers B]   seed a network of N cinemas for the load test
   load      --target URL --key-file F [--counters N] [--duration D] [--db DB] [--pull-every D]
@@ -119,6 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cfg.mailFlags(fs)
 		cfg.allocine.flags(fs, true)
 		limitFlags(fs, &cfg.limits)
+		purgeFlags(fs, &cfg.scanRetention)
 		if err := fs.Parse(rest); err != nil {
 			return usageError(err.Error())
 		}

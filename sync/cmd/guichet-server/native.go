@@ -39,6 +39,7 @@ type serveConfig struct {
 	mailDir                       string
 	allocine                      allocineConfig
 	limits                        server.Limits
+	scanRetention                 time.Duration
 }
 
 func (c *serveConfig) mailFlags(fs *flag.FlagSet) {
@@ -93,7 +94,9 @@ func startBackground(ctx context.Context, st store.Store, cfg serveConfig, log *
 	w := &notify.Worker{Store: st, Transport: tr, From: cfg.from, Log: log.With("component", "outbox")}
 	a := &jobs.AutoUse{Store: st, Loc: paris, Log: log.With("component", "jobs")}
 	po := &jobs.Payouts{Store: st, Loc: paris, Log: log.With("component", "payouts")}
-	bg.wg.Add(3)
+	pu := &jobs.Purge{Store: st, Loc: paris, Retention: cfg.scanRetention, Log: log.With("component", "purge")}
+	bg.wg.Add(4)
+	go func() { defer bg.wg.Done(); pu.Run(ctx) }()
 	go func() { defer bg.wg.Done(); w.Run(ctx) }()
 	go func() { defer bg.wg.Done(); a.Run(ctx) }()
 	go func() { defer bg.wg.Done(); po.Run(ctx) }()

@@ -31,6 +31,7 @@ func (s *Store) PurgeOfferer(ctx context.Context, siren string) error {
 			`DELETE FROM outbox WHERE booking_id IN (SELECT id FROM bookings WHERE offerer_id = ?)`,
 			`DELETE FROM conflicts WHERE offerer_id = ?`,
 			`DELETE FROM scan_events WHERE offerer_id = ?`,
+			`DELETE FROM scan_misses WHERE offerer_id = ?`,
 			`DELETE FROM bookings WHERE offerer_id = ?`,
 			`DELETE FROM stocks WHERE offer_id IN (SELECT o.id FROM offers o JOIN venues v ON v.id = o.venue_id WHERE v.offerer_id = ?)`,
 			`DELETE FROM offers WHERE venue_id IN (SELECT id FROM venues WHERE offerer_id = ?)`,

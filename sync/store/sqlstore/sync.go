@@ -304,6 +304,10 @@ func (s *Store) applyScan(ctx context.Context, tx *sql.Tx, key *app.APIKey, devi
 			return res, err
 		}
 	}
+	if res.Outcome.Code == app.OutcomeNotFound && ev.Mode == "online" {
+		// A code that matches nothing is counted, not stored: random codes cost no space.
+		return res, s.countMiss(ctx, tx, key, now)
+	}
 	var bid sql.NullInt64
 	if b != nil {
 		bid = sql.NullInt64{Int64: b.ID, Valid: true}
