@@ -141,6 +141,15 @@ const (
 
 // Validate checks an offer before it is stored.
 func (o *Offer) Validate() error {
+	if err := CheckText("name", o.Name, MaxNameLength, false); err != nil {
+		return err
+	}
+	if err := CheckText("description", o.Description, MaxDescriptionLength, true); err != nil {
+		return err
+	}
+	if err := CheckText("imageUrl", o.ImageURL, MaxURLLength, false); err != nil {
+		return err
+	}
 	switch {
 	case strings.TrimSpace(o.Name) == "":
 		return FieldError("name", "Le titre de l'offre est obligatoire.")
@@ -190,6 +199,9 @@ const MaxPriceCents = 300_00
 
 // Validate checks a stock before it is stored.
 func (s *Stock) Validate() error {
+	if err := CheckText("priceLabel", s.PriceLabel, MaxPriceLabelLength, false); err != nil {
+		return err
+	}
 	switch {
 	case s.StartsAt.IsZero():
 		return FieldError("startsAt", "La date de la séance est obligatoire.")

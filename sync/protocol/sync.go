@@ -76,7 +76,7 @@ type PushRequest struct {
 	// DeviceTime is the device's clock when it sent the push (RFC 3339): the server estimates the
 	// device's clock skew from it and corrects the scan times of offline events.
 	DeviceTime string      `json:"deviceTime,omitempty"`
-	Events     []ScanEvent `json:"events"`
+	Events     []ScanEvent `json:"events" sanity:"-"`
 }
 
 // MaxPushEvents caps the events of one push.

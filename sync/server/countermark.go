@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"guichet/app"
 	"guichet/sync/protocol"
@@ -89,8 +90,26 @@ func v1Error(op string, o app.Outcome) (int, any) {
 	return one(http.StatusBadRequest, "global", o.Message)
 }
 
+// DeviceHeader names the counter device making a request: a detail recorded beside the API
+// key, whose label is the validator's identity (one key per counter is the recommended pairing).
+const DeviceHeader = "X-Guichet-Device"
+
+// validator is who validates: the key, and the device header (checked by auth) or else the key's
+// label.
 func validator(k *app.APIKey, r *http.Request) store.Validator {
-	return store.Validator{KeyID: k.ID, KeyLabel: k.Label, Device: r.Header.Get("X-Guichet-Device")}
+	device := strings.TrimSpace(r.Header.Get(DeviceHeader))
+	if device == "" {
+		device = k.Label
+	}
+	return store.Validator{KeyID: k.ID, KeyLabel: k.Label, Device: device}
+}
+
+// checkDeviceHeader refuses a device header that is too long or holds control characters.
+func checkDeviceHeader(r *http.Request) error {
+	if len(r.Header.Values(DeviceHeader)) > 1 {
+		return app.FieldError(DeviceHeader, "Un seul en-tête "+DeviceHeader+" est attendu.")
+	}
+	return app.CheckText(DeviceHeader, strings.TrimSpace(r.Header.Get(DeviceHeader)), app.MaxDeviceLength, false)
 }
 
 func (s *Server) answer(w http.ResponseWriter, g generation, op string, o app.Outcome, okStatus int) {

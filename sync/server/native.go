@@ -149,13 +149,16 @@ func queryFloat(r *http.Request, name string, def, lo, hi float64, msg string) (
 	return v, nil
 }
 
+// maxPage bounds page numbers: no offset computed from them can overflow.
+const maxPage = 1_000_000
+
 func queryInt(r *http.Request, name string, def, lo int, msg string) (int, error) {
 	raw := r.URL.Query().Get(name)
 	if raw == "" {
 		return def, nil
 	}
 	v, err := strconv.Atoi(raw)
-	if err != nil || v < lo {
+	if err != nil || v < lo || v > maxPage {
 		return 0, app.FieldError(name, msg)
 	}
 	return v, nil

@@ -127,6 +127,7 @@ func (s *Server) register() {
 	s.registerNative()
 	s.registerProgramme()
 	s.registerPayouts()
+	s.registerKeys()
 }
 
 // ServeHTTP serves a request: panics are logged and answered with a plain 500, every request is
@@ -242,6 +243,10 @@ func (s *Server) auth(min app.Role, h func(w http.ResponseWriter, r *http.Reques
 		if !s.allowKey(w, k) {
 			return
 		}
+		if err := checkDeviceHeader(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		if min == app.RoleManager && k.Role != app.RoleManager {
 			s.writeError(w, r, app.Errorf(app.EFORBIDDEN, "Cette action est réservée aux responsables (clé « manager »)."))
 			return
@@ -321,7 +326,7 @@ func decode(r *http.Request, v any) error {
 		}
 		return app.Errorf(app.EINVALID, "Un seul objet JSON est attendu.")
 	}
-	return nil
+	return sane(v)
 }
 
 // loc returns a time zone by name, cached; Europe/Paris when unknown.

@@ -56,7 +56,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, k *app.APIKey) 
 	}
 	limit := 1000
 	if l := q.Get("limit"); l != "" {
-		if limit, err = strconv.Atoi(l); err != nil || limit < 1 {
+		if limit, err = strconv.Atoi(l); err != nil || limit < 1 || limit > 10_000 {
 			s.writeError(w, r, app.FieldError("limit", "Limite invalide."))
 			return
 		}
@@ -114,7 +114,9 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 	index := make([]int, 0, len(in.Events))
 	for i, e := range in.Events {
 		at, err := time.Parse(time.RFC3339Nano, e.ScannedAt)
-		switch {
+		switch bad := sane(&e); {
+		case bad != nil:
+			err = bad
 		case e.Nonce == "" || len(e.Nonce) > 64:
 			err = app.FieldError("nonce", "Nonce manquant ou trop long.")
 		case e.Kind != protocol.KindUse && e.Kind != protocol.KindKeep:

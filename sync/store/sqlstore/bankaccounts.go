@@ -19,6 +19,9 @@ func (s *Store) CreateBankAccount(ctx context.Context, a *store.BankAccount, now
 	if a.Label == "" {
 		return app.FieldError("label", "Saisissez l'intitulé du compte bancaire.")
 	}
+	if err := app.CheckText("label", a.Label, app.MaxBankLabelLength, false); err != nil {
+		return err
+	}
 	iban, err := app.ValidateIBAN(a.IBAN)
 	if err != nil {
 		return err
