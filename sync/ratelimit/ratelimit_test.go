@@ -138,3 +138,20 @@ func TestGate_Enter(t *testing.T) {
 		l()
 	}
 }
+
+// FuzzParseRule: a rule parsed is printed and parsed back the same.
+func FuzzParseRule(f *testing.F) {
+	for _, s := range []string{"10/s:20", "1/6s:10", "off", "5/m:5", "x", "1/0s:1", "3/h:-1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRule(s)
+		if err != nil {
+			return
+		}
+		back, err := ParseRule(r.String())
+		if err != nil || back != r {
+			t.Fatalf("%q → %+v → %q → %+v, %v", s, r, r.String(), back, err)
+		}
+	})
+}

@@ -38,7 +38,7 @@ func FuzzNativeBodies(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(st, server.Options{}))
+	srv := httptest.NewServer(server.New(st, server.Options{Limits: &server.Limits{}})) // the bodies, not the limits
 	f.Cleanup(srv.Close)
 	post := func(path, token, body string) (int, []byte, error) {
 		req, _ := http.NewRequest("POST", srv.URL+path, strings.NewReader(body))

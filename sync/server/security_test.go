@@ -17,7 +17,7 @@ import (
 
 // publicRoutes need no credentials.
 var publicRoutes = map[string]bool{
-	"GET /healthz": true, "GET /openapi.json": true, "POST /native/v1/signin": true, "GET /native/v1/offers": true,
+	"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /openapi.json": true, "POST /native/v1/signin": true, "GET /native/v1/offers": true,
 }
 
 // nativeRoutes take a beneficiary's sign-in token, not an API key.
