@@ -20,7 +20,7 @@ APP_LANG  ?= $(or $(GUICHET_LANG),fr_FR.UTF-8)
 SYS_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
 	libxi-dev libxxf86vm-dev libasound2-dev xvfb xauth imagemagick curl postgresql-15
 
-.PHONY: all build run server test deps vet lint fmt-check smoke bench package clean cluster cluster-stop \
+.PHONY: all build run server test deps vet lint fmt-check smoke bench package clean fuzz fuzz-short cluster cluster-stop \
 	windows package-windows test-windows deps-windows
 
 all: build
@@ -91,8 +91,22 @@ test: deps lint ## everything: lint, unit and integration tests with -race (SQLi
 	url=$$($(BIN)/pgtmp start $$pgdir); trap "$(BIN)/pgtmp stop $$pgdir" EXIT; \
 	echo "PostgreSQL for the tests: $$url"; \
 	GUICHET_TEST_PG=$$url LANG=$(TEST_LANG) $(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz-short
 	$(MAKE) --no-print-directory smoke
 	$(MAKE) --no-print-directory test-windows
+
+# Fuzz targets of every parser that takes outside input (docs/security.md), as package:Target.
+FUZZ_TARGETS := app:FuzzParseScan app:FuzzValidateIBAN app:FuzzCheckText app:FuzzParseStatementReference \
+	app/allocine:FuzzMap sync/images:FuzzThumbnail sync/ratelimit:FuzzParseRule sync/server:FuzzNativeBodies \
+	sync/server:FuzzProBodies sync/server:FuzzRequestLine camera:FuzzConvertFrame camera:FuzzDecoder_Decode
+FUZZTIME ?= 2m
+
+fuzz: ## every fuzz target for FUZZTIME each (2 minutes by default: make fuzz FUZZTIME=10m)
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz ./$$pkg $$name for $(FUZZTIME)"; \
+	  LANG=$(TEST_LANG) $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$pkg/ || exit 1; done
+
+fuzz-short: ## every fuzz target for a few seconds (part of make test)
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=3s
 
 bench: deps ## benchmarks (see docs/bench.md)
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./sync/... ./counter/... ./app/...
