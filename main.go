@@ -122,6 +122,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		u.SetCameraOn(false) // the smoke test switches it on last, once the scripted scans are done
 	}
 	u.SetPayouts(func(p ui.Pairing) ui.Payouts { return m.client(p.ServerURL, p.Key) })
+	u.SetKeys(func(p ui.Pairing) ui.Keys { return m.client(p.ServerURL, p.Key) })
 	if o.server != "" && o.key != "" {
 		p, err := m.pair(ctx, o.server, o.key, o.venue)
 		if err != nil {

@@ -18,6 +18,7 @@ import (
 type settingsScreen struct {
 	u       *UI
 	camSel  *widget.Select // the webcam choice
+	keys    *keysSection   // managers only
 	body    *fyne.Container
 	content fyne.CanvasObject
 }
@@ -94,6 +95,10 @@ func (s *settingsScreen) render() {
 				s.render()
 			}
 		}), pin))
+		if u.keysAPI != nil {
+			s.keys = newKeysSection(u, u.keysAPI(u.pairing))
+			s.body.Add(s.keys.content)
+		}
 	}
 	if u.pairing.Role != app.RoleManager { // a cashier cannot unpair the counter
 		s.body.Add(widget.NewLabel(lang.L("Seul un responsable peut dissocier ce poste.")))

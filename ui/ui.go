@@ -87,6 +87,7 @@ type UI struct {
 	scanner    Scanner               // the webcam; nil when the app has none
 	sounds     Sounds                // nil: silent
 	payoutsAPI func(Pairing) Payouts // nil: no payouts tab
+	keysAPI    func(Pairing) Keys    // nil: no key list in the manager's settings
 
 	door        map[int64]bool // the showtimes this door admits (none ticked: every one)
 	screen      *counterScreen
