@@ -11,13 +11,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
-	"guichet/sync/protocol"
 )
 
 // Keys is the server's API keys API as the manager's settings use it (sync/client implements it).
 type Keys interface {
-	Keys(ctx context.Context) ([]protocol.APIKey, error)
-	CreateKey(ctx context.Context, label string) (*protocol.NewAPIKey, error)
+	Keys(ctx context.Context) ([]app.KeyInfo, error)
+	CreateKey(ctx context.Context, label string) (*app.NewKey, error)
 	RevokeKey(ctx context.Context, id int64) error
 }
 
@@ -33,9 +32,9 @@ type keysSection struct {
 	list    *fyne.Container
 	content fyne.CanvasObject
 	// show displays a created key once; tests replace it.
-	show func(k *protocol.NewAPIKey)
+	show func(k *app.NewKey)
 	// confirm asks before revoking; tests replace it.
-	confirm func(k protocol.APIKey, yes func())
+	confirm func(k app.KeyInfo, yes func())
 }
 
 func newKeysSection(u *UI, api Keys) *keysSection {
@@ -47,13 +46,13 @@ func newKeysSection(u *UI, api Keys) *keysSection {
 		widget.NewLabelWithStyle(lang.L("Clés des caisses"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabel(lang.L("Une clé par caisse : une validation porte le nom de la clé qui l'a faite.")),
 		s.list, container.NewBorder(nil, nil, nil, create, label))
-	s.show = func(k *protocol.NewAPIKey) {
+	s.show = func(k *app.NewKey) {
 		entry := widget.NewEntry()
 		entry.SetText(k.Key)
 		dialog.ShowCustom(lang.L("Nouvelle clé"), lang.L("Fermer"), container.NewVBox(
 			widget.NewLabel(fmt.Sprintf(lang.L("Clé de « %s » : notez-la, elle ne sera plus affichée."), k.Label)), entry), u.win)
 	}
-	s.confirm = func(k protocol.APIKey, yes func()) {
+	s.confirm = func(k app.KeyInfo, yes func()) {
 		dialog.ShowConfirm(lang.L("Révoquer"), fmt.Sprintf(lang.L("Révoquer la clé « %s » ? La caisse qui l'utilise ne pourra plus valider en ligne."), k.Label),
 			func(ok bool) {
 				if ok {
@@ -73,7 +72,7 @@ func (s *keysSection) load() {
 	})
 }
 
-func (s *keysSection) render(keys []protocol.APIKey, err error) {
+func (s *keysSection) render(keys []app.KeyInfo, err error) {
 	s.list.RemoveAll()
 	if err != nil {
 		s.list.Add(widget.NewLabel(lang.L("Clés indisponibles : ") + tr(app.ErrorMessage(err))))

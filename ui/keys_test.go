@@ -10,25 +10,24 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guichet/app"
-	"guichet/sync/protocol"
 )
 
 type fakeKeys struct {
-	keys    []protocol.APIKey
+	keys    []app.KeyInfo
 	revoked []int64
 	created []string
 }
 
-func (f *fakeKeys) Keys(context.Context) ([]protocol.APIKey, error) { return f.keys, nil }
+func (f *fakeKeys) Keys(context.Context) ([]app.KeyInfo, error) { return f.keys, nil }
 
-func (f *fakeKeys) CreateKey(_ context.Context, label string) (*protocol.NewAPIKey, error) {
+func (f *fakeKeys) CreateKey(_ context.Context, label string) (*app.NewKey, error) {
 	if strings.TrimSpace(label) == "" {
 		return nil, app.FieldError("label", "Donnez un nom à la clé (par exemple « Caisse 1 »).")
 	}
 	f.created = append(f.created, label)
-	k := protocol.APIKey{ID: int64(10 + len(f.created)), Prefix: "gk_new", Role: "cashier", Label: label}
+	k := app.KeyInfo{ID: int64(10 + len(f.created)), Prefix: "gk_new", Role: "cashier", Label: label}
 	f.keys = append(f.keys, k)
-	return &protocol.NewAPIKey{APIKey: k, Key: "gk_newsecret"}, nil
+	return &app.NewKey{KeyInfo: k, Key: "gk_newsecret"}, nil
 }
 
 func (f *fakeKeys) RevokeKey(_ context.Context, id int64) error {
@@ -45,7 +44,7 @@ func (f *fakeKeys) RevokeKey(_ context.Context, id int64) error {
 // revokes another; the key in use and revoked keys cannot be revoked.
 func TestKeysSection_Manager(t *testing.T) {
 	a := test.NewTempApp(t)
-	fk := &fakeKeys{keys: []protocol.APIKey{
+	fk := &fakeKeys{keys: []app.KeyInfo{
 		{ID: 1, Prefix: "gk_mgr", Role: "manager", Label: "Direction", Current: true},
 		{ID: 2, Prefix: "gk_c1", Role: "cashier", Label: "Caisse 1"},
 		{ID: 3, Prefix: "gk_old", Role: "cashier", Label: "Ancienne", RevokedAt: "2026-01-01T00:00:00Z"},
@@ -84,13 +83,13 @@ func TestKeysSection_Manager(t *testing.T) {
 	if !buttons["Direction"].Disabled() || !buttons["Ancienne"].Disabled() || buttons["Caisse 1"].Disabled() {
 		t.Error("revoke buttons: only live keys other than this station's may be revoked")
 	}
-	s.keys.confirm = func(k protocol.APIKey, yes func()) { yes() }
+	s.keys.confirm = func(k app.KeyInfo, yes func()) { yes() }
 	test.Tap(buttons["Caisse 1"])
 	if len(fk.revoked) != 1 || fk.revoked[0] != 2 || !strings.Contains(labels(s.keys.content), "Caisse 1 — caisse — gk_c1… — révoquée") {
 		t.Errorf("revoke: %v\n%s", fk.revoked, labels(s.keys.content))
 	}
-	var shown *protocol.NewAPIKey
-	s.keys.show = func(k *protocol.NewAPIKey) { shown = k }
+	var shown *app.NewKey
+	s.keys.show = func(k *app.NewKey) { shown = k }
 	s.keys.create("Caisse 3")
 	if shown == nil || shown.Key != "gk_newsecret" || !strings.Contains(labels(s.keys.content), "Caisse 3 — caisse — gk_new… — active") {
 		t.Errorf("create: %+v\n%s", shown, labels(s.keys.content))

@@ -49,7 +49,7 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request, k *app.APIKey
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, protocol.NewAPIKey{APIKey: protocol.APIKeyOf(nk, false), Key: clear})
+	writeJSON(w, http.StatusCreated, protocol.NewAPIKey{KeyInfo: protocol.APIKeyOf(nk, false), Key: clear})
 }
 
 func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request, k *app.APIKey) {
