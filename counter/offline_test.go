@@ -64,3 +64,20 @@ func TestEngine_OfflineInPlainSight(t *testing.T) {
 		t.Errorf("back online: %+v", st)
 	}
 }
+
+// TestEngine_DayBookings lists a day's bookings from the copy, with the server down.
+func TestEngine_DayBookings(t *testing.T) {
+	w := newWorld(t, 3)
+	ctx := context.Background()
+	e := w.device("caisse-1", w.key)
+	must(t, e.Sync(ctx))
+	w.down.Store(true)
+	list, err := e.DayBookings(ctx, w.stock.StartsAt)
+	must(t, err)
+	if len(list) != 3 {
+		t.Fatalf("%d bookings for the showtime's day, want 3", len(list))
+	}
+	if list, _ := e.DayBookings(ctx, w.stock.StartsAt.AddDate(0, 0, 2)); len(list) != 0 {
+		t.Errorf("%d bookings two days later", len(list))
+	}
+}

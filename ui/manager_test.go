@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -125,5 +126,59 @@ func TestCounterScreen_DoorChoosesShowtimes(t *testing.T) {
 	u.screen.onSubmit("ABC234")
 	if u.screen.bg.FillColor != colorAdmitted {
 		t.Errorf("unticked again, yet: %q", texts(u))
+	}
+}
+
+// DayBookings answers with the fake's day list.
+func (f *fakeCounter) DayBookings(context.Context, time.Time) ([]app.Booking, error) {
+	return f.day, nil
+}
+
+// TestDayBookingsCSV: the day's bookings as a spreadsheet reads them (semicolons, accents kept).
+func TestDayBookingsCSV(t *testing.T) {
+	test.NewTempApp(t)
+	used := booking("USED22", 2, app.StatusUsed)
+	used.UnitPriceCents, used.UsedAt, used.UsedByDevice = 650, show.Add(-5*time.Minute), "caisse-1"
+	got := string(dayBookingsCSV([]app.Booking{*booking("ABC234", 1, app.StatusConfirmed), *used}, app.Location("Europe/Paris")))
+	want := "\ufeffContremarque;Film;Version;Séance;Places;Prix unitaire;Statut;Nom;Prénom;Validée le;Poste\n" +
+		"ABC234;Parasite;VO;01/12/2026 20:45;1;0,00;à valider;Martin;Léa;;\n" +
+		"USED22;Parasite;VO;01/12/2026 20:45;2;6,50;validée;Martin;Léa;01/12/2026 20:40;caisse-1\n"
+	if got != want {
+		t.Errorf("CSV:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestShowtimes_DayBookings: the showtimes tab lists the day's bookings from the copy.
+func TestShowtimes_DayBookings(t *testing.T) {
+	u, fc, _ := newTestUI(t)
+	fc.day = []app.Booking{*booking("ABC234", 2, app.StatusConfirmed)}
+	st := u.views[0].(*showtimesScreen)
+	test.Tap(button(t, st.content, "Réservations du jour…"))
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no list of the day's bookings")
+	}
+	var texts []string
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Label:
+			texts = append(texts, v.Text)
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		default:
+			if wd, ok := o.(fyne.Widget); ok {
+				for _, c := range test.WidgetRenderer(wd).Objects() {
+					walk(c)
+				}
+			}
+		}
+	}
+	walk(top)
+	got := strings.Join(texts, " | ")
+	if !strings.Contains(got, "1 réservation(s) pour les séances du") || !strings.Contains(got, "ABC234  Parasite (VO)  Léa Martin  à valider") {
+		t.Errorf("the day's bookings show %q", got)
 	}
 }

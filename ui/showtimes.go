@@ -42,7 +42,8 @@ func newShowtimesScreen(u *UI) *showtimesScreen {
 		})
 	title := widget.NewLabel(lang.L("Séances du jour — entrées / réservations / jauge"))
 	title.TextStyle = fyne.TextStyle{Bold: true}
-	s.content = container.NewBorder(title, nil, nil, nil, s.list)
+	bookings := widget.NewButton(lang.L("Réservations du jour…"), u.showDayBookings)
+	s.content = container.NewBorder(container.NewBorder(nil, nil, nil, bookings, title), nil, nil, nil, s.list)
 	return s
 }
 

@@ -24,6 +24,7 @@ type Counter interface {
 	Confirm(ctx context.Context, input string) counter.Verdict // after counter.OutcomeConfirm
 	Keep(ctx context.Context, token string) counter.Verdict
 	Search(ctx context.Context, q string) ([]app.Booking, error)
+	DayBookings(ctx context.Context, day time.Time) ([]app.Booking, error) // from the copy, offline too
 	Showtimes(ctx context.Context, day time.Time) ([]app.Showtime, error)
 	Conflicts(ctx context.Context) ([]app.Conflict, error)
 	Ack(ctx context.Context, id int64) error

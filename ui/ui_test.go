@@ -25,6 +25,7 @@ type fakeCounter struct {
 	verdicts  map[string]counter.Verdict
 	status    counter.Status
 	shows     []app.Showtime
+	day       []app.Booking
 	found     []app.Booking  // what Search finds
 	issues    []app.Conflict // what Conflicts lists
 }
