@@ -50,7 +50,7 @@ for s in $shots; do
 done
 wait \$app
 INSIDE
-export XDG_CONFIG_HOME="$tmp/config" LIBGL_ALWAYS_SOFTWARE=1 LANG=fr_FR.UTF-8
+export XDG_CONFIG_HOME="$tmp/config" LIBGL_ALWAYS_SOFTWARE=1 LANG="${SMOKE_LANG:-fr_FR.UTF-8}" # SMOKE_LANG=en_US.UTF-8: in English
 if ! timeout 180 xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" bash "$tmp/inside.sh"; then
   echo "smoke: the app failed"; cat "$tmp/app.log"; exit 1
 fi
