@@ -186,3 +186,60 @@ func TestStore_NoncesPerOfferer(t *testing.T) {
 		}
 	})
 }
+
+// TestStore_WindowAndTouchedBookings (issue 13, point 5): a pull from a window leaves out older
+// showtimes and their bookings; renaming a film or moving a showtime gives its bookings new
+// revisions, so they reach the counters; the digest covers the same window.
+func TestStore_WindowAndTouchedBookings(t *testing.T) {
+	onEngines(t, func(t *testing.T) {
+		ctx := context.Background()
+		f := newEdgeFixture(t)
+		past := f.addStock(t, f.offer.ID, f.now.AddDate(0, 0, -10), 10)
+		if _, err := f.s.BulkBookings(ctx, past.ID, 2, f.now.AddDate(0, 0, -13)); err != nil {
+			t.Fatal(err)
+		}
+		b := f.booking(t)
+		from := f.now.AddDate(0, 0, -1)
+		ch, err := f.s.ChangesFrom(ctx, f.offerer.ID, f.venue.ID, 0, 100, from)
+		must(t, err)
+		if len(ch.Bookings) != 1 || ch.Bookings[0].Item.Token != b.Token {
+			t.Fatalf("window pull: %d bookings", len(ch.Bookings))
+		}
+		for _, s := range ch.Stocks {
+			if s.Item.ID == past.ID {
+				t.Errorf("a showtime before the window was pulled")
+			}
+		}
+		d, err := f.s.Digest(ctx, f.offerer.ID, f.venue.ID, from)
+		must(t, err)
+		if len(d.Showtimes) != 1 || d.Showtimes[0].Bookings != 1 || d.Cursor < ch.Bookings[0].Rev {
+			t.Errorf("digest %+v", d)
+		}
+		cursor := ch.Cursor
+		name := "Le Voyage de Chihiro (4K)"
+		_, err = f.s.UpdateOffer(ctx, f.offer.ID, store.OfferPatch{Name: &name})
+		must(t, err)
+		ch, err = f.s.ChangesFrom(ctx, f.offerer.ID, f.venue.ID, cursor, 100, from)
+		must(t, err)
+		if len(ch.Bookings) != 1 || ch.Bookings[0].Item.OfferName != name {
+			t.Errorf("after renaming the film: %d bookings changed", len(ch.Bookings))
+		}
+		cursor = ch.Cursor
+		later := f.tonight.StartsAt.Add(15 * time.Minute)
+		_, err = f.s.UpdateStock(ctx, f.tonight.ID, store.StockPatch{StartsAt: &later}, f.now)
+		must(t, err)
+		ch, err = f.s.ChangesFrom(ctx, f.offerer.ID, f.venue.ID, cursor, 100, from)
+		must(t, err)
+		if len(ch.Bookings) != 1 || !ch.Bookings[0].Item.ShowStart.Equal(later) {
+			t.Errorf("after moving the showtime: %d bookings changed", len(ch.Bookings))
+		}
+		cursor = ch.Cursor
+		_, err = f.s.db.ExecContext(ctx, f.s.q(`UPDATE beneficiaries SET last_name = 'Durand' WHERE id = (SELECT beneficiary_id FROM bookings WHERE id = ?)`), b.ID)
+		must(t, err)
+		ch, err = f.s.ChangesFrom(ctx, f.offerer.ID, f.venue.ID, cursor, 100, from)
+		must(t, err)
+		if len(ch.Bookings) != 1 || ch.Bookings[0].Item.LastName != "Durand" {
+			t.Errorf("after renaming the beneficiary: %d bookings changed", len(ch.Bookings))
+		}
+	})
+}
