@@ -91,11 +91,16 @@ func describe(v counter.Verdict, loc *time.Location, opt describeOptions) verdic
 	return out
 }
 
-// usedLine says when and where a countermark was validated: "il y a 3 min sur « caisse-1 »".
+// usedLine says when and where a countermark was validated: "il y a 3 min sur « Caisse 1 »".
+// Where is the API key's label — the validator's identity, one key per counter — with the
+// device name the counter sent as a detail: "Caisse 1 (poste-2)".
 func usedLine(b *app.Booking, now time.Time, loc *time.Location) string {
-	where := b.UsedByDevice
-	if where == "" {
-		where = b.UsedByKey
+	where := b.UsedByKey
+	switch {
+	case where == "":
+		where = b.UsedByDevice
+	case b.UsedByDevice != "" && b.UsedByDevice != where:
+		where += " (" + b.UsedByDevice + ")"
 	}
 	when := fmt.Sprintf(lang.L("le %s"), b.UsedAt.In(loc).Format(lang.L("02/01/2006 à 15:04")))
 	if ago := now.Sub(b.UsedAt); ago >= 0 && ago < 12*time.Hour {

@@ -34,6 +34,9 @@ type Limits struct {
 	TrustedProxies []netip.Prefix
 }
 
+// ImageDecodes caps the uploaded images decoded at once: each may take up to 64 MB (16 Mpx).
+const ImageDecodes = 2
+
 // DefaultLimits are the limits of `guichet-server serve` unless its flags say otherwise.
 func DefaultLimits() Limits {
 	return Limits{
@@ -51,6 +54,7 @@ func DefaultLimits() Limits {
 type limiters struct {
 	ip, key, signinIP, signinAccount, misses *ratelimit.Keyed
 	passwords                                *ratelimit.Gate
+	images                                   *ratelimit.Gate // image decodes at once (ImageDecodes)
 	passwordWait                             time.Duration
 	trusted                                  []netip.Prefix
 }
@@ -59,6 +63,7 @@ func newLimiters(l Limits) *limiters {
 	keyed := func(r ratelimit.Rule) *ratelimit.Keyed { return ratelimit.NewKeyed(r, 0, nil) }
 	return &limiters{ip: keyed(l.IP), key: keyed(l.Key), signinIP: keyed(l.SigninIP), signinAccount: keyed(l.SigninAccount),
 		misses: keyed(l.Misses), passwords: ratelimit.NewGate(l.PasswordChecks), passwordWait: l.PasswordWait,
+		images:  ratelimit.NewGate(ImageDecodes),
 		trusted: l.TrustedProxies}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"guichet/app"
 	"guichet/app/allocine"
@@ -188,7 +189,13 @@ func (s *Server) putImage(w http.ResponseWriter, r *http.Request, k *app.APIKey)
 	}
 	var th *images.Thumb
 	if err == nil {
+		leave, ok := s.lim.images.Enter(r.Context(), 5*time.Second)
+		if !ok {
+			tooMany(w, time.Second)
+			return
+		}
 		th, err = images.Thumbnail(data)
+		leave()
 	}
 	if err != nil {
 		s.writeError(w, r, err)
