@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"guichet/app"
 	"guichet/sync/protocol"
@@ -62,6 +63,13 @@ func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request, k *app.APIKey
 		s.writeError(w, r, app.Errorf(app.ECONFLICT, "Vous ne pouvez pas révoquer la clé que vous utilisez."))
 		return
 	}
+	var until time.Time // the grace the manager sets: offline admissions until then (default: end of the day)
+	if v := r.URL.Query().Get("offlineUntil"); v != "" {
+		if until, err = time.Parse(time.RFC3339Nano, v); err != nil {
+			s.writeError(w, r, app.FieldError("offlineUntil", "Fin de la période de grâce invalide (RFC 3339)."))
+			return
+		}
+	}
 	keys, err := s.store.ListAPIKeys(r.Context(), k.OffererID)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -75,7 +83,11 @@ func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request, k *app.APIKey
 			w.WriteHeader(http.StatusNoContent) // already revoked: nothing more to do
 			return
 		}
-		if err := s.store.RevokeAPIKey(r.Context(), id); err != nil {
+		revoke := func() error { return s.store.RevokeAPIKey(r.Context(), id) }
+		if !until.IsZero() {
+			revoke = func() error { return s.store.RevokeAPIKeyUntil(r.Context(), id, until) }
+		}
+		if err := revoke(); err != nil {
 			s.writeError(w, r, err)
 			return
 		}

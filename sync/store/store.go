@@ -93,6 +93,8 @@ type Store interface {
 	// Authenticate returns the live key matching a clear key, or an EUNAUTHORIZED error.
 	Authenticate(ctx context.Context, clear string) (*app.APIKey, error)
 	RevokeAPIKey(ctx context.Context, id int64) error
+	// RevokeAPIKeyUntil revokes a key; its counter may admit offline until offlineUntil.
+	RevokeAPIKeyUntil(ctx context.Context, id int64, offlineUntil time.Time) error
 	ListAPIKeys(ctx context.Context, offererID int64) ([]app.APIKey, error)
 
 	CreateOffer(ctx context.Context, o *app.Offer) error
