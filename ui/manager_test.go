@@ -182,3 +182,19 @@ func TestShowtimes_DayBookings(t *testing.T) {
 		t.Errorf("the day's bookings show %q", got)
 	}
 }
+
+// TestOfferForm_Validation: a bad title or duration is flagged in the form itself.
+func TestOfferForm_Validation(t *testing.T) {
+	test.NewTempApp(t)
+	f := newOfferForm(nil)
+	f.name.SetText("")
+	f.duration.SetText("deux heures")
+	if f.name.Validate() == nil || f.duration.Validate() == nil {
+		t.Error("an empty title or a duration in words passes the form")
+	}
+	f.name.SetText("Parasite")
+	f.duration.SetText("132")
+	if f.name.Validate() != nil || f.duration.Validate() != nil {
+		t.Error("a good film is refused by the form")
+	}
+}

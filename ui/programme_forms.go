@@ -34,6 +34,14 @@ func newOfferForm(o *app.ProOffer) *offerForm {
 		uploadName: widget.NewLabel(lang.L("aucun fichier"))}
 	f.image.SetPlaceHolder("https://…")
 	f.duration.SetPlaceHolder(lang.L("minutes"))
+	// The form's button stays off while a field is wrong: a bad input keeps the form open.
+	f.name.Validator = func(v string) error {
+		if strings.TrimSpace(v) == "" {
+			return errors.New(lang.L("Le titre du film est obligatoire."))
+		}
+		return nil
+	}
+	f.duration.Validator = func(v string) error { _, err := parseMinutes(v); return err }
 	f.version.Horizontal = true
 	f.version.SetSelected(app.VersionVF)
 	f.duo.SetChecked(true)
@@ -63,15 +71,24 @@ func (f *offerForm) input() (app.OfferInput, error) {
 	if name == "" {
 		return app.OfferInput{}, app.FieldError("name", lang.L("Le titre du film est obligatoire."))
 	}
-	minutes := 0
-	if d := strings.TrimSpace(f.duration.Text); d != "" {
-		n, err := strconv.Atoi(d)
-		if err != nil || n < 0 || n > 24*60 {
-			return app.OfferInput{}, app.FieldError("durationMinutes", lang.L("La durée doit être un nombre de minutes (0 à 1 440)."))
-		}
-		minutes = n
+	minutes, err := parseMinutes(f.duration.Text)
+	if err != nil {
+		return app.OfferInput{}, err
 	}
 	return app.OfferInput{Name: &name, Description: &desc, ImageURL: &image, DurationMinutes: &minutes, Version: &version, Duo: &duo}, nil
+}
+
+// parseMinutes reads a film's duration in minutes; empty is 0 (unknown).
+func parseMinutes(s string) (int, error) {
+	d := strings.TrimSpace(s)
+	if d == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(d)
+	if err != nil || n < 0 || n > 24*60 {
+		return 0, app.FieldError("durationMinutes", lang.L("La durée doit être un nombre de minutes (0 à 1 440)."))
+	}
+	return n, nil
 }
 
 // editOffer opens the film form: a new film when o is nil.
