@@ -49,7 +49,8 @@ type Result struct {
 	Lost        int     `json:"lost"`        // admitted, but not validated in the database
 	Doubled     int     `json:"doubled"`     // validated more than once
 	Counters    int     `json:"counters"`
-	Bookings    int64   `json:"bookings"` // bookings made (and cancelled) by the beneficiaries
+	Bookings    int64   `json:"bookings"`  // bookings made (and cancelled) by the beneficiaries
+	Throttled   int64   `json:"throttled"` // sign-ins answered 429 (tried again later, not errors)
 	Seconds     float64 `json:"seconds"`
 	// FirstError is the first error seen, to tell what went wrong.
 	FirstError string `json:"firstError,omitempty"`
@@ -66,6 +67,7 @@ type run struct {
 	admitted  map[string]int
 	next      []atomic.Int64 // per venue: next countermark to validate
 	bookings  atomic.Int64
+	throttled atomic.Int64
 }
 
 // booker is a beneficiary in the app: signs in, then books a showtime of a random cinema and
@@ -74,8 +76,21 @@ func (r *run) booker(ctx context.Context, b int) {
 	rng := rand.New(rand.NewPCG(uint64(b), 7))
 	cred := r.cfg.Network.Beneficiaries[b]
 	var signin protocol.Signin
-	if !r.call(ctx, "POST", "/native/v1/signin", "", map[string]string{"email": cred.Email, "password": cred.Password}, 200, &signin) {
-		return
+	// Like the app, a sign-in refused for too many requests (the server's per-address limit: all
+	// the simulated beneficiaries share one address) waits and tries again; it is not an error.
+	for {
+		status := r.try(ctx, "POST", "/native/v1/signin", map[string]string{"email": cred.Email, "password": cred.Password}, &signin)
+		if status == 200 {
+			break
+		}
+		if status != http.StatusTooManyRequests {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second + time.Duration(rng.Int64N(int64(4*time.Second)))):
+		}
 	}
 	for {
 		select {
@@ -146,7 +161,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}(c)
 	}
 	wg.Wait()
-	res := &Result{Requests: int64(len(r.latencies)), Errors: r.errors.Load(), Counters: cfg.Counters, Bookings: r.bookings.Load(),
+	res := &Result{Requests: int64(len(r.latencies)), Errors: r.errors.Load(), Counters: cfg.Counters, Bookings: r.bookings.Load(), Throttled: r.throttled.Load(),
 		Seconds: time.Since(start).Seconds(), Admitted: r.admitted}
 	if e, ok := r.firstErr.Load().(string); ok {
 		res.FirstError = e
@@ -305,6 +320,40 @@ func (r *run) call(ctx context.Context, method, path, key string, body any, want
 		}
 	}
 	return true
+}
+
+// try sends an unauthenticated request whose 429 answer is expected now and then: it returns the
+// status (0 on a transport error), recording the latency, and an error for other unexpected answers.
+func (r *run) try(ctx context.Context, method, path string, body any, out any) int {
+	buf, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(ctx, method, r.cfg.Target+path, bytes.NewReader(buf))
+	if err != nil {
+		r.fail(err.Error())
+		return 0
+	}
+	req.Header.Set("Content-Type", "application/json")
+	start := time.Now()
+	resp, err := r.cfg.Client.Do(req)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.record(time.Since(start))
+			r.fail(err.Error())
+		}
+		return 0
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	r.record(time.Since(start))
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		r.throttled.Add(1)
+	case resp.StatusCode != 200:
+		r.fail(fmt.Sprintf("%s %s: %d %s", method, path, resp.StatusCode, bytes.TrimSpace(data)))
+	case json.Unmarshal(data, out) != nil:
+		r.fail(fmt.Sprintf("%s %s: bad body", method, path))
+		return 0
+	}
+	return resp.StatusCode
 }
 
 func (r *run) record(d time.Duration) {
