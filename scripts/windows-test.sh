@@ -26,6 +26,14 @@ trap cleanup EXIT
 fail() { echo "windows-test: $*"; [ -f "$tmp/app.log" ] && { echo "--- app log"; tail -40 "$tmp/app.log"; }; exit 1; }
 rm -f "$out"/*.png
 
+# The X server first: Wine's processes (wineserver, explorer) started by wineboot keep the
+# display they were started with.
+Xvfb -displayfd 3 -screen 0 1280x800x24 +extension GLX -nolisten tcp 3> "$tmp/display" 2>/dev/null &
+xvfb_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+[ -s "$tmp/display" ] || fail "Xvfb did not start"
+export DISPLAY=":$(cat "$tmp/display")"
+
 echo "windows-test: creating a Wine prefix (about 30 s the first time)"
 mkdir -p "$WINEPREFIX"
 wineboot -i >/dev/null 2>&1 || fail "wineboot failed"
@@ -61,10 +69,6 @@ token=$(first confirmed)
 cashier=$(grep '"cashier"' "$tmp/demo.json" | cut -d'"' -f4)
 venue=$(grep -A2 '"venue"' "$tmp/demo.json" | grep '"id"' | head -1 | tr -dc 0-9)
 
-Xvfb -displayfd 3 -screen 0 1280x800x24 +extension GLX -nolisten tcp 3> "$tmp/display" 2>/dev/null &
-xvfb_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/display" ] && break; sleep 0.1; done
-export DISPLAY=":$(cat "$tmp/display")"
 
 # The first run keeps its data where a Windows user's does (%LOCALAPPDATA%\Guichet); the second
 # in a folder chosen with --data whose path has spaces and accents.
