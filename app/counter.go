@@ -27,7 +27,23 @@ const (
 	OutcomeAlreadyCanceled OutcomeCode = "ALREADY_CANCELLED"
 	OutcomeCannotCancel    OutcomeCode = "CANNOT_CANCEL_USED"
 	OutcomeTooLate         OutcomeCode = "TOO_LATE_TO_CANCEL"
+	// OutcomeConfirm is the answer, when the counter asked for it, about a countermark that
+	// would be admitted for a showtime on another day: nothing is consumed until the cashier
+	// confirms (Guichet's own, not pass Culture's).
+	OutcomeConfirm OutcomeCode = "CONFIRM"
 )
+
+// MsgConfirm asks the cashier to confirm a ticket for another day, before anything is consumed.
+const MsgConfirm = "Billet pour un autre jour : Entrée pour valider quand même, Échap pour refuser."
+
+// AskFirst turns an admission for a showtime on another day (CheckUse's warning) into the
+// question OutcomeConfirm; any other outcome is returned as is.
+func AskFirst(o Outcome) Outcome {
+	if o.Code != OutcomeAdmitted || len(o.Warnings) == 0 {
+		return o
+	}
+	return Outcome{Code: OutcomeConfirm, Message: MsgConfirm, Booking: o.Booking, Warnings: o.Warnings}
+}
 
 // pass Culture's messages.
 const (

@@ -8,24 +8,24 @@ import (
 )
 
 // OutcomeConfirm is the verdict of a countermark for another day: nothing is consumed until
-// the cashier confirms (Engine.Confirm).
-const OutcomeConfirm app.OutcomeCode = "CONFIRM"
+// the cashier confirms (Engine.Confirm). The server gives it too, to an online scan that asks.
+const OutcomeConfirm = app.OutcomeConfirm
 
 // MsgConfirm asks the cashier to confirm, with the identity reminder before the validation.
-const MsgConfirm = "Billet pour un autre jour : Entrée pour valider quand même, Échap pour refuser."
+const MsgConfirm = app.MsgConfirm
 
 // askFirst looks the countermark up in the copy (not the outbox, not the server) and, when it
 // would be admitted for a showtime on another day, returns the question instead of consuming it.
-// A countermark the copy does not know yet goes on to the usual validation.
+// A countermark the copy does not know yet goes on to the usual validation, which asks the
+// server the same question when online (protocol.ScanEvent.AskOtherDay).
 func (e *Engine) askFirst(ctx context.Context, token string, now time.Time) (Verdict, bool) {
 	b, err := e.cache.Lookup(ctx, token)
 	if err != nil {
 		return Verdict{}, false
 	}
-	out := app.CheckUse(&b.Booking, now, e.cfg.Location)
-	if out.Code != app.OutcomeAdmitted || len(out.Warnings) == 0 {
+	out := app.AskFirst(app.CheckUse(&b.Booking, now, e.cfg.Location))
+	if out.Code != OutcomeConfirm {
 		return Verdict{}, false
 	}
-	return Verdict{Token: token, At: now, Outcome: app.Outcome{Code: OutcomeConfirm, Message: MsgConfirm,
-		Booking: &b.Booking, Warnings: out.Warnings}}, true
+	return Verdict{Token: token, At: now, Outcome: out}, true
 }

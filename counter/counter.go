@@ -177,8 +177,9 @@ func newNonce() string {
 // record it, ask the server when online (falling back to the cache on timeout, same nonce) or
 // decide from the cache when offline.
 //
-// A countermark the copy knows for another day is not consumed: the verdict is OutcomeConfirm
-// and Confirm validates it once the cashier has agreed.
+// A countermark for another day is not consumed: the verdict is OutcomeConfirm and Confirm
+// validates it once the cashier has agreed. The copy answers the question when it knows the
+// booking; otherwise the server does, for an online scan (AskOtherDay).
 func (e *Engine) Validate(ctx context.Context, input string) Verdict {
 	return e.validate(ctx, input, false)
 }
@@ -227,9 +228,16 @@ func (e *Engine) validate(ctx context.Context, input string, confirmed bool) Ver
 			return e.failed(v, err)
 		}
 		res, err := e.remote.Validate(ctx, protocol.ScanEvent{Nonce: v.Nonce, Token: scan.Token, Kind: protocol.KindUse,
-			Mode: protocol.ModeOnline, ScannedAt: protocol.Time(now)})
+			Mode: protocol.ModeOnline, ScannedAt: protocol.Time(now), AskOtherDay: !confirmed})
 		if err == nil {
 			v.Outcome = outcomeOf(res)
+			if v.Code == OutcomeConfirm { // a booking the copy did not have yet, for another day
+				if err := e.cache.Resolve(ctx, v.Nonce, v.Code, v.Message, nil, e.cfg.Now()); err != nil {
+					e.log.Error("resolve scan", "err", err)
+				}
+				e.update(func(*Status) {})
+				return v // not remembered: Confirm must reach the server
+			}
 			var b *cache.Booking
 			if v.Booking != nil {
 				b = &cache.Booking{Booking: *v.Booking}

@@ -28,6 +28,7 @@ var migrations embed.FS
 type Cache struct {
 	db      *sql.DB // one connection: cache.db as main, outbox.db attached as "ob"
 	dir     string
+	st      stmts  // the scan path's statements, prepared once (preparing costs more than running them)
 	rebuilt string // why the cache was rebuilt at open, if it was
 }
 
@@ -53,6 +54,10 @@ func Open(ctx context.Context, dir string) (*Cache, error) {
 	}
 	c.db = db
 	if err := c.reapplyPending(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := c.prepare(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -177,15 +177,11 @@ func scanBooking(row interface{ Scan(...any) error }) (*Booking, error) {
 
 // Lookup returns the cached booking of a countermark, or an ENOTFOUND error.
 func (c *Cache) Lookup(ctx context.Context, token string) (*Booking, error) {
-	return lookup(ctx, c.db, token)
+	return lookup(ctx, c.st.lookup, token)
 }
 
-type queryRower interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func lookup(ctx context.Context, q queryRower, token string) (*Booking, error) {
-	b, err := scanBooking(q.QueryRowContext(ctx, `SELECT `+bookingCols+` FROM bookings WHERE token = ?`, app.NormalizeToken(token)))
+func lookup(ctx context.Context, st *sql.Stmt, token string) (*Booking, error) {
+	b, err := scanBooking(st.QueryRowContext(ctx, app.NormalizeToken(token)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, app.Errorf(app.ENOTFOUND, app.MsgNotFound)
 	}

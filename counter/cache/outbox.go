@@ -38,7 +38,7 @@ func (c *Cache) Record(ctx context.Context, ev Event) error {
 func (c *Cache) Decide(ctx context.Context, nonce, token, device string, now time.Time, loc *time.Location) (app.Outcome, error) {
 	var out app.Outcome
 	err := c.tx(ctx, func(tx *sql.Tx) error {
-		b, err := lookup(ctx, tx, token)
+		b, err := lookup(ctx, tx.StmtContext(ctx, c.st.lookup), token)
 		switch {
 		case app.ErrorCode(err) == app.ENOTFOUND:
 			out = app.NotFoundOutcome()
@@ -47,16 +47,14 @@ func (c *Cache) Decide(ctx context.Context, nonce, token, device string, now tim
 		default:
 			out = app.CheckUse(&b.Booking, now, loc)
 		}
-		if err := upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "use", Mode: "offline", ScannedAt: now,
+		if err := c.upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "use", Mode: "offline", ScannedAt: now,
 			LocalVerdict: out.Code}); err != nil {
 			return err
 		}
 		if out.Code != app.OutcomeAdmitted {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'OFFERER', used_device = ?,
-			used_nonce = ? WHERE id = ?`, us(now), device, nonce, b.ID)
-		if err != nil {
+		if _, err = tx.StmtContext(ctx, c.st.markUsed).ExecContext(ctx, us(now), device, nonce, b.ID); err != nil {
 			return fmt.Errorf("mark used: %w", err)
 		}
 		b.Status, b.UsedAt, b.UsedBy, b.UsedByDevice, b.UsedNonce = app.StatusUsed, now.UTC(), app.ByOfferer, device, nonce
@@ -69,7 +67,7 @@ func (c *Cache) Decide(ctx context.Context, nonce, token, device string, now tim
 func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Time) (app.Outcome, error) {
 	var out app.Outcome
 	err := c.tx(ctx, func(tx *sql.Tx) error {
-		b, err := lookup(ctx, tx, token)
+		b, err := lookup(ctx, tx.StmtContext(ctx, c.st.lookup), token)
 		if app.ErrorCode(err) == app.ENOTFOUND {
 			out = app.NotFoundOutcome()
 			return nil
@@ -79,7 +77,7 @@ func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Ti
 		}
 		out = app.CheckKeep(&b.Booking)
 		undoes := b.UsedNonce // the validation in force here is the one undone
-		if err := upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "keep", Mode: "offline", ScannedAt: now,
+		if err := c.upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "keep", Mode: "offline", ScannedAt: now,
 			LocalVerdict: out.Code, Undoes: &undoes}); err != nil {
 			return err
 		}
@@ -93,9 +91,8 @@ func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Ti
 	return out, err
 }
 
-func upsertEvent(ctx context.Context, tx *sql.Tx, ev Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO ob.outbox (nonce, token, kind, mode, scanned_us, local_verdict, undoes)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO UPDATE SET mode = excluded.mode, local_verdict = excluded.local_verdict`,
+func (c *Cache) upsertEvent(ctx context.Context, tx *sql.Tx, ev Event) error {
+	_, err := tx.StmtContext(ctx, c.st.upsertEvent).ExecContext(ctx,
 		ev.Nonce, app.NormalizeToken(ev.Token), ev.Kind, ev.Mode, us(ev.ScannedAt), string(ev.LocalVerdict), ev.Undoes)
 	if err != nil {
 		return fmt.Errorf("record scan: %w", err)

@@ -65,6 +65,10 @@ type ScanEvent struct {
 	// not a counter scan). Absent (older counters): an offline keep undoes only a validation
 	// made by the same device.
 	Undoes *string `json:"undoes,omitempty"`
+	// AskOtherDay, on an online use, asks the server not to consume a countermark that would be
+	// admitted for a showtime on another day: the verdict is then CONFIRM (nothing recorded on
+	// the booking) and the counter validates it again, without asking, once the cashier agrees.
+	AskOtherDay bool `json:"askOtherDay,omitempty"`
 }
 
 // PushRequest is the body of POST /sync/v1/scans.

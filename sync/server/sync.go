@@ -137,7 +137,8 @@ func (s *Server) pushScans(w http.ResponseWriter, r *http.Request, k *app.APIKey
 			at = now // a device clock too far off to be trusted: the time received
 		}
 		events = append(events, store.ScanEvent{Nonce: e.Nonce, Token: e.Token, Kind: e.Kind, Mode: e.Mode, ScannedAt: at,
-			LocalVerdict: app.OutcomeCode(e.LocalVerdict), Undoes: e.Undoes, VenueID: in.VenueID})
+			LocalVerdict: app.OutcomeCode(e.LocalVerdict), Undoes: e.Undoes, VenueID: in.VenueID,
+			AskOtherDay: e.AskOtherDay && e.Mode == protocol.ModeOnline && e.Kind == protocol.KindUse})
 		index = append(index, i)
 	}
 	if !s.missesLeft(w, k) {

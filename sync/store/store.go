@@ -311,6 +311,9 @@ type ScanEvent struct {
 	// VenueID is the venue the counter works for, when it says: a conflict without a booking
 	// (unknown countermark) is shown there.
 	VenueID int64
+	// AskOtherDay: an online use for a showtime on another day is answered app.OutcomeConfirm
+	// and not applied (protocol.ScanEvent.AskOtherDay).
+	AskOtherDay bool
 }
 
 // ScanResult is the server's verdict on a scan event; replays of a nonce get the same one.

@@ -288,6 +288,9 @@ func (s *Store) applyScan(ctx context.Context, tx *sql.Tx, key *app.APIKey, devi
 				at = scanned
 			}
 			res.Outcome = app.CheckUse(b, at, s.location(b.VenueTimezone))
+			if ev.AskOtherDay && ev.Mode == "online" {
+				res.Outcome = app.AskFirst(res.Outcome) // another day: asked, not consumed
+			}
 			if res.Outcome.Code == app.OutcomeAdmitted {
 				if err := s.setUsed(ctx, tx, b, v, at); err != nil {
 					return res, err

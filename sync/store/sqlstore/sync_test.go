@@ -105,6 +105,30 @@ func TestStore_PushScans(t *testing.T) {
 				t.Errorf("replay must give the same verdict: %+v", r2[0])
 			}
 		})
+		t.Run("online use for another day, asked first: not consumed until asked again without askOtherDay", func(t *testing.T) {
+			b := f.book(t, f.addBeneficiary(t, "demain@example.org"), f.addStock(t, f.offer.ID, f.now.Add(30*time.Hour), 100), 1,
+				f.now.Add(-96*time.Hour))
+			ask := store.ScanEvent{Nonce: "n-ask", Token: b.Token, Kind: "use", Mode: "online", ScannedAt: f.now, AskOtherDay: true}
+			r := push("dev-1", ask)
+			got, _ := f.s.GetBookingByToken(ctx, b.Token)
+			if r.Outcome.Code != app.OutcomeConfirm || r.Outcome.Booking == nil || len(r.Outcome.Warnings) != 1 || got.Status != app.StatusConfirmed {
+				t.Fatalf("asked: %+v, booking %s", r.Outcome, got.Status)
+			}
+			if again := push("dev-1", ask); again.Outcome.Code != app.OutcomeConfirm || !again.Replayed {
+				t.Errorf("the question replayed: %+v", again)
+			}
+			// Today's showtime is not asked about, even when the counter asks.
+			today := newBooking("ask-today@example.org")
+			if r := push("dev-1", store.ScanEvent{Nonce: "n-ask-today", Token: today.Token, Kind: "use", Mode: "online", ScannedAt: f.now,
+				AskOtherDay: true}); r.Outcome.Code != app.OutcomeAdmitted {
+				t.Errorf("today, asked: %s", r.Outcome.Code)
+			}
+			r = push("dev-1", store.ScanEvent{Nonce: "n-confirmed", Token: b.Token, Kind: "use", Mode: "online", ScannedAt: f.now})
+			got, _ = f.s.GetBookingByToken(ctx, b.Token)
+			if r.Outcome.Code != app.OutcomeAdmitted || len(r.Outcome.Warnings) != 1 || got.Status != app.StatusUsed {
+				t.Errorf("confirmed: %+v, booking %s", r.Outcome, got.Status)
+			}
+		})
 		t.Run("offline admission applied with the device's time", func(t *testing.T) {
 			b := newBooking("off@example.org")
 			at := f.now.Add(-10 * time.Minute)

@@ -1,0 +1,36 @@
+package cache
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// stmts are the statements of the scan path (Lookup, Decide, DecideKeep), prepared once when
+// the cache opens: modernc's SQLite spends more time preparing these statements than running
+// them, and a cashier waits on each scan.
+type stmts struct {
+	lookup      *sql.Stmt // token → booking
+	upsertEvent *sql.Stmt // an event into the outbox (a fallback's online row becomes offline)
+	markUsed    *sql.Stmt // a booking admitted here
+}
+
+func (c *Cache) prepare(ctx context.Context) error {
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		{&c.st.lookup, `SELECT ` + bookingCols + ` FROM bookings WHERE token = ?`},
+		{&c.st.upsertEvent, `INSERT INTO ob.outbox (nonce, token, kind, mode, scanned_us, local_verdict, undoes)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO UPDATE SET mode = excluded.mode, local_verdict = excluded.local_verdict`},
+		{&c.st.markUsed, `UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'OFFERER', used_device = ?,
+			used_nonce = ? WHERE id = ?`},
+	} {
+		st, err := c.db.PrepareContext(ctx, p.query)
+		if err != nil {
+			return fmt.Errorf("prepare cache statements: %w", err)
+		}
+		*p.dst = st
+	}
+	return nil
+}
