@@ -22,3 +22,17 @@ type NewKey struct {
 	KeyInfo
 	Key string `json:"key"`
 }
+
+// ValidatorName names who made a validation or a scan: the API key's label — the identity the
+// server checked, one key per counter — with the device name the counter sent as a detail, which
+// any holder of the key may set: "Caisse 1 (poste-2)". Either alone when the other is empty or
+// the same.
+func ValidatorName(keyLabel, device string) string {
+	switch {
+	case keyLabel == "":
+		return device
+	case device == "" || device == keyLabel:
+		return keyLabel
+	}
+	return keyLabel + " (" + device + ")"
+}

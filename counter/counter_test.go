@@ -229,7 +229,7 @@ func TestEngine_Outage(t *testing.T) {
 		t.Errorf("%d conflicts, want 20", len(conflicts))
 	}
 	for _, c := range conflicts {
-		if c.Kind != store.ConflictDoubleAdmission || c.Device != "caisse-2" || c.OtherDevice != "caisse-1" {
+		if c.Kind != store.ConflictDoubleAdmission || c.Device != "Caisse (caisse-2)" || c.OtherDevice != "Caisse (caisse-1)" {
 			t.Errorf("conflict %+v", c)
 			break
 		}

@@ -81,7 +81,7 @@ func dayBookingsCSV(list []app.Booking, loc *time.Location) []byte {
 			used = b.UsedAt.In(loc).Format("02/01/2006 15:04")
 		}
 		_ = w.Write([]string{b.Token, b.OfferName, b.Version, b.ShowStart.In(loc).Format("02/01/2006 15:04"), strconv.Itoa(b.Quantity),
-			app.FormatDecimalPlain(b.UnitPriceCents), statusWord(b.Status), b.LastName, b.FirstName, used, b.UsedByDevice})
+			app.FormatDecimalPlain(b.UnitPriceCents), statusWord(b.Status), b.LastName, b.FirstName, used, app.ValidatorName(b.UsedByKey, b.UsedByDevice)})
 	}
 	w.Flush()
 	return buf.Bytes()

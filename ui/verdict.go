@@ -95,13 +95,7 @@ func describe(v counter.Verdict, loc *time.Location, opt describeOptions) verdic
 // Where is the API key's label — the validator's identity, one key per counter — with the
 // device name the counter sent as a detail: "Caisse 1 (poste-2)".
 func usedLine(b *app.Booking, now time.Time, loc *time.Location) string {
-	where := b.UsedByKey
-	switch {
-	case where == "":
-		where = b.UsedByDevice
-	case b.UsedByDevice != "" && b.UsedByDevice != where:
-		where += " (" + b.UsedByDevice + ")"
-	}
+	where := app.ValidatorName(b.UsedByKey, b.UsedByDevice)
 	when := fmt.Sprintf(lang.L("le %s"), b.UsedAt.In(loc).Format(lang.L("02/01/2006 à 15:04")))
 	if ago := now.Sub(b.UsedAt); ago >= 0 && ago < 12*time.Hour {
 		if ago < time.Minute {

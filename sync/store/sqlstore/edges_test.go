@@ -68,7 +68,7 @@ func TestStore_KeepNamesItsValidation(t *testing.T) {
 				t.Errorf("C's admission must stand: %s by %q (%q)", got.Status, got.UsedByDevice, got.UsedNonce)
 			}
 			c := rs[1].Conflict
-			if rs[1].Outcome.Code == app.OutcomeKept || c == nil || c.Kind != store.ConflictKeepNotApplied || c.OtherDevice != "C" || c.Token != b.Token {
+			if rs[1].Outcome.Code == app.OutcomeKept || c == nil || c.Kind != store.ConflictKeepNotApplied || c.OtherDevice != "Caisse (C)" || c.Token != b.Token {
 				t.Errorf("keep result %s, conflict %+v", rs[1].Outcome.Code, c)
 			}
 			if again := f.push(t, "A", keep("k2-keep", b.Token, str("k2-use"), f.now)); !again[0].Replayed || again[0].Conflict != nil {

@@ -45,11 +45,8 @@ func (s *Store) applyKeep(ctx context.Context, tx *sql.Tx, key *app.APIKey, devi
 	}
 	c := &store.Conflict{Kind: store.ConflictKeepNotApplied, VenueID: b.VenueID, BookingID: b.ID, Token: b.Token,
 		OfferName: b.OfferName, Beneficiary: b.FirstName + " " + b.LastName, Nonce: ev.Nonce, Device: device,
-		ScannedAt: scanned, OtherDevice: b.UsedByDevice, OtherAt: b.UsedAt, CreatedAt: now.UTC(),
+		ScannedAt: scanned, OtherDevice: app.ValidatorName(b.UsedByKey, b.UsedByDevice), OtherAt: b.UsedAt, CreatedAt: now.UTC(),
 		Detail: "Validation annulée hors ligne, mais la contremarque avait été validée entre-temps ailleurs : cette validation est conservée."}
-	if c.OtherDevice == "" {
-		c.OtherDevice = b.UsedByKey
-	}
 	conflict, err := s.insertConflict(ctx, tx, key, c, now)
 	return out, conflict, err
 }

@@ -364,10 +364,7 @@ func (s *Store) reconcileConflict(ctx context.Context, tx *sql.Tx, key *app.APIK
 		Beneficiary: b.FirstName + " " + b.LastName, Nonce: ev.Nonce, Device: device, ScannedAt: scanned, CreatedAt: now.UTC()}
 	switch {
 	case b.Status == app.StatusUsed || b.Status == app.StatusReimbursed:
-		c.Kind, c.OtherDevice, c.OtherAt = store.ConflictDoubleAdmission, b.UsedByDevice, b.UsedAt
-		if c.OtherDevice == "" {
-			c.OtherDevice = b.UsedByKey
-		}
+		c.Kind, c.OtherDevice, c.OtherAt = store.ConflictDoubleAdmission, app.ValidatorName(b.UsedByKey, b.UsedByDevice), b.UsedAt
 		c.Detail = "Entrée validée hors ligne, mais la contremarque avait déjà été validée ailleurs."
 	case b.Status == app.StatusCancelled && b.CancelledAt.Before(scanned):
 		c.Kind, c.OtherAt = store.ConflictCancelledBeforeScan, b.CancelledAt
@@ -380,8 +377,10 @@ func (s *Store) reconcileConflict(ctx context.Context, tx *sql.Tx, key *app.APIK
 	return s.insertConflict(ctx, tx, key, c, now)
 }
 
-// insertConflict records a conflict once per nonce of the offerer; nil when it already was.
+// insertConflict records a conflict once per nonce of the offerer; nil when it already was. The
+// conflict's device is named by the key that pushed it, with the device name sent as a detail.
 func (s *Store) insertConflict(ctx context.Context, tx *sql.Tx, key *app.APIKey, c *store.Conflict, now time.Time) (*store.Conflict, error) {
+	c.Device = app.ValidatorName(key.Label, c.Device)
 	var otherAt sql.NullInt64
 	if !c.OtherAt.IsZero() {
 		otherAt = sql.NullInt64{Int64: us(c.OtherAt), Valid: true}

@@ -142,7 +142,7 @@ func TestStore_PushScans(t *testing.T) {
 			b := newBooking("twice@example.org")
 			r1 := push("dev-A", offline("n-A", b.Token, f.now.Add(-5*time.Minute)))
 			r2 := push("dev-B", offline("n-B", b.Token, f.now.Add(-4*time.Minute)))
-			if r1.Conflict != nil || r2.Conflict == nil || r2.Conflict.Kind != store.ConflictDoubleAdmission || r2.Conflict.OtherDevice != "dev-A" {
+			if r1.Conflict != nil || r2.Conflict == nil || r2.Conflict.Kind != store.ConflictDoubleAdmission || r2.Conflict.OtherDevice != "Caisse (dev-A)" {
 				t.Fatalf("r1 %+v, r2 conflict %+v", r1.Conflict, r2.Conflict)
 			}
 			r2again := push("dev-B", offline("n-B", b.Token, f.now.Add(-4*time.Minute)))
@@ -151,7 +151,7 @@ func TestStore_PushScans(t *testing.T) {
 			}
 			cs, err := f.s.Conflicts(ctx, f.offerer.ID, f.venue.ID, false)
 			must(t, err)
-			if len(cs) != 1 || cs[0].Device != "dev-B" || cs[0].Token != b.Token {
+			if len(cs) != 1 || cs[0].Device != "Caisse (dev-B)" || cs[0].Token != b.Token {
 				t.Fatalf("conflicts %+v", cs)
 			}
 			must(t, f.s.AckConflict(ctx, f.offerer.ID, cs[0].ID, "Caisse", f.now))
