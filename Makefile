@@ -96,7 +96,7 @@ test: deps lint ## everything: lint, unit and integration tests with -race (SQLi
 	$(MAKE) --no-print-directory test-windows
 
 # Fuzz targets of every parser that takes outside input (docs/security.md), as package:Target.
-FUZZ_TARGETS := app:FuzzParseScan app:FuzzValidateIBAN app:FuzzCheckText app:FuzzParseStatementReference \
+FUZZ_TARGETS := app:FuzzParseScan app:FuzzSignedTicket app:FuzzValidateIBAN app:FuzzCheckText app:FuzzParseStatementReference \
 	app/allocine:FuzzMap sync/images:FuzzThumbnail sync/ratelimit:FuzzParseRule sync/server:FuzzNativeBodies \
 	sync/server:FuzzProBodies sync/server:FuzzRequestLine camera:FuzzConvertFrame camera:FuzzDecoder_Decode
 FUZZTIME ?= 2m

@@ -97,6 +97,9 @@ type Scan struct {
 	Message string
 	// Layout is the keyboard mismatch the payload was recovered from (LayoutSame: none).
 	Layout ScanLayout
+	// Ticket is the signed ticket a v3 payload carries (its GS field), not verified yet; nil
+	// when there is none or it is malformed (the countermark is read all the same).
+	Ticket *SignedTicket
 }
 
 // OK reports whether the scan yielded a countermark to look up.
@@ -140,7 +143,11 @@ func parseScan(raw string) Scan {
 		if !strings.HasSuffix(head, "TOKEN") || CheckTokenInput(tok) != "" {
 			return Scan{Format: ScanForeign, Message: MsgNotCountermark}
 		}
-		return Scan{Format: format, Token: tok}
+		scan := Scan{Format: format, Token: tok}
+		if format == ScanQRv3 {
+			scan.Ticket = parseTicketField(strings.Split(head, ";")[1:])
+		}
+		return scan
 	}
 	// Not a pass Culture payload. Short input without separators is taken as typed.
 	if !strings.ContainsAny(s, ":/;.=?&") && len([]rune(s)) <= 12 {
