@@ -60,9 +60,8 @@ func reasonText(r app.CancellationReason) string {
 }
 
 // compose says what the notification n of booking b says.
-func compose(n *store.Notification, b *app.Booking, loc *time.Location) content {
+func compose(n *store.Notification, b *app.Booking, loc *time.Location, payload string) content {
 	when := When(b.ShowStart, loc)
-	payload := "PASSCULTURE:v3;TOKEN:" + b.Token
 	if n.Audience == store.AudienceVenue {
 		c := content{Fields: []field{
 			{"Contremarque", b.Token}, {"Offre", b.OfferName}, {"Date et heure", when}, {"Prix unitaire", Price(b.UnitPriceCents)},
@@ -133,13 +132,19 @@ func MessageID(rowID int64, domain string) string {
 	return fmt.Sprintf("guichet-outbox-%d@%s", rowID, domain)
 }
 
-// Build renders the e-mail of outbox row n about booking b, from the address from.
+// Build renders the e-mail of outbox row n about booking b, from the address from, with the
+// plain QR payload.
 func Build(n *store.Notification, b *app.Booking, loc *time.Location, from string, now time.Time) (*gomail.Msg, error) {
+	return BuildSigned(n, b, loc, from, now, "PASSCULTURE:v3;TOKEN:"+b.Token)
+}
+
+// BuildSigned is Build with the QR payload to show and draw (a signed ticket, issue 16).
+func BuildSigned(n *store.Notification, b *app.Booking, loc *time.Location, from string, now time.Time, payload string) (*gomail.Msg, error) {
 	to, err := mail.ParseAddress(n.Recipient)
 	if err != nil || !app.ValidEmail(to.Address) || to.Address != strings.TrimSpace(n.Recipient) {
 		return nil, &ErrBadAddress{Address: n.Recipient}
 	}
-	c := compose(n, b, loc)
+	c := compose(n, b, loc, payload)
 	m := gomail.NewMsg()
 	if err := m.From(from); err != nil {
 		return nil, fmt.Errorf("from address: %w", err)
@@ -167,7 +172,7 @@ func Build(n *store.Notification, b *app.Booking, loc *time.Location, from strin
 	}
 	m.AddAlternativeString(gomail.TypeTextHTML, html.String())
 	if c.QR {
-		png, err := QRPNG("PASSCULTURE:v3;TOKEN:"+b.Token, 240)
+		png, err := QRPNG(payload, 240)
 		if err != nil {
 			return nil, err
 		}

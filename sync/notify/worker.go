@@ -34,6 +34,9 @@ type Worker struct {
 	MaxDelay    time.Duration    // cap of the retry delay (1 h when 0)
 	MaxAttempts int              // then FAILED (20 when 0)
 	Batch       int              // rows claimed at once (5 when 0)
+	// Sign gives a booking's signed QR payload (tickets.Signer.Payload); nil, or an error, gives
+	// the plain payload.
+	Sign func(ctx context.Context, b *app.Booking) (string, error)
 }
 
 func (w *Worker) defaults() {
@@ -128,7 +131,15 @@ func (w *Worker) deliver(ctx context.Context, n *store.Notification) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	m, err := Build(n, b, location(b.VenueTimezone), w.From, w.Now())
+	payload := "PASSCULTURE:v3;TOKEN:" + b.Token
+	if w.Sign != nil && n.Event == store.EventBooked {
+		if p, err := w.Sign(ctx, b); err != nil {
+			log.Error("sign ticket, sending the plain QR code", "err", err)
+		} else {
+			payload = p
+		}
+	}
+	m, err := BuildSigned(n, b, location(b.VenueTimezone), w.From, w.Now(), payload)
 	if err == nil {
 		// Each send of the batch gets its share of half the lease, so the whole batch is settled
 		// before any of its leases expires and no other sender retakes a row being sent.

@@ -21,6 +21,8 @@ type Changes struct {
 	More       bool          `json:"more"`
 	Database   string        `json:"database"` // the server database's identity: pass it back as ?db=
 	ServerTime string        `json:"serverTime"`
+	// TicketKeys are the venue's public keys for signed tickets, on every page (absent: unchanged).
+	TicketKeys []TicketKey `json:"ticketKeys,omitempty"`
 }
 
 // SyncOffer is an offer with its revision.
@@ -145,4 +147,30 @@ type Conflict struct {
 	Detail         string  `json:"detail"`
 	CreatedAt      string  `json:"createdAt"`
 	AcknowledgedAt *string `json:"acknowledgedAt"`
+}
+
+// TicketKey is a venue's public key for signed tickets (app.TicketKey): a counter admits offline
+// a booking its copy does not know when the QR code's signature checks with a key of its venue
+// valid at the scan (docs/sync.md, "Signed tickets").
+type TicketKey struct {
+	ID        int64  `json:"id"`
+	VenueID   int64  `json:"venueId"`
+	PublicKey []byte `json:"publicKey"` // Ed25519, 32 bytes (base64 in JSON)
+	NotBefore string `json:"notBefore"`
+	NotAfter  string `json:"notAfter"`
+}
+
+// TicketKeyOf converts a domain key.
+func TicketKeyOf(k app.TicketKey) TicketKey {
+	return TicketKey{ID: k.ID, VenueID: k.VenueID, PublicKey: k.Public, NotBefore: Time(k.NotBefore), NotAfter: Time(k.NotAfter)}
+}
+
+// Domain converts a wire key; a key with unreadable times is never valid.
+func (k TicketKey) Domain() app.TicketKey {
+	from, err1 := time.Parse(time.RFC3339Nano, k.NotBefore)
+	to, err2 := time.Parse(time.RFC3339Nano, k.NotAfter)
+	if err1 != nil || err2 != nil {
+		from, to = time.Time{}, time.Time{}
+	}
+	return app.TicketKey{ID: k.ID, VenueID: k.VenueID, Public: k.PublicKey, NotBefore: from, NotAfter: to}
 }

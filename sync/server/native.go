@@ -216,7 +216,7 @@ func (n *native) result(w http.ResponseWriter, r *http.Request, status int, b *a
 		n.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, status, protocol.NativeBookingResult{NativeBooking: protocol.NativeBookingOf(b),
+	writeJSON(w, status, protocol.NativeBookingResult{NativeBooking: n.nativeBooking(r.Context(), b),
 		RemainingCreditCents: ben.RemainingCents(n.now()), CreditExpiresAt: protocol.Time(ben.DepositExpires)})
 }
 
@@ -247,7 +247,7 @@ func (n *native) listBookings(w http.ResponseWriter, r *http.Request, ben *app.B
 	out := protocol.NativeBookings{Bookings: make([]protocol.NativeBooking, len(bs)),
 		RemainingCreditCents: ben.RemainingCents(n.now()), CreditExpiresAt: protocol.Time(ben.DepositExpires)}
 	for i := range bs {
-		out.Bookings[i] = protocol.NativeBookingOf(&bs[i])
+		out.Bookings[i] = n.nativeBooking(r.Context(), &bs[i])
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -309,4 +309,20 @@ func showtimeOf(sh *store.Showtime) protocol.NativeShowtime {
 		out.RemainingPlaces = &r
 	}
 	return out
+}
+
+// nativeBooking converts a booking for the beneficiary's app, with its signed QR payload (the
+// plain one if signing fails: the countermark still works online and in the copies).
+func (n *native) nativeBooking(ctx context.Context, b *app.Booking) protocol.NativeBooking {
+	nb := protocol.NativeBookingOf(b)
+	if b.Status == app.StatusCancelled {
+		return nb
+	}
+	payload, err := n.tickets.Payload(ctx, b)
+	if err != nil {
+		n.log.Error("sign ticket", "booking", b.ID, "err", err)
+		return nb
+	}
+	nb.QRCodeData = payload
+	return nb
 }

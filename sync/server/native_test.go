@@ -147,6 +147,7 @@ func TestNative(t *testing.T) {
 		}{
 			{"Offers", testOffers}, {"Signin", testSignin}, {"Auth", testAuth}, {"Booking", testBooking},
 			{"Cancel", testCancel}, {"ProAPI_CancelBookingByID", testProCancel}, {"Concurrent", testConcurrent},
+			{"SignedTicket", testSignedTicket},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				e.t = t
@@ -285,7 +286,8 @@ func testBooking(t *testing.T, e *nativeEnv) {
 		t.Errorf("booked offer %+v venue %+v, want %d min, %s, %q %q %q", res.Offer, res.Venue, offer.DurationMinutes, image,
 			venue.Address, venue.PostalCode, venue.City)
 	}
-	if len(res.Token) != 6 || res.QRCodeData != "PASSCULTURE:v3;TOKEN:"+res.Token || res.Status != "CONFIRMED" ||
+	if len(res.Token) != 6 || !strings.HasPrefix(res.QRCodeData, "PASSCULTURE:v3;GS:") ||
+		!strings.HasSuffix(res.QRCodeData, ";TOKEN:"+res.Token) || res.Status != "CONFIRMED" ||
 		res.Quantity != 2 || res.TotalCents != 1500 || res.RemainingCreditCents != 300_00-1500 || res.CancellationLimitDate == nil {
 		t.Errorf("booking %+v", res)
 	}

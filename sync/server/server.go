@@ -22,6 +22,7 @@ import (
 	"guichet/sync/metrics"
 	"guichet/sync/protocol"
 	"guichet/sync/store"
+	"guichet/sync/tickets"
 )
 
 // DefaultMaxBody caps request bodies.
@@ -55,6 +56,7 @@ type Server struct {
 	metrics *metrics.Metrics
 	ready   func() bool
 	lim     *limiters
+	tickets *tickets.Signer // signs the QR payloads of bookings (issue 16)
 }
 
 // New returns a server over st.
@@ -81,6 +83,7 @@ func New(st store.Store, o Options) *Server {
 		lim = *o.Limits
 	}
 	s.lim = newLimiters(lim)
+	s.tickets = tickets.New(st, s.now)
 	s.register()
 	return s
 }

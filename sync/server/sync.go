@@ -89,6 +89,13 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, k *app.APIKey) 
 		out.Bookings = append(out.Bookings, protocol.SyncBooking{Booking: protocol.BookingOf(b),
 			CancellationReason: string(b.CancellationReason), UsedNonce: b.UsedNonce, Rev: ch.Bookings[i].Rev})
 	}
+	if keys, err := s.tickets.PublicKeys(r.Context(), venueID); err != nil {
+		s.log.Error("ticket keys", "venue", venueID, "err", err) // the page goes without: the counter keeps its keys
+	} else {
+		for _, k := range keys {
+			out.TicketKeys = append(out.TicketKeys, protocol.TicketKeyOf(k))
+		}
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 

@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"crypto/ed25519"
 	"time"
 
 	"guichet/app"
@@ -133,6 +134,7 @@ type Store interface {
 	AutoUse(ctx context.Context, now time.Time) (int, error)
 
 	Syncer
+	TicketKeys
 
 	// Beneficiaries and notifications (issue 3).
 
@@ -355,6 +357,25 @@ type Conflict struct {
 	Detail         string
 	CreatedAt      time.Time
 	AcknowledgedAt time.Time
+}
+
+// TicketKey is a venue's key pair for signed tickets (issue 16). The private half never leaves
+// the server: counters get app.TicketKey only.
+type TicketKey struct {
+	app.TicketKey
+	Private   ed25519.PrivateKey
+	CreatedAt time.Time
+}
+
+// TicketKeys keeps the venues' keys for signed tickets.
+type TicketKeys interface {
+	// AddTicketKey stores a new key pair of a venue and sets its ID.
+	AddTicketKey(ctx context.Context, k *TicketKey) error
+	// TicketKeys returns a venue's keys whose validity ends after after, the oldest first.
+	TicketKeys(ctx context.Context, venueID int64, after time.Time) ([]TicketKey, error)
+	// RetireTicketKey ends a key's validity at at (when it ended later); ENOTFOUND when there is
+	// no such key.
+	RetireTicketKey(ctx context.Context, id int64, at time.Time) error
 }
 
 // Syncer is the part of the store that counter devices sync with.

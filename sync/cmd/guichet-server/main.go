@@ -71,6 +71,9 @@ commands:
   bank-account add --db DB --offerer ID --label L --iban I --bic B [--venues ID,ID]
   bank-account accept|refuse --db DB --id ID
   bank-account list --db DB [--offerer ID]   (full IBANs: an admin command)
+  ticket-keys list --db DB --venue ID       a venue's keys for signed tickets (public halves, validity)
+  ticket-keys rotate --db DB --venue ID [--valid 8760h]   a new key now (older ones stay valid until their end)
+  ticket-keys retire --db DB --id ID        end a key's validity now (counters drop it at their next pull)
   try-booking --server URL --email E --password PW [--qr FILE]
                    sign in, book the nearest showtime around the demo cinema, save its QR code
 `
@@ -101,6 +104,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd, rest := args[0], args[1:]
 	if cmd == "payouts" || cmd == "bank-account" {
 		return payoutsCommand(ctx, cmd, rest, stdout, stderr)
+	}
+	if cmd == "ticket-keys" {
+		return ticketKeysCommand(ctx, rest, stdout, stderr)
 	}
 	if (cmd == "offerer" || cmd == "venue" || cmd == "key" || cmd == "jobs" || cmd == "beneficiary" || cmd == "allocine" || cmd == "db") && len(rest) > 0 {
 		cmd, rest = cmd+" "+rest[0], rest[1:]

@@ -23,6 +23,7 @@ import (
 	"guichet/sync/importer"
 	"guichet/sync/jobs"
 	"guichet/sync/notify"
+	"guichet/sync/tickets"
 	"guichet/sync/protocol"
 	"guichet/sync/store"
 	"guichet/sync/store/sqlstore"
@@ -91,7 +92,8 @@ func startBackground(ctx context.Context, st store.Store, cfg serveConfig, log *
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	bg := &background{cancel: cancel}
-	w := &notify.Worker{Store: st, Transport: tr, From: cfg.from, Log: log.With("component", "outbox")}
+	w := &notify.Worker{Store: st, Transport: tr, From: cfg.from, Log: log.With("component", "outbox"),
+		Sign: tickets.New(st, nil).Payload}
 	a := &jobs.AutoUse{Store: st, Loc: paris, Log: log.With("component", "jobs")}
 	po := &jobs.Payouts{Store: st, Loc: paris, Log: log.With("component", "payouts")}
 	pu := &jobs.Purge{Store: st, Loc: paris, Retention: cfg.scanRetention, Log: log.With("component", "purge")}
