@@ -23,10 +23,10 @@ import (
 	"guichet/sync/importer"
 	"guichet/sync/jobs"
 	"guichet/sync/notify"
-	"guichet/sync/tickets"
 	"guichet/sync/protocol"
 	"guichet/sync/store"
 	"guichet/sync/store/sqlstore"
+	"guichet/sync/tickets"
 )
 
 // serveConfig is the configuration of `serve`.

@@ -61,7 +61,7 @@ func ticketKeysCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 			}
 			return printJSON(stdout, map[string]any{"id": k.ID, "venueId": k.VenueID, "notBefore": protocol.Time(k.NotBefore),
 				"notAfter": protocol.Time(k.NotAfter),
-				"note": "older keys stay valid until their end; tickets are signed with the new key once counters had a day to pull it"})
+				"note":     "older keys stay valid until their end; tickets are signed with the new key once counters had a day to pull it"})
 		})
 	case "ticket-keys retire":
 		id := fs.Int64("id", 0, "key id")
