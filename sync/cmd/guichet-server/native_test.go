@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 func TestRun_BeneficiaryCreate(t *testing.T) {
@@ -83,7 +86,8 @@ func TestRun_TryBooking(t *testing.T) {
 	}
 	cred := d.Beneficiaries[len(d.Beneficiaries)-1]
 	out := string(runOK(t, "try-booking", "--server", "http://"+addr, "--email", cred.Email, "--password", cred.Password, "--qr", qr))
-	if !strings.Contains(out, "Contremarque : ") || !strings.Contains(out, "PASSCULTURE:v3;TOKEN:") || !strings.Contains(out, "Cinéma Le Méliès") {
+	// The payload is a signed ticket (issue 16), the countermark last.
+	if !strings.Contains(out, "Contremarque : ") || !strings.Contains(out, "PASSCULTURE:v3;GS:") || !strings.Contains(out, "Cinéma Le Méliès") {
 		t.Errorf("output:\n%s", out)
 	}
 	f, err := os.Open(qr)
@@ -91,10 +95,16 @@ func TestRun_TryBooking(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := png.Decode(f); err != nil {
-		t.Errorf("QR code file: %v", err)
-	}
 	token := out[strings.Index(out, "Contremarque : ")+len("Contremarque : "):][:6]
+	if img, err := png.Decode(f); err != nil {
+		t.Errorf("QR code file: %v", err)
+	} else if bmp, _ := gozxing.NewBinaryBitmapFromImage(img); bmp != nil {
+		res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+		if err != nil || !strings.HasPrefix(res.GetText(), "PASSCULTURE:v3;GS:") || !strings.HasSuffix(res.GetText(), ";TOKEN:"+token) ||
+			!strings.Contains(out, res.GetText()) {
+			t.Errorf("QR code file reads %v %v", res, err)
+		}
+	}
 	var emls []string
 	for i := 0; i < 100 && len(emls) < 2; i++ {
 		time.Sleep(50 * time.Millisecond)
