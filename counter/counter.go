@@ -51,6 +51,10 @@ type Verdict struct {
 	At        time.Time
 	Offline   bool // decided from the cache
 	Duplicate bool // the same code again within a few seconds: ignored
+	// PeerDevice is the counter of the venue that admitted the ticket offline at PeerAt and told
+	// this one over the local network (counter/lan): the reason for an offline refusal.
+	PeerDevice string
+	PeerAt     time.Time
 }
 
 // Status is the engine's state for the status bar.
@@ -87,6 +91,7 @@ type Engine struct {
 	recent    map[string]Verdict // token → last verdict, for duplicate suppression
 	listeners []func(Status)
 	kick      chan struct{}
+	peers     Peers // the venue's other counters on the local network (nil: none)
 }
 
 // Cache settings the engine keeps across restarts.
@@ -252,11 +257,19 @@ func (e *Engine) validate(ctx context.Context, input string, confirmed bool) Ver
 		}
 		e.wentOffline(err)
 	}
+	// A peer's admission refuses the ticket before the copy (or anything else) is asked.
+	if pv, refused := e.decidePeer(ctx, v); refused {
+		e.remember(pv)
+		e.update(func(s *Status) { s.Pending++ })
+		e.Kick()
+		return pv
+	}
 	out, err := e.cache.Decide(ctx, v.Nonce, scan.Token, e.cfg.Device, now, e.cfg.Location)
 	if err != nil {
 		return e.failed(v, err)
 	}
 	v.Outcome, v.Offline = out, true
+	e.tellPeers(v)
 	e.remember(v)
 	// One more event waits for the server (the online attempt's row, decided here, or a new
 	// one): counted in memory rather than in the outbox on every scan; each sync counts again.

@@ -14,11 +14,13 @@ import (
 func (e *Engine) Sync(ctx context.Context) error {
 	e.syncMu.Lock()
 	defer e.syncMu.Unlock()
+	start := e.cfg.Now()
 	err := e.sync(ctx)
 	if err != nil {
 		e.wentOffline(err)
 		return err
 	}
+	e.forgetPeerValidations(ctx, start)
 	n, _ := e.cache.PendingCount(ctx)
 	if !e.Status().RevokedUntil.IsZero() {
 		e.clearRevoked(ctx) // paired again with a live key
@@ -163,6 +165,9 @@ func (e *Engine) pull(ctx context.Context) error {
 			page.Bookings = append(page.Bookings, cache.Booking{Rev: b.Rev, Booking: d})
 		}
 		if err := e.cache.Apply(ctx, page); err != nil {
+			return err
+		}
+		if err := e.keepLANSecret(ctx, ch.LANSecret); err != nil {
 			return err
 		}
 		if !ch.More {

@@ -23,6 +23,9 @@ type Changes struct {
 	ServerTime string        `json:"serverTime"`
 	// TicketKeys are the venue's public keys for signed tickets, on every page (absent: unchanged).
 	TicketKeys []TicketKey `json:"ticketKeys,omitempty"`
+	// LANSecret is the venue's secret its counters authenticate each other with on the local
+	// network (counter/lan, docs/sync.md); in every page.
+	LANSecret string `json:"lanSecret,omitempty"`
 }
 
 // SyncOffer is an offer with its revision.

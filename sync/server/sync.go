@@ -72,12 +72,17 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, k *app.APIKey) 
 	if err == nil {
 		err = copyGone(q.Get("db"), since, ch)
 	}
+	var lanSecret string
+	if err == nil {
+		lanSecret, err = s.store.LANSecret(r.Context(), k.OffererID, venueID)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	out := protocol.Changes{Offers: []protocol.SyncOffer{}, Stocks: []protocol.SyncStock{}, Bookings: []protocol.SyncBooking{},
-		Cursor: ch.Cursor, More: ch.More, Database: ch.Database, ServerTime: protocol.Time(s.now())}
+		Cursor: ch.Cursor, More: ch.More, Database: ch.Database, ServerTime: protocol.Time(s.now()),
+		LANSecret: lanSecret}
 	for i := range ch.Offers {
 		out.Offers = append(out.Offers, protocol.SyncOffer{Offer: protocol.OfferOf(&ch.Offers[i].Item), Rev: ch.Offers[i].Rev})
 	}

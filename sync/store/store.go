@@ -389,6 +389,9 @@ type Syncer interface {
 	// Digest sums up the bookings of a venue's showtimes starting at or after from, per showtime
 	// (protocol.BookingHash).
 	Digest(ctx context.Context, offererID, venueID int64, from time.Time) (Digest, error)
+	// LANSecret returns the venue's LAN secret (made the first time): the key material its
+	// counters authenticate their messages to each other with (counter/lan).
+	LANSecret(ctx context.Context, offererID, venueID int64) (string, error)
 	// PushScans applies scan events idempotently by nonce, recording the key and device.
 	PushScans(ctx context.Context, key *app.APIKey, device string, events []ScanEvent, now time.Time) ([]ScanResult, error)
 	// Conflicts lists a venue's conflicts, unacknowledged only unless all is set.

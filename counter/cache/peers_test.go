@@ -1,0 +1,67 @@
+package cache
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"guichet/app"
+)
+
+// TestCache_PeerValidations: a peer's validations are stored once per nonce, the first one of a
+// countermark is the one shown, a sync clears those received before it began, and they are
+// forgotten after two days; what this counter tells its peers is its own pending offline
+// admissions only (not its refusals, nor what the server has answered).
+func TestCache_PeerValidations(t *testing.T) {
+	ctx := context.Background()
+	c := openTest(t, t.TempDir())
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(c.AddPeerValidations(ctx, []PeerValidation{
+		{Token: "abcdef", Nonce: "n2", Device: "caisse-2", At: now.Add(-time.Minute)},
+		{Token: "ABCDEF", Nonce: "n3", Device: "caisse-3", At: now.Add(-2 * time.Minute)},
+	}, now))
+	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "ABCDEF", Nonce: "n3", Device: "caisse-3", At: now}}, now))
+	v, ok, err := c.PeerValidation(ctx, "abcdef")
+	must(err)
+	if !ok || v.Device != "caisse-3" || !v.At.Equal(now.Add(-2*time.Minute)) {
+		t.Errorf("peer validation %+v %v, want caisse-3's, two minutes ago", v, ok)
+	}
+	if _, ok, _ := c.PeerValidation(ctx, "GHJKLM"); ok {
+		t.Error("a countermark no peer told of is known")
+	}
+	later := now.Add(time.Second)
+	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "GHJKLM", Nonce: "n4", Device: "caisse-2", At: later}}, later))
+	must(c.ClearPeerValidations(ctx, later)) // a sync began at later
+	if _, ok, _ := c.PeerValidation(ctx, "ABCDEF"); ok {
+		t.Error("a validation received before the sync is still held")
+	}
+	if _, ok, _ := c.PeerValidation(ctx, "GHJKLM"); !ok {
+		t.Error("a validation received during the sync was dropped")
+	}
+	must(c.AddPeerValidations(ctx, nil, later.Add(49*time.Hour)))
+	if _, ok, _ := c.PeerValidation(ctx, "GHJKLM"); ok {
+		t.Error("a two-day-old validation is still held")
+	}
+
+	must(c.Apply(ctx, sample(now)))
+	if _, err := c.Decide(ctx, "own1", "AAAAAA", "caisse-1", now, paris); err != nil {
+		t.Fatal(err)
+	}
+	must(c.DecideRefused(ctx, "own2", "AAAAAA", now, app.OutcomeAlreadyUsed))
+	must(c.Record(ctx, Event{Nonce: "own3", Token: "BBBBBB", Kind: "use", Mode: "online", ScannedAt: now}))
+	evs, err := c.PendingAdmissions(ctx, 10)
+	must(err)
+	if len(evs) != 1 || evs[0].Nonce != "own1" || evs[0].Token != "AAAAAA" || !evs[0].ScannedAt.Equal(now) {
+		t.Fatalf("pending admissions %+v, want own1 only", evs)
+	}
+	must(c.ResolveAll(ctx, []Resolution{{Nonce: "own1", Verdict: app.OutcomeAdmitted}}, now))
+	if evs, _ := c.PendingAdmissions(ctx, 10); len(evs) != 0 {
+		t.Errorf("answered admissions still told: %+v", evs)
+	}
+}

@@ -1,0 +1,163 @@
+package counter_test
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"guichet/app"
+	"guichet/counter"
+	"guichet/counter/lan"
+	"guichet/sync/store"
+)
+
+// startLAN starts the nodes of the world's venue and connects them to their engines.
+func (w *world) startLAN(t *testing.T, e *counter.Engine, device string, peers ...string) *lan.Node {
+	t.Helper()
+	n := lan.New(lan.Config{VenueID: w.venue.ID, Device: device, Listen: "127.0.0.1:0", NoDiscovery: true, Peers: peers,
+		ExchangeEvery: 200 * time.Millisecond}, e.LANLedger())
+	must(t, n.Start(context.Background()))
+	t.Cleanup(func() { n.Close() })
+	e.SetPeers(n)
+	return n
+}
+
+// waitFor polls cond until it holds, failing after a generous deadline (a loaded machine).
+func waitFor(t *testing.T, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("not within 10 s: %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+func knows(e *counter.Engine, token, device string) func() bool {
+	return func() bool {
+		pv, ok, err := e.PeerValidation(context.Background(), token)
+		return err == nil && ok && pv.Device == device
+	}
+}
+
+// TestEngine_LANCountersTalk: two counters with their own caches, the server down, the same
+// ticket scanned on both: admitted on the first, refused on the second as already validated on
+// the first (told over the LAN); a ticket the second admits is refused on the first in turn.
+// When the server returns both push their own outbox and the server records each validation
+// once, with no conflict.
+func TestEngine_LANCountersTalk(t *testing.T) {
+	w := newWorld(t, 4)
+	ctx := context.Background()
+	a, b, c := w.device("caisse-1", w.key), w.device("caisse-2", w.key), w.device("caisse-3", w.key)
+	must(t, a.Sync(ctx)) // each gets the venue's LAN secret with its pull
+	must(t, b.Sync(ctx))
+	must(t, c.Sync(ctx))
+	na := w.startLAN(t, a, "caisse-1")
+	w.startLAN(t, b, "caisse-2", na.Addr())
+	waitFor(t, "caisse-1 knows caisse-2 (from its first exchange)", func() bool { return len(na.Peers()) == 1 })
+
+	w.down.Store(true)
+	first := a.Validate(ctx, w.tokens[0])
+	if first.Code != app.OutcomeAdmitted || !first.Offline {
+		t.Fatalf("caisse-1: %+v", first)
+	}
+	took := waitFor(t, "caisse-2 hears of the admission", knows(b, w.tokens[0], "caisse-1"))
+	t.Logf("caisse-2 knew of the admission %s after it", took)
+	second := b.Validate(ctx, w.tokens[0])
+	if second.Code != app.OutcomeAlreadyUsed || !second.Offline || second.PeerDevice != "caisse-1" ||
+		!second.PeerAt.Equal(first.At.UTC().Truncate(time.Microsecond)) {
+		t.Fatalf("caisse-2: %+v, want refused as validated on caisse-1 at %s", second, first.At)
+	}
+	if second.Message != app.MsgAlreadyUsed || second.Booking == nil || second.Booking.UsedByDevice != "caisse-1" ||
+		second.Booking.OfferName != "Parasite" {
+		t.Errorf("caisse-2's refusal says %q with %+v", second.Message, second.Booking)
+	}
+	// A counter started after the admission catches up from its first exchange.
+	w.startLAN(t, c, "caisse-3", na.Addr())
+	waitFor(t, "caisse-3 (started late) catches up", knows(c, w.tokens[0], "caisse-1"))
+	// The other way round, and a ticket only one of them scans.
+	if v := b.Validate(ctx, w.tokens[1]); v.Code != app.OutcomeAdmitted {
+		t.Fatalf("caisse-2, second ticket: %+v", v)
+	}
+	waitFor(t, "caisse-1 hears of caisse-2's admission", knows(a, w.tokens[1], "caisse-2"))
+	if v := a.Validate(ctx, w.tokens[1]); v.Code != app.OutcomeAlreadyUsed || v.PeerDevice != "caisse-2" {
+		t.Fatalf("caisse-1, second ticket: %+v", v)
+	}
+	if v := a.Validate(ctx, w.tokens[2]); v.Code != app.OutcomeAdmitted {
+		t.Fatalf("caisse-1, third ticket: %+v", v)
+	}
+
+	w.down.Store(false)
+	must(t, a.Sync(ctx))
+	must(t, b.Sync(ctx))
+	must(t, a.Sync(ctx))
+	conflicts, err := w.st.Conflicts(ctx, w.offerer.ID, w.venue.ID, true)
+	must(t, err)
+	if len(conflicts) != 0 {
+		t.Errorf("%d conflicts on the server, want none: %+v", len(conflicts), conflicts)
+	}
+	for i, want := range []string{"caisse-1", "caisse-2", "caisse-1", ""} {
+		bk, err := w.st.GetBookingByToken(ctx, w.tokens[i])
+		must(t, err)
+		if bk.UsedByDevice != want || (want == "") != (bk.Status == app.StatusConfirmed) {
+			t.Errorf("ticket %d on the server: %s by %q, want validated by %q", i, bk.Status, bk.UsedByDevice, want)
+		}
+	}
+	if st := b.Status(); st.Pending != 0 || st.Conflicts != 0 {
+		t.Errorf("caisse-2 status %+v", st)
+	}
+	// Synced: the server's copy is the truth, the peers' word is forgotten.
+	if _, ok, _ := b.PeerValidation(ctx, w.tokens[0]); ok {
+		t.Error("caisse-2 still holds caisse-1's validation after a sync")
+	}
+}
+
+// TestEngine_LANPartition: the counters cannot reach each other (a peer address nobody answers
+// on), the server is down: both admit the same ticket, and when the server returns it reports
+// the double admission as a conflict, as without the LAN.
+func TestEngine_LANPartition(t *testing.T) {
+	w := newWorld(t, 2)
+	ctx := context.Background()
+	a, b := w.device("caisse-1", w.key), w.device("caisse-2", w.key)
+	must(t, a.Sync(ctx))
+	must(t, b.Sync(ctx))
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	dead := l.Addr().String()
+	l.Close() // nobody listens there any more
+	w.startLAN(t, a, "caisse-1", dead)
+	w.startLAN(t, b, "caisse-2", dead)
+
+	w.down.Store(true)
+	if v := a.Validate(ctx, w.tokens[0]); v.Code != app.OutcomeAdmitted {
+		t.Fatalf("caisse-1: %+v", v)
+	}
+	if v := b.Validate(ctx, w.tokens[0]); v.Code != app.OutcomeAdmitted || v.PeerDevice != "" {
+		t.Fatalf("caisse-2 (partitioned): %+v", v)
+	}
+	w.down.Store(false)
+	must(t, a.Sync(ctx))
+	must(t, b.Sync(ctx))
+	conflicts, err := w.st.Conflicts(ctx, w.offerer.ID, w.venue.ID, true)
+	must(t, err)
+	if len(conflicts) != 1 || conflicts[0].Kind != store.ConflictDoubleAdmission || conflicts[0].Device != "caisse-2" ||
+		conflicts[0].OtherDevice != "caisse-1" {
+		t.Errorf("conflicts %+v, want caisse-2's double admission", conflicts)
+	}
+}
+
+// TestEngine_LANOnlineNotConsulted: online, the server decides; a peer's word does not refuse a
+// ticket the server admits (here a peer told of a validation the server never got).
+func TestEngine_LANOnlineNotConsulted(t *testing.T) {
+	w := newWorld(t, 1)
+	ctx := context.Background()
+	a := w.device("caisse-1", w.key)
+	must(t, a.Sync(ctx))
+	must(t, a.LANLedger().Received(ctx, []lan.Validation{{Token: w.tokens[0], Nonce: "n1", Device: "caisse-9", At: time.Now()}}))
+	if v := a.Validate(ctx, w.tokens[0]); v.Code != app.OutcomeAdmitted || v.Offline {
+		t.Fatalf("online: %+v", v)
+	}
+}
