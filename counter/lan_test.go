@@ -3,6 +3,7 @@ package counter_test
 import (
 	"context"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,8 +144,8 @@ func TestEngine_LANPartition(t *testing.T) {
 	must(t, b.Sync(ctx))
 	conflicts, err := w.st.Conflicts(ctx, w.offerer.ID, w.venue.ID, true)
 	must(t, err)
-	if len(conflicts) != 1 || conflicts[0].Kind != store.ConflictDoubleAdmission || conflicts[0].Device != "caisse-2" ||
-		conflicts[0].OtherDevice != "caisse-1" {
+	if len(conflicts) != 1 || conflicts[0].Kind != store.ConflictDoubleAdmission || !strings.Contains(conflicts[0].Device, "caisse-2") ||
+		!strings.Contains(conflicts[0].OtherDevice, "caisse-1") {
 		t.Errorf("conflicts %+v, want caisse-2's double admission", conflicts)
 	}
 }

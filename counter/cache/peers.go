@@ -43,8 +43,7 @@ func (c *Cache) AddPeerValidations(ctx context.Context, vs []PeerValidation, now
 // none did).
 func (c *Cache) PeerValidation(ctx context.Context, token string) (v PeerValidation, ok bool, err error) {
 	var at int64
-	err = c.db.QueryRowContext(ctx, `SELECT token, nonce, device, at_us FROM peer_validations WHERE token = ?
-		ORDER BY at_us, nonce LIMIT 1`, app.NormalizeToken(token)).Scan(&v.Token, &v.Nonce, &v.Device, &at)
+	err = c.st.peer.QueryRowContext(ctx, app.NormalizeToken(token)).Scan(&v.Token, &v.Nonce, &v.Device, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, false, nil
 	}
@@ -91,7 +90,7 @@ func (c *Cache) PendingAdmissions(ctx context.Context, limit int) ([]Event, erro
 // event (new, or the online attempt that fell back, same nonce) becomes offline with its verdict.
 func (c *Cache) DecideRefused(ctx context.Context, nonce, token string, now time.Time, verdict app.OutcomeCode) error {
 	return c.tx(ctx, func(tx *sql.Tx) error {
-		return upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "use", Mode: "offline", ScannedAt: now,
+		return c.upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "use", Mode: "offline", ScannedAt: now,
 			LocalVerdict: verdict})
 	})
 }

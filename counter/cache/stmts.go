@@ -13,6 +13,7 @@ type stmts struct {
 	lookup      *sql.Stmt // token → booking
 	upsertEvent *sql.Stmt // an event into the outbox (a fallback's online row becomes offline)
 	markUsed    *sql.Stmt // a booking admitted here
+	peer        *sql.Stmt // token → the first validation a peer told of (peers.go)
 }
 
 func (c *Cache) prepare(ctx context.Context) error {
@@ -25,6 +26,7 @@ func (c *Cache) prepare(ctx context.Context) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO UPDATE SET mode = excluded.mode, local_verdict = excluded.local_verdict`},
 		{&c.st.markUsed, `UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'OFFERER', used_device = ?,
 			used_nonce = ? WHERE id = ?`},
+		{&c.st.peer, `SELECT token, nonce, device, at_us FROM peer_validations WHERE token = ? ORDER BY at_us, nonce LIMIT 1`},
 	} {
 		st, err := c.db.PrepareContext(ctx, p.query)
 		if err != nil {
