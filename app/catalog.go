@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Offerer is a legal entity (structure) identified by its SIREN. It owns venues.
@@ -22,7 +23,7 @@ func (o *Offerer) Validate() error {
 	if strings.TrimSpace(o.Name) == "" {
 		return FieldError("name", "Le nom de la structure est obligatoire.")
 	}
-	return nil
+	return CheckText("name", o.Name, MaxNameLength, false)
 }
 
 // Venue is a cinema (lieu) with its SIRET.
@@ -50,6 +51,18 @@ func (v *Venue) Validate(offererSIREN string) error {
 	}
 	if SIRENOf(v.SIRET) != offererSIREN {
 		return FieldError("siret", "Le SIRET doit commencer par le SIREN de la structure.")
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{
+		{"name", v.Name, MaxNameLength}, {"address", v.Address, MaxAddressLength}, {"postalCode", v.PostalCode, MaxPostalCodeLength},
+		{"city", v.City, MaxCityLength}, {"bookingEmail", v.BookingEmail, MaxEmailLength},
+		{"allocineTheaterId", v.AllocineTheaterID, MaxExternalIDLength},
+	} {
+		if err := CheckText(f.name, f.value, f.max, false); err != nil {
+			return err
+		}
 	}
 	switch {
 	case strings.TrimSpace(v.Name) == "":
@@ -139,9 +152,16 @@ const (
 	VersionVO = "VO"
 )
 
-// Validate checks an offer before it is stored.
+// MsgOfferNameTooLong is pass Culture's refusal of an offer title over 90 characters.
+const MsgOfferNameTooLong = "Le titre de l’offre doit faire au maximum 90 caractères."
+
+// Validate checks an offer before it is stored: pass Culture's limits (title 90 characters,
+// description 1 000), no control characters.
 func (o *Offer) Validate() error {
-	if err := CheckText("name", o.Name, MaxNameLength, false); err != nil {
+	if utf8.RuneCountInString(o.Name) > MaxOfferNameLength {
+		return FieldError("name", MsgOfferNameTooLong)
+	}
+	if err := CheckText("name", o.Name, MaxOfferNameLength, false); err != nil {
 		return err
 	}
 	if err := CheckText("description", o.Description, MaxDescriptionLength, true); err != nil {
@@ -153,10 +173,6 @@ func (o *Offer) Validate() error {
 	switch {
 	case strings.TrimSpace(o.Name) == "":
 		return FieldError("name", "Le titre de l'offre est obligatoire.")
-	case len([]rune(o.Name)) > 140:
-		return FieldError("name", "Le titre de l'offre ne doit pas dépasser 140 caractères.")
-	case len([]rune(o.Description)) > 10000:
-		return FieldError("description", "La description ne doit pas dépasser 10 000 caractères.")
 	case o.DurationMinutes < 0 || o.DurationMinutes > 24*60:
 		return FieldError("durationMinutes", "La durée doit être comprise entre 0 et 1 440 minutes.")
 	case o.Version != VersionVF && o.Version != VersionVO:

@@ -6,23 +6,25 @@ import (
 	"unicode/utf8"
 )
 
-// Length limits of text fields, in characters, pass Culture's where it has one.
+// Length limits of text fields, in characters, pass Culture's where it has one (sources in
+// docs/security.md: its public API's offer schema and its database columns).
 const (
 	MaxURLLength          = 2048
-	MaxPriceLabelLength   = 50  // pass Culture's price category label
-	MaxBankLabelLength    = 100 // pass Culture's bank account label
-	MaxNameLength         = 140 // an offer's title, a venue's name
-	MaxPersonNameLength   = 128 // first and last names
-	MaxAddressLength      = 200
-	MaxCityLength         = 50
-	MaxEmailLength        = 120
-	MaxDescriptionLength  = 10_000
-	MaxDeviceLength       = 100 // a counter device's name
-	MaxKeyLabelLength     = 100 // an API key's label
+	MaxPriceLabelLength   = 50   // pass Culture's price category label
+	MaxBankLabelLength    = 100  // pass Culture's bank account label
+	MaxOfferNameLength    = 90   // pass Culture's offer title (public API and pro portal)
+	MaxNameLength         = 140  // a venue's or an offerer's name (pass Culture's columns)
+	MaxPersonNameLength   = 128  // first and last names (pass Culture's user columns)
+	MaxAddressLength      = 200  // a venue's address (pass Culture's column)
+	MaxCityLength         = 50   // pass Culture's column
+	MaxEmailLength        = 120  // a venue's booking e-mail (pass Culture's column)
+	MaxDescriptionLength  = 1000 // pass Culture's offer description (public API)
+	MaxDeviceLength       = 100  // a counter device's name
+	MaxKeyLabelLength     = 100  // an API key's label
 	MaxDefaultTextLength  = 10_000
 	MaxPasswordLength     = 72 // bcrypt reads no further
 	MaxExternalIDLength   = 64 // Allociné ids, theater ids
-	MaxPostalCodeLength   = 10
+	MaxPostalCodeLength   = 6  // pass Culture's column
 	MaxDepartmentLength   = 3
 	MaxPhoneLength        = 20
 	MaxStatementRefLength = 20
@@ -47,4 +49,33 @@ func CheckText(field, value string, max int, multiline bool) error {
 		return FieldError(field, fmt.Sprintf("Le champ %s ne doit pas dépasser %d caractères (%d).", field, max, n))
 	}
 	return nil
+}
+
+// Shorten cuts s to at most max characters, at the last space before the limit when there is
+// one in its second half, and ends it with "…" when it cut anything. A text already short
+// enough is returned as is.
+func Shorten(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	if max < 1 {
+		return ""
+	}
+	r := []rune(s)[:max-1]
+	if i := lastSpace(r); i >= len(r)/2 {
+		r = r[:i]
+	}
+	for len(r) > 0 && unicode.IsSpace(r[len(r)-1]) {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}
+
+func lastSpace(r []rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if unicode.IsSpace(r[i]) {
+			return i
+		}
+	}
+	return -1
 }

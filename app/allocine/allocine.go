@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"guichet/app"
 )
@@ -319,6 +320,10 @@ func mapOffer(m *Movie, s Settings) (app.Offer, []string, error) {
 		return o, nil, errors.New("film sans identifiant")
 	}
 	var notes []string
+	if long := o.Name; utf8.RuneCountInString(long) > app.MaxOfferNameLength { // pass Culture's limit: shortened, not lost
+		o.Name = app.Shorten(long, app.MaxOfferNameLength)
+		notes = append(notes, fmt.Sprintf("titre de plus de %d caractères, raccourci en « %s »", app.MaxOfferNameLength, o.Name))
+	}
 	for _, f := range m.unreadable {
 		if f != "id" && f != "title" {
 			notes = append(notes, fmt.Sprintf("champ %s illisible : film importé sans", f))
@@ -357,13 +362,16 @@ func mapOffer(m *Movie, s Settings) (app.Offer, []string, error) {
 }
 
 // Description is the offer's description: the synopsis (HTML entities decoded), a newline, then
-// the link to the film's page on Allociné.
+// the link to the film's page on Allociné. A synopsis too long for pass Culture's 1 000
+// characters is shortened (ending with "…") so that the link stays.
 func Description(m *Movie) string {
 	link := ""
 	if m.Backlink != nil {
 		link = m.Backlink.URL
 	}
-	return strings.TrimSpace(html.UnescapeString(m.Synopsis)) + "\nTous les détails du film sur AlloCiné: " + link
+	tail := "\nTous les détails du film sur AlloCiné: " + link
+	room := app.MaxDescriptionLength - utf8.RuneCountInString(tail)
+	return app.Shorten(strings.TrimSpace(html.UnescapeString(m.Synopsis)), max(room, 0)) + tail
 }
 
 // ParseRuntime reads an ISO 8601 duration PT{H}H{M}M{S}S (each part optional, at least one) and

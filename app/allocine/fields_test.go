@@ -59,3 +59,40 @@ func TestMap_BadFieldSpoilsOnlyItself(t *testing.T) {
 		t.Errorf("invalid %v: want synopsis and backlink for d, nothing for g", invalid)
 	}
 }
+
+// TestMap_LongTextShortened: a title over pass Culture's 90 characters and a synopsis that would
+// make the description pass 1 000 are shortened (with a note for the title), not refused: the
+// film is imported with the link to Allociné kept.
+func TestMap_LongTextShortened(t *testing.T) {
+	title := strings.Repeat("Très long titre ", 8) // 128 characters
+	synopsis := strings.Repeat("Une phrase du synopsis. ", 100)
+	feed := `{"movieShowtimeList": {"totalCount": 1, "edges": [{"node": {"movie": {"id": "long", "title": "` + title +
+		`", "type": "FEATURE_FILM", "synopsis": "` + synopsis + `", "backlink": {"url": "https://www.allocine.fr/film/1", "label": "x"}},
+		"showtimes": [{"startsAt": "2027-01-15T20:30:00", "diffusionVersion": "LOCAL", "projection": ["DIGITAL"], "experience": null}]}}]}}`
+	l, err := Parse([]byte(feed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Map(l, Settings{PriceCents: 500}, paris(t))
+	if len(res.Films) != 1 {
+		t.Fatalf("imported %d films, invalid %v", len(res.Films), res.Invalid)
+	}
+	o := res.Films[0].Offer
+	if n := len([]rune(o.Name)); n > 90 || !strings.HasSuffix(o.Name, "…") || !strings.HasPrefix(o.Name, "Très long titre") {
+		t.Errorf("title %q (%d characters)", o.Name, n)
+	}
+	if n := len([]rune(o.Description)); n > 1000 || !strings.HasSuffix(o.Description, "AlloCiné: https://www.allocine.fr/film/1") ||
+		!strings.Contains(o.Description, "…\nTous les détails") {
+		t.Errorf("description (%d characters): %q", n, o.Description)
+	}
+	if err := o.Validate(); err != nil {
+		t.Errorf("the imported offer breaks the rules: %v", err)
+	}
+	noted := false
+	for _, iv := range res.Invalid {
+		noted = noted || iv.MovieID == "long" && strings.Contains(iv.Error, "raccourci")
+	}
+	if !noted {
+		t.Errorf("the shortened title is not reported: %v", res.Invalid)
+	}
+}

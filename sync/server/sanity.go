@@ -11,8 +11,14 @@ import (
 // fieldLimits are the length limits of JSON text fields, by field name; a field not listed
 // gets app.MaxDefaultTextLength. Domain validation may be stricter.
 var fieldLimits = map[string]int{
-	"name":         app.MaxNameLength,
+	"name":         app.MaxNameLength, // the longest name (venue, offerer); an offer's title is checked at 90 by its validation
 	"description":  app.MaxDescriptionLength,
+	"address":      app.MaxAddressLength,
+	"city":         app.MaxCityLength,
+	"postalCode":   app.MaxPostalCodeLength,
+	"firstName":    app.MaxPersonNameLength,
+	"lastName":     app.MaxPersonNameLength,
+	"bookingEmail": app.MaxEmailLength,
 	"imageUrl":     app.MaxURLLength,
 	"version":      2,
 	"priceLabel":   app.MaxPriceLabelLength,

@@ -251,6 +251,11 @@ func TestSecurity_FieldNamed(t *testing.T) {
 	for _, tc := range []struct{ method, path, body, field string }{
 		{"POST", "/pro/v1/venues/{venueId}/offers", `{"name":"La\u0000Haine"}`, "name"},
 		{"PATCH", "/pro/v1/offers/{offerId}", `{"description":"` + strings.Repeat("x", 10001) + `"}`, "description"},
+		// pass Culture's limits: a title of 90 characters, a description of 1 000.
+		{"PATCH", "/pro/v1/offers/{offerId}", `{"name":"` + strings.Repeat("é", 91) + `"}`, "name"},
+		{"PATCH", "/pro/v1/offers/{offerId}", `{"name":"` + strings.Repeat("é", 90) + `"}`, ""},
+		{"PATCH", "/pro/v1/offers/{offerId}", `{"description":"` + strings.Repeat("é", 1001) + `"}`, "description"},
+		{"PATCH", "/pro/v1/offers/{offerId}", `{"description":"` + strings.Repeat("é", 999) + `\n"}`, ""},
 		{"PATCH", "/pro/v1/offers/{offerId}", `{"description":"ligne 1\nligne 2\tfin"}`, ""},
 		{"PATCH", "/pro/v1/offers/{offerId}", `{"imageUrl":"javascript:alert(1)"}`, "imageUrl"},
 		{"POST", "/pro/v1/offers/{offerId}/stocks", `{"startsAt":"2030-01-01T20:00:00Z","priceCents":100,"priceLabel":"` + strings.Repeat("x", 51) + `"}`, "priceLabel"},
