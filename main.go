@@ -29,6 +29,7 @@ import (
 	"guichet/assets"
 	"guichet/counter"
 	"guichet/counter/cache"
+	"guichet/counter/lan"
 	"guichet/prefs"
 	"guichet/sound"
 	"guichet/sync/client"
@@ -58,6 +59,7 @@ type Main struct {
 	log     *slog.Logger
 	dataDir string
 	device  string
+	prefs   fyne.Preferences // the LAN switch and port (nil: the exchange stays off)
 
 	mu      sync.Mutex
 	caches  []*cache.Cache
@@ -114,6 +116,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	m.device = deviceID(settings)
+	m.prefs = settings
 	u := ui.New(ctx, a, m)
 	u.SetPreferences(settings)
 	u.SetScanner(webcam{synthetic: o.synthetic, log: m.log})
@@ -258,7 +261,33 @@ func (m *Main) Start(ctx context.Context, p ui.Pairing) (ui.Counter, error) {
 	// The counter opens at once on its local copy; the engine syncs in the background from now
 	// (an outage at start shows as offline instead of an empty window).
 	go e.Run(runCtx)
+	m.startLAN(runCtx, e, p.Venue.ID)
 	return e, nil
+}
+
+// startLAN runs the exchange of offline validations with the venue's other counters on the
+// local network while the Réglages switch says so (off by default), on the port they set.
+func (m *Main) startLAN(ctx context.Context, e *counter.Engine, venueID int64) {
+	if m.prefs == nil {
+		return
+	}
+	sw := lan.NewSwitch(lan.Config{VenueID: venueID, Device: m.device, Logger: m.log}, e.LANLedger())
+	e.SetPeers(sw)
+	apply := func() {
+		if ctx.Err() != nil {
+			return
+		}
+		on, port := m.prefs.Bool(ui.PrefLANOn), m.prefs.IntWithFallback(ui.PrefLANPort, lan.DefaultPort)
+		if err := sw.Set(ctx, on, port); err != nil {
+			m.log.Warn("LAN exchange with the other counters not started", "port", port, "err", err)
+		}
+	}
+	go apply()
+	m.prefs.AddChangeListener(func() { go apply() }) // off the UI goroutine: a switch waits for sockets
+	go func() {
+		<-ctx.Done()
+		_ = sw.Close()
+	}()
 }
 
 // Close stops the engines and closes the caches.

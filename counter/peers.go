@@ -15,6 +15,9 @@ type Peers interface {
 	Tell(v lan.Validation)
 }
 
+// DefaultLANPort is the port of the exchange with peers when none is set (lan.DefaultPort).
+const DefaultLANPort = lan.DefaultPort
+
 // metaLANSecret keeps the venue's LAN secret, delivered with the pull.
 const metaLANSecret = "lan.secret"
 

@@ -19,6 +19,8 @@ type settingsScreen struct {
 	u       *UI
 	camSel  *widget.Select // the webcam choice
 	keys    *keysSection   // managers only
+	lanOn   *widget.Check  // the exchange with the venue's other counters (lan.go)
+	lanPort *widget.Entry
 	body    *fyne.Container
 	content fyne.CanvasObject
 }
@@ -77,6 +79,7 @@ func (s *settingsScreen) render() {
 	hide := widget.NewCheck(lang.L("Masquer le nom des bénéficiaires sur l'écran de caisse"), func(on bool) { u.prefs.SetBool(prefHideNames, on) })
 	hide.SetChecked(u.prefs.Bool(prefHideNames))
 	s.body.Add(hide)
+	s.body.Add(s.lanChoice())
 	s.body.Add(widget.NewLabel(lang.L("Raccourcis : F11 plein écran, F5 synchroniser, Ctrl+F rechercher, Entrée valider, Échap scanner le suivant.")))
 	if u.pairing.Role == app.RoleManager {
 		pin := widget.NewPasswordEntry()

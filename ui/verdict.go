@@ -63,9 +63,13 @@ func describe(v counter.Verdict, loc *time.Location, opt describeOptions) verdic
 		out = verdictView{Color: colorAttention, Symbol: SymbolWarning, Title: lang.L("Attention : autre jour"), Confirm: true,
 			Lines: []string{tr(counter.MsgConfirm)}}
 	case app.OutcomeAlreadyUsed:
-		out = verdictView{Color: colorUsed, Symbol: SymbolUndone, Title: lang.L("Déjà validée"), CanKeep: b != nil}
-		if b != nil && !b.UsedAt.IsZero() {
+		// A peer's validation (counter/lan) cannot be undone here: that counter holds it.
+		out = verdictView{Color: colorUsed, Symbol: SymbolUndone, Title: lang.L("Déjà validée"), CanKeep: b != nil && v.PeerDevice == ""}
+		switch {
+		case b != nil && !b.UsedAt.IsZero():
 			out.Lines = append(out.Lines, usedLine(b, opt.now, loc))
+		case v.PeerDevice != "": // a countermark the copy lacks, admitted on a peer
+			out.Lines = append(out.Lines, usedLine(&app.Booking{UsedAt: v.PeerAt, UsedByDevice: v.PeerDevice}, opt.now, loc))
 		}
 	case app.OutcomeKept:
 		out = verdictView{Color: colorKept, Symbol: SymbolUndone, Title: lang.L("Validation annulée"), Lines: []string{tr(v.Message)}}

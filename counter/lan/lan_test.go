@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -303,5 +304,55 @@ func TestNode_Discovery(t *testing.T) {
 	}
 	if len(lr.received()) != 0 {
 		t.Errorf("the rogue received %+v", lr.received())
+	}
+}
+
+// TestSwitch: off by default (an admission told goes nowhere), on it exchanges, another port
+// starts it again there, off it stops answering.
+func TestSwitch(t *testing.T) {
+	lb := &ledger{secret: secret}
+	b := start(t, Config{VenueID: 7, Device: "caisse-b", NoDiscovery: true}, lb)
+	la := &ledger{secret: secret}
+	free := func() int {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		return l.Addr().(*net.TCPAddr).Port
+	}
+	s := NewSwitch(Config{VenueID: 7, Device: "caisse-a", NoDiscovery: true, Peers: []string{b.Addr()}, ExchangeEvery: time.Hour}, la)
+	defer s.Close()
+	s.Tell(val("OFFOFF", "caisse-a"))
+	if s.On() || len(s.Peers()) != 0 {
+		t.Fatal("a new switch is on")
+	}
+	ctx := context.Background()
+	p1 := free()
+	if err := s.Set(ctx, true, p1); err != nil {
+		t.Fatal(err)
+	}
+	s.Tell(val("ONONON", "caisse-a"))
+	eventually(t, "caisse-b hears of ONONON", func() bool { return lb.has("ONONON", "caisse-a") })
+	if lb.has("OFFOFF", "caisse-a") {
+		t.Error("an admission told while off was sent")
+	}
+	p2 := free()
+	if err := s.Set(ctx, true, p2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p2))); err != nil {
+		t.Errorf("nothing listens on the new port: %v", err)
+	}
+	if c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p1))); err == nil {
+		c.Close()
+		t.Error("the old port still answers")
+	}
+	if err := s.Set(ctx, false, p2); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p2))); err == nil {
+		c.Close()
+		t.Error("switched off, the port still answers")
 	}
 }

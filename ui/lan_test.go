@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"guichet/app"
+	"guichet/counter"
+)
+
+// TestSettings_LANSwitch: the exchange with the other counters is off by default; the switch
+// and a valid port are kept in the preferences (main starts the exchange from them), a port out
+// of range is refused and not kept.
+func TestSettings_LANSwitch(t *testing.T) {
+	u, _, _ := newTestUI(t)
+	s := newSettingsScreen(u)
+	if s.lanOn.Checked || u.prefs.Bool(PrefLANOn) {
+		t.Fatal("the LAN exchange is on by default")
+	}
+	if s.lanPort.Text != "47390" {
+		t.Errorf("default port %q", s.lanPort.Text)
+	}
+	test.Tap(s.lanOn)
+	if !u.prefs.Bool(PrefLANOn) {
+		t.Error("switching on is not kept")
+	}
+	s.lanPort.SetText("80")
+	s.lanPort.OnSubmitted(s.lanPort.Text)
+	if got := u.prefs.IntWithFallback(PrefLANPort, -1); got != -1 {
+		t.Errorf("port 80 was kept (%d)", got)
+	}
+	if !strings.Contains(allText(s.content), "Port invalide") {
+		t.Errorf("no refusal shown: %q", allText(s.content))
+	}
+	s.lanPort.SetText("47400")
+	s.lanPort.OnSubmitted(s.lanPort.Text)
+	if got := u.prefs.Int(PrefLANPort); got != 47400 {
+		t.Errorf("port kept: %d, want 47400", got)
+	}
+	test.Tap(s.lanOn)
+	if u.prefs.Bool(PrefLANOn) {
+		t.Error("switching off is not kept")
+	}
+}
+
+// TestDescribe_PeerValidation: a ticket refused offline because another counter of the venue
+// admitted it (told over the local network) says where and when, with or without the booking in
+// the copy, and offers no "Invalider" (that counter holds the validation).
+func TestDescribe_PeerValidation(t *testing.T) {
+	now := time.Date(2026, 12, 1, 20, 30, 0, 0, time.UTC)
+	at := now.Add(-20 * time.Second)
+	b := &app.Booking{Token: "ABC234", Status: app.StatusUsed, UsedAt: at, UsedByDevice: "caisse-hall", OfferName: "Parasite",
+		Quantity: 1}
+	for name, v := range map[string]counter.Verdict{
+		"in the copy": {Outcome: app.Outcome{Code: app.OutcomeAlreadyUsed, Message: app.MsgAlreadyUsed, Booking: b},
+			Token: "ABC234", Offline: true, PeerDevice: "caisse-hall", PeerAt: at},
+		"not in the copy": {Outcome: app.Outcome{Code: app.OutcomeAlreadyUsed, Message: app.MsgAlreadyUsed},
+			Token: "ABC234", Offline: true, PeerDevice: "caisse-hall", PeerAt: at},
+	} {
+		out := describe(v, time.UTC, describeOptions{now: now})
+		if out.Title != "Déjà validée" || out.CanKeep {
+			t.Errorf("%s: title %q, can keep %v", name, out.Title, out.CanKeep)
+		}
+		if len(out.Lines) == 0 || out.Lines[0] != "Validée il y a moins d'une minute sur « caisse-hall »" {
+			t.Errorf("%s: lines %q", name, out.Lines)
+		}
+	}
+}
