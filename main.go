@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 	_ "time/tzdata" // venues' time zones on any system
 
 	"fyne.io/fyne/v2"
@@ -62,8 +63,24 @@ type Main struct {
 	prefs   fyne.Preferences // the LAN switch and port (nil: the exchange stays off)
 
 	mu      sync.Mutex
-	caches  []*cache.Cache
-	cancels []context.CancelFunc
+	running map[string]*engineRun // by cache folder
+}
+
+// engineRun is an engine running on its cache.
+type engineRun struct {
+	cache  *cache.Cache
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the engine's loop has returned
+}
+
+// stop stops the engine and closes its cache.
+func (r *engineRun) stop() error {
+	r.cancel()
+	select {
+	case <-r.done:
+	case <-time.After(10 * time.Second): // a sync stuck past its timeouts: close anyway
+	}
+	return r.cache.Close()
 }
 
 // NewMain returns an unstarted app.
@@ -237,6 +254,15 @@ func (m *Main) pair(ctx context.Context, serverURL, key string, venueID int64) (
 // server (ui.Backend).
 func (m *Main) Start(ctx context.Context, p ui.Pairing) (ui.Counter, error) {
 	dir := filepath.Join(m.dataDir, fmt.Sprintf("venue-%d", p.Venue.ID))
+	m.mu.Lock()
+	prev := m.running[dir]
+	delete(m.running, dir)
+	m.mu.Unlock()
+	if prev != nil { // paired again with the same venue: one engine per cache (it is held exclusively)
+		if err := prev.stop(); err != nil {
+			m.log.Warn("close the previous cache", "err", err)
+		}
+	}
 	c, err := cache.Open(ctx, dir)
 	if err != nil {
 		return nil, err
@@ -254,13 +280,19 @@ func (m *Main) Start(ctx context.Context, p ui.Pairing) (ui.Counter, error) {
 	loc := app.Location(p.Venue.Timezone)
 	e := counter.New(c, m.client(p.ServerURL, p.Key), counter.Config{Device: m.device, VenueID: p.Venue.ID, Location: loc, Logger: m.log})
 	runCtx, cancel := context.WithCancel(ctx)
+	r := &engineRun{cache: c, cancel: cancel, done: make(chan struct{})}
 	m.mu.Lock()
-	m.caches = append(m.caches, c)
-	m.cancels = append(m.cancels, cancel)
+	if m.running == nil {
+		m.running = map[string]*engineRun{}
+	}
+	m.running[dir] = r
 	m.mu.Unlock()
 	// The counter opens at once on its local copy; the engine syncs in the background from now
 	// (an outage at start shows as offline instead of an empty window).
-	go e.Run(runCtx)
+	go func() {
+		defer close(r.done)
+		e.Run(runCtx)
+	}()
 	m.startLAN(runCtx, e, p.Venue.ID)
 	return e, nil
 }
@@ -295,13 +327,10 @@ func (m *Main) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var err error
-	for _, c := range m.cancels {
-		c()
+	for _, r := range m.running {
+		err = errors.Join(err, r.stop())
 	}
-	for _, c := range m.caches {
-		err = errors.Join(err, c.Close())
-	}
-	m.caches, m.cancels = nil, nil
+	m.running = nil
 	return err
 }
 

@@ -139,3 +139,38 @@ func TestCache_CorruptCacheRebuiltOutboxKept(t *testing.T) {
 		t.Errorf("pending admission lost after rebuild: %s", b.Status)
 	}
 }
+
+// TestCache_OpenTwiceRefused: the cache holds its files exclusively while open; a second Guichet
+// on the same data gets a clear refusal instead of running a second engine on it, and can open
+// it once the first has closed.
+func TestCache_OpenTwiceRefused(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	first, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(first.Apply(ctx, sample(now)))
+	_, err = first.Decide(ctx, "n1", "AAAAAA", "dev", now, paris)
+	must(err)
+	second, err := Open(ctx, dir)
+	if err == nil {
+		second.Close()
+		t.Fatal("the same data opened twice")
+	}
+	if app.ErrorCode(err) != app.ECONFLICT || app.ErrorMessage(err) != MsgInUse {
+		t.Fatalf("second open: %v, want %q", err, MsgInUse)
+	}
+	must(first.Close())
+	again := openTest(t, dir)
+	if n, err := again.PendingCount(ctx); err != nil || n != 1 {
+		t.Errorf("after the first closed: %d pending, %v", n, err)
+	}
+}
