@@ -55,6 +55,9 @@ type Verdict struct {
 	// this one over the local network (counter/lan): the reason for an offline refusal.
 	PeerDevice string
 	PeerAt     time.Time
+	// Signed: the copy did not know the countermark, the verdict comes from the QR code's signed
+	// ticket ("vérifié par signature", issue 16).
+	Signed bool
 }
 
 // Status is the engine's state for the status bar.
@@ -217,6 +220,9 @@ func (e *Engine) validate(ctx context.Context, input string, confirmed bool) Ver
 		if v, ask := e.askFirst(ctx, scan.Token, now); ask {
 			return v
 		}
+		if v, ask := e.askSigned(ctx, scan, now); ask {
+			return v
+		}
 	}
 
 	v := Verdict{Token: scan.Token, Nonce: newNonce(), At: now}
@@ -264,11 +270,11 @@ func (e *Engine) validate(ctx context.Context, input string, confirmed bool) Ver
 		e.Kick()
 		return pv
 	}
-	out, err := e.cache.Decide(ctx, v.Nonce, scan.Token, e.cfg.Device, now, e.cfg.Location)
+	out, signed, err := e.cache.DecideSigned(ctx, v.Nonce, scan.Token, e.cfg.Device, now, e.cfg.Location, e.ticket(ctx, scan, now))
 	if err != nil {
 		return e.failed(v, err)
 	}
-	v.Outcome, v.Offline = out, true
+	v.Outcome, v.Offline, v.Signed = out, true, signed
 	e.tellPeers(v)
 	e.remember(v)
 	// One more event waits for the server (the online attempt's row, decided here, or a new

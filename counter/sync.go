@@ -150,6 +150,12 @@ func (e *Engine) pull(ctx context.Context) error {
 		}
 		e.noteSkew(ch.ServerTime)
 		page := cache.Changes{Cursor: ch.Cursor, Database: ch.Database}
+		if ch.TicketKeys != nil {
+			page.TicketKeys = make([]app.TicketKey, len(ch.TicketKeys))
+			for i, k := range ch.TicketKeys {
+				page.TicketKeys[i] = k.Domain()
+			}
+		}
 		for _, o := range ch.Offers {
 			page.Offers = append(page.Offers, cache.Offer{Rev: o.Rev, Offer: app.Offer{ID: o.ID, VenueID: o.VenueID, Name: o.Name,
 				Version: o.Version, DurationMinutes: o.DurationMinutes, Duo: o.Duo, Active: o.Active}})

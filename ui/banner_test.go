@@ -70,3 +70,24 @@ func TestBanner_ClockOff(t *testing.T) {
 		t.Errorf("banner for a clock a minute off: %q", b.text.Text)
 	}
 }
+
+// TestCounterScreen_SignedVerdict (issue 16): an offline admission vouched for by the QR code's
+// signature says so on the verdict, in green; a plain offline admission does not.
+func TestCounterScreen_SignedVerdict(t *testing.T) {
+	u, fc, _ := newTestUI(t)
+	fc.verdicts["SIGN23"] = counter.Verdict{Token: "SIGN23", Offline: true, Signed: true,
+		Outcome: app.Outcome{Code: app.OutcomeAdmitted, Message: app.MsgAdmitted, Booking: booking("SIGN23", 1, app.StatusUsed)}}
+	u.screen.onSubmit("SIGN23")
+	got := texts(u)
+	if !strings.Contains(got, "Vérifié par signature") || !strings.Contains(got, "décision hors ligne") {
+		t.Errorf("signed admission shows %q", got)
+	}
+	if u.screen.bg.FillColor != colorAdmitted {
+		t.Errorf("signed admission colour %v", u.screen.bg.FillColor)
+	}
+	u.screen.onDismiss()
+	u.screen.onSubmit("OFFLN2")
+	if got := texts(u); strings.Contains(got, "signature") {
+		t.Errorf("plain offline admission shows %q", got)
+	}
+}

@@ -76,6 +76,10 @@ func describe(v counter.Verdict, loc *time.Location, opt describeOptions) verdic
 	default:
 		out = verdictView{Color: colorRefused, Symbol: SymbolRefused, Title: lang.L("Entrée refusée"), Lines: []string{tr(v.Message)}}
 	}
+	if v.Signed && (v.Code == app.OutcomeAdmitted || out.Confirm) {
+		// Issue 16: the copy lacked the booking, its QR code's signature vouched for it.
+		out.Lines = append([]string{lang.L("Vérifié par signature : réservation plus récente que la copie locale")}, out.Lines...)
+	}
 	for _, w := range v.Warnings {
 		out.Lines = append(out.Lines, tr(w))
 	}

@@ -36,6 +36,8 @@ type Changes struct {
 	Bookings []Booking
 	Cursor   int64
 	Database string // the server database's identity
+	// TicketKeys are the venue's public keys for signed tickets; nil leaves the stored ones.
+	TicketKeys []app.TicketKey
 }
 
 // Database returns the identity of the server database the copy comes from ("" before the first
@@ -95,6 +97,11 @@ func (c *Cache) Apply(ctx context.Context, ch Changes) error {
 		}
 		if err := reapplyPending(ctx, tx); err != nil {
 			return err
+		}
+		if ch.TicketKeys != nil {
+			if err := setTicketKeys(ctx, tx, ch.TicketKeys); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (k, v) VALUES ('cursor', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`,
 			fmt.Sprint(ch.Cursor)); err != nil {

@@ -36,12 +36,36 @@ func (c *Cache) Record(ctx context.Context, ev Event) error {
 // with the local verdict, and an admission marks the cached booking USED by this device, so
 // that a second scan here says "already validated".
 func (c *Cache) Decide(ctx context.Context, nonce, token, device string, now time.Time, loc *time.Location) (app.Outcome, error) {
-	var out app.Outcome
-	err := c.tx(ctx, func(tx *sql.Tx) error {
+	out, _, err := c.DecideSigned(ctx, nonce, token, device, now, loc, nil)
+	return out, err
+}
+
+// DecideSigned is Decide for a scan that carries a signed ticket (issue 16): when the copy does
+// not know the countermark, ticket (called then only, inside the transaction: it must not use
+// the cache; it returns nil when the ticket does not verify)
+// gives the booking it stands for, decided by the same rules; admitted, it is added to the copy
+// as USED here (the film from the copy when it knows the showtime), so that a second scan here
+// says "already validated", and replaced by the server's row once the event is pushed. signed
+// says whether the verdict came from the ticket. A countermark the copy knows ignores the
+// ticket: the copy is fresher.
+func (c *Cache) DecideSigned(ctx context.Context, nonce, token, device string, now time.Time, loc *time.Location,
+	ticket func() *app.Booking) (out app.Outcome, signed bool, err error) {
+	err = c.tx(ctx, func(tx *sql.Tx) error {
 		b, err := lookup(ctx, tx.StmtContext(ctx, c.st.lookup), token)
 		switch {
 		case app.ErrorCode(err) == app.ENOTFOUND:
 			out = app.NotFoundOutcome()
+			if ticket == nil {
+				break
+			}
+			if tb := ticket(); tb != nil {
+				if b, err = c.signedBooking(ctx, tx, tb); err != nil {
+					return err
+				}
+				if b != nil {
+					out, signed = app.CheckUse(&b.Booking, now, loc), true
+				}
+			}
 		case err != nil:
 			return err
 		default:
@@ -54,13 +78,18 @@ func (c *Cache) Decide(ctx context.Context, nonce, token, device string, now tim
 		if out.Code != app.OutcomeAdmitted {
 			return nil
 		}
+		if signed {
+			if err := upsertBooking(ctx, boundExec{tx, upsertBookingSQL}, b); err != nil {
+				return err
+			}
+		}
 		if _, err = tx.StmtContext(ctx, c.st.markUsed).ExecContext(ctx, us(now), device, nonce, b.ID); err != nil {
 			return fmt.Errorf("mark used: %w", err)
 		}
 		b.Status, b.UsedAt, b.UsedBy, b.UsedByDevice, b.UsedNonce = app.StatusUsed, now.UTC(), app.ByOfferer, device, nonce
 		return nil
 	})
-	return out, err
+	return out, signed, err
 }
 
 // DecideKeep undoes a validation from the cache (offline "keep").
