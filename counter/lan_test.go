@@ -162,3 +162,42 @@ func TestEngine_LANOnlineNotConsulted(t *testing.T) {
 		t.Fatalf("online: %+v", v)
 	}
 }
+
+// TestEngine_LANSignedTicket: a booking made after the outage began, which neither copy has:
+// admitted on one counter by its signed QR code ("vérifié par signature"), told over the LAN,
+// and refused on the other as validated there — the peers' word comes before the signature.
+// After the outage: one validation, no conflict.
+func TestEngine_LANSignedTicket(t *testing.T) {
+	w := newWorld(t, 1)
+	ctx := context.Background()
+	a, _ := w.signedDevice("caisse-1")
+	b, _ := w.signedDevice("caisse-2")
+	must(t, a.Sync(ctx))
+	must(t, b.Sync(ctx))
+	na := w.startLAN(t, a, "caisse-1")
+	w.startLAN(t, b, "caisse-2", na.Addr())
+	waitFor(t, "caisse-1 knows caisse-2", func() bool { return len(na.Peers()) == 1 })
+
+	w.down.Store(true)
+	fresh, payload := w.bookNow("Zoé")
+	if v := a.Validate(ctx, payload); v.Code != app.OutcomeAdmitted || !v.Signed || !v.Offline {
+		t.Fatalf("caisse-1, signed ticket: %+v", v)
+	}
+	waitFor(t, "caisse-2 hears of it", knows(b, fresh.Token, "caisse-1"))
+	v := b.Validate(ctx, payload)
+	if v.Code != app.OutcomeAlreadyUsed || v.PeerDevice != "caisse-1" || v.Signed || !v.Offline {
+		t.Fatalf("caisse-2, the same signed ticket: %+v", v)
+	}
+
+	w.down.Store(false)
+	must(t, a.Sync(ctx))
+	must(t, b.Sync(ctx))
+	if cs, err := w.st.Conflicts(ctx, w.offerer.ID, w.venue.ID, true); err != nil || len(cs) != 0 {
+		t.Errorf("conflicts %+v %v, want none", cs, err)
+	}
+	got, err := w.st.GetBookingByToken(ctx, fresh.Token)
+	must(t, err)
+	if got.Status != app.StatusUsed || got.UsedByDevice != "caisse-1" {
+		t.Errorf("on the server: %s by %q", got.Status, got.UsedByDevice)
+	}
+}
