@@ -298,7 +298,8 @@ func (m *Main) Start(ctx context.Context, p ui.Pairing) (ui.Counter, error) {
 }
 
 // startLAN runs the exchange of offline validations with the venue's other counters on the
-// local network while the Réglages switch says so (off by default), on the port they set.
+// local network while the Réglages switch says so (off by default), on the port and with the
+// peer addresses they set.
 func (m *Main) startLAN(ctx context.Context, e *counter.Engine, venueID int64) {
 	if m.prefs == nil {
 		return
@@ -309,9 +310,13 @@ func (m *Main) startLAN(ctx context.Context, e *counter.Engine, venueID int64) {
 		if ctx.Err() != nil {
 			return
 		}
-		on, port := m.prefs.Bool(ui.PrefLANOn), m.prefs.IntWithFallback(ui.PrefLANPort, lan.DefaultPort)
-		if err := sw.Set(ctx, on, port); err != nil {
-			m.log.Warn("LAN exchange with the other counters not started", "port", port, "err", err)
+		peers, bad := counter.ParseLANPeers(m.prefs.String(ui.PrefLANPeers))
+		if bad != "" {
+			m.log.Warn("LAN peer address ignored", "address", bad)
+		}
+		st := lan.Settings{On: m.prefs.Bool(ui.PrefLANOn), Port: m.prefs.IntWithFallback(ui.PrefLANPort, lan.DefaultPort), Peers: peers}
+		if err := sw.Set(ctx, st); err != nil {
+			m.log.Warn("LAN exchange with the other counters not started", "port", st.Port, "err", err)
 		}
 	}
 	go apply()

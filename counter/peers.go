@@ -2,7 +2,11 @@ package counter
 
 import (
 	"context"
+	"net"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"guichet/app"
 	"guichet/counter/cache"
@@ -117,4 +121,18 @@ func (e *Engine) forgetPeerValidations(ctx context.Context, syncStart time.Time)
 	if err := e.cache.ClearPeerValidations(ctx, syncStart); err != nil {
 		e.log.Warn("forget peer validations", "err", err)
 	}
+}
+
+// ParseLANPeers reads a list of peer addresses as typed in Réglages: "host:port" items separated
+// by commas, semicolons or spaces. bad is the first malformed item ("" when there is none).
+func ParseLANPeers(s string) (peers []string, bad string) {
+	for _, item := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
+		host, port, err := net.SplitHostPort(item)
+		n, perr := strconv.Atoi(port)
+		if err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+			return nil, item
+		}
+		peers = append(peers, item)
+	}
+	return peers, ""
 }

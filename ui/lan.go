@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,36 +14,49 @@ import (
 )
 
 // Preference keys of the exchange with the venue's other counters on the local network
-// (counter/lan): main starts and stops it when they change.
+// (counter/lan): main starts, stops and restarts it when they change.
 const (
-	PrefLANOn   = "lan.on"   // off by default
-	PrefLANPort = "lan.port" // counter.DefaultLANPort when unset
+	PrefLANOn    = "lan.on"    // off by default
+	PrefLANPort  = "lan.port"  // counter.DefaultLANPort when unset
+	PrefLANPeers = "lan.peers" // peer addresses contacted without discovery (counter.ParseLANPeers)
 )
 
 // lanChoice is the Réglages switch of the exchange of offline validations with the venue's other
-// counters on the local network, and its port (UDP announcements and the peers' HTTP endpoint).
+// counters on the local network, its port (UDP announcements and the peers' HTTP endpoint) and
+// the addresses of peers to contact where multicast does not pass.
 func (s *settingsScreen) lanChoice() fyne.CanvasObject {
 	u := s.u
 	port := widget.NewEntry()
 	port.SetText(strconv.Itoa(u.prefs.IntWithFallback(PrefLANPort, counter.DefaultLANPort)))
+	peers := widget.NewEntry()
+	peers.SetPlaceHolder(lang.L("Facultatif : adresse:port des autres caisses, séparées par des virgules"))
+	peers.SetText(u.prefs.String(PrefLANPeers))
 	info := widget.NewLabel(lang.L("Désactivé par défaut. Sous Windows, autorisez Guichet sur les réseaux privés quand le pare-feu le demande."))
 	info.Wrapping = fyne.TextWrapWord
 	apply := func() {
-		n, err := strconv.Atoi(port.Text)
+		n, err := strconv.Atoi(strings.TrimSpace(port.Text))
 		if err != nil || n < 1024 || n > 65535 {
 			info.SetText(lang.L("Port invalide : un nombre de 1024 à 65535."))
 			return
 		}
+		list, bad := counter.ParseLANPeers(peers.Text)
+		if bad != "" {
+			info.SetText(fmt.Sprintf(lang.L("Adresse invalide : %s (attendu : 192.168.1.12:47390)."), bad))
+			return
+		}
+		u.prefs.SetString(PrefLANPeers, strings.Join(list, ", "))
 		u.prefs.SetInt(PrefLANPort, n)
 		info.SetText(fmt.Sprintf(lang.L("Port %d enregistré."), n))
 	}
 	port.OnSubmitted = func(string) { apply() }
+	peers.OnSubmitted = func(string) { apply() }
 	on := widget.NewCheck(lang.L("Caisses en réseau local : pendant une coupure du serveur, refuser un billet déjà validé sur une autre caisse du lieu"),
 		func(on bool) { u.prefs.SetBool(PrefLANOn, on) })
 	on.SetChecked(u.prefs.Bool(PrefLANOn))
-	s.lanOn, s.lanPort = on, port
+	s.lanOn, s.lanPort, s.lanPeers = on, port, peers
 	return container.NewVBox(on,
-		widget.NewForm(widget.NewFormItem(lang.L("Port réseau local"),
-			container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Appliquer"), apply), port))),
+		widget.NewForm(
+			widget.NewFormItem(lang.L("Port réseau local"), port),
+			widget.NewFormItem(lang.L("Autres caisses"), container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Appliquer"), apply), peers))),
 		info)
 }

@@ -11,9 +11,9 @@ import (
 	"guichet/counter"
 )
 
-// TestSettings_LANSwitch: the exchange with the other counters is off by default; the switch
-// and a valid port are kept in the preferences (main starts the exchange from them), a port out
-// of range is refused and not kept.
+// TestSettings_LANSwitch: the exchange with the other counters is off by default; the switch,
+// a valid port and valid peer addresses are kept in the preferences (main starts the exchange
+// from them); a port out of range or a malformed address is refused, said, and not kept.
 func TestSettings_LANSwitch(t *testing.T) {
 	u, _, _ := newTestUI(t)
 	s := newSettingsScreen(u)
@@ -39,6 +39,16 @@ func TestSettings_LANSwitch(t *testing.T) {
 	s.lanPort.OnSubmitted(s.lanPort.Text)
 	if got := u.prefs.Int(PrefLANPort); got != 47400 {
 		t.Errorf("port kept: %d, want 47400", got)
+	}
+	s.lanPeers.SetText("192.168.1.12:47390 ; nowhere")
+	s.lanPeers.OnSubmitted(s.lanPeers.Text)
+	if got := u.prefs.String(PrefLANPeers); got != "" || !strings.Contains(allText(s.content), "Adresse invalide : nowhere") {
+		t.Errorf("a bad address: kept %q, shown %q", got, allText(s.content))
+	}
+	s.lanPeers.SetText("192.168.1.12:47390 ;[fe80::1]:47390,")
+	s.lanPeers.OnSubmitted(s.lanPeers.Text)
+	if got := u.prefs.String(PrefLANPeers); got != "192.168.1.12:47390, [fe80::1]:47390" {
+		t.Errorf("peers kept: %q", got)
 	}
 	test.Tap(s.lanOn)
 	if u.prefs.Bool(PrefLANOn) {

@@ -16,13 +16,14 @@ import (
 // settingsScreen shows the pairing (the key masked) and, for managers, the PIN that locks the
 // manager screens.
 type settingsScreen struct {
-	u       *UI
-	camSel  *widget.Select // the webcam choice
-	keys    *keysSection   // managers only
-	lanOn   *widget.Check  // the exchange with the venue's other counters (lan.go)
-	lanPort *widget.Entry
-	body    *fyne.Container
-	content fyne.CanvasObject
+	u        *UI
+	camSel   *widget.Select // the webcam choice
+	keys     *keysSection   // managers only
+	lanOn    *widget.Check  // the exchange with the venue's other counters (lan.go)
+	lanPort  *widget.Entry
+	lanPeers *widget.Entry
+	body     *fyne.Container
+	content  fyne.CanvasObject
 }
 
 func newSettingsScreen(u *UI) *settingsScreen {

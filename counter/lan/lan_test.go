@@ -321,7 +321,7 @@ func TestSwitch(t *testing.T) {
 		defer l.Close()
 		return l.Addr().(*net.TCPAddr).Port
 	}
-	s := NewSwitch(Config{VenueID: 7, Device: "caisse-a", NoDiscovery: true, Peers: []string{b.Addr()}, ExchangeEvery: time.Hour}, la)
+	s := NewSwitch(Config{VenueID: 7, Device: "caisse-a", NoDiscovery: true, ExchangeEvery: time.Hour}, la)
 	defer s.Close()
 	s.Tell(val("OFFOFF", "caisse-a"))
 	if s.On() || len(s.Peers()) != 0 {
@@ -329,7 +329,7 @@ func TestSwitch(t *testing.T) {
 	}
 	ctx := context.Background()
 	p1 := free()
-	if err := s.Set(ctx, true, p1); err != nil {
+	if err := s.Set(ctx, Settings{On: true, Port: p1, Peers: []string{b.Addr()}}); err != nil {
 		t.Fatal(err)
 	}
 	s.Tell(val("ONONON", "caisse-a"))
@@ -338,7 +338,7 @@ func TestSwitch(t *testing.T) {
 		t.Error("an admission told while off was sent")
 	}
 	p2 := free()
-	if err := s.Set(ctx, true, p2); err != nil {
+	if err := s.Set(ctx, Settings{On: true, Port: p2, Peers: []string{b.Addr()}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p2))); err != nil {
@@ -348,7 +348,14 @@ func TestSwitch(t *testing.T) {
 		c.Close()
 		t.Error("the old port still answers")
 	}
-	if err := s.Set(ctx, false, p2); err != nil {
+	lc := &ledger{secret: secret}
+	c := start(t, Config{VenueID: 7, Device: "caisse-c", NoDiscovery: true}, lc)
+	if err := s.Set(ctx, Settings{On: true, Port: p2, Peers: []string{c.Addr()}}); err != nil {
+		t.Fatal(err)
+	}
+	s.Tell(val("PEERSC", "caisse-a"))
+	eventually(t, "the new peer list is used", func() bool { return lc.has("PEERSC", "caisse-a") })
+	if err := s.Set(ctx, Settings{Port: p2}); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p2))); err == nil {

@@ -2,6 +2,7 @@ package lan
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -17,29 +18,38 @@ type Switch struct {
 	node atomic.Pointer[Node] // the running node (nil: off); read on the scan path without waiting
 }
 
-// NewSwitch returns a switch, off, for nodes made from cfg (its Port is set by Set).
+// NewSwitch returns a switch, off, for nodes made from cfg (its Port and Peers are set by Set).
 func NewSwitch(cfg Config, ledger Ledger) *Switch { return &Switch{cfg: cfg, ledger: ledger} }
 
-// Set switches the node on (on port, DefaultPort when 0) or off. It returns the error of a node
-// that could not start (a port in use, no multicast), and then stays off.
-func (s *Switch) Set(ctx context.Context, on bool, port int) error {
-	if port == 0 {
-		port = DefaultPort
+// Settings are what the Réglages say: on or off, the port, and peer addresses to contact
+// without discovery.
+type Settings struct {
+	On    bool
+	Port  int      // DefaultPort when 0
+	Peers []string // "host:port"
+}
+
+// Set switches the node on with these settings, or off. Changed settings start it again. It
+// returns the error of a node that could not start (a port in use, no multicast), and then stays
+// off.
+func (s *Switch) Set(ctx context.Context, st Settings) error {
+	if st.Port == 0 {
+		st.Port = DefaultPort
 	}
 	s.set.Lock()
 	defer s.set.Unlock()
 	if n := s.node.Load(); n != nil {
-		if on && n.cfg.Port == port {
+		if st.On && n.cfg.Port == st.Port && slices.Equal(n.cfg.Peers, st.Peers) {
 			return nil
 		}
 		s.node.Store(nil)
 		_ = n.Close()
 	}
-	if !on {
+	if !st.On {
 		return nil
 	}
 	cfg := s.cfg
-	cfg.Port = port
+	cfg.Port, cfg.Peers = st.Port, slices.Clone(st.Peers)
 	n := New(cfg, s.ledger)
 	if err := n.Start(ctx); err != nil {
 		return err
@@ -67,4 +77,4 @@ func (s *Switch) Peers() []Peer {
 }
 
 // Close switches off.
-func (s *Switch) Close() error { return s.Set(context.Background(), false, 0) }
+func (s *Switch) Close() error { return s.Set(context.Background(), Settings{}) }
