@@ -78,7 +78,7 @@ func describe(v counter.Verdict, loc *time.Location, opt describeOptions) verdic
 	}
 	if v.Signed && (v.Code == app.OutcomeAdmitted || out.Confirm) {
 		// Issue 16: the copy lacked the booking, its QR code's signature vouched for it.
-		out.Lines = append([]string{lang.L("Vérifié par signature : réservation plus récente que la copie locale")}, out.Lines...)
+		out.Lines = append([]string{lang.L("Vérifié par signature")}, out.Lines...)
 	}
 	for _, w := range v.Warnings {
 		out.Lines = append(out.Lines, tr(w))

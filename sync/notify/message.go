@@ -108,7 +108,7 @@ var htmlTmpl = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 <body style="font-family: sans-serif">
 <h1>{{.Title}}</h1>
 <p>{{.Intro}}</p>
-{{if .QR}}<p><img src="cid:qrcode.png" alt="QR code de la contremarque" width="240" height="240"></p>{{end}}
+{{if .QR}}<p><img src="cid:qrcode.png" alt="QR code de la contremarque" width="300" height="300"></p>{{end}}
 <table>
 {{range .Fields}}<tr><th align="left">{{.Label}}</th><td>{{.Value}}</td></tr>
 {{end}}</table>
@@ -172,7 +172,7 @@ func BuildSigned(n *store.Notification, b *app.Booking, loc *time.Location, from
 	}
 	m.AddAlternativeString(gomail.TypeTextHTML, html.String())
 	if c.QR {
-		png, err := QRPNG(payload, 240)
+		png, err := QRPNG(payload, 300) // 5 px a module for a signed ticket (49 modules + quiet zone)
 		if err != nil {
 			return nil, err
 		}

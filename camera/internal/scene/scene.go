@@ -16,6 +16,8 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+
+	"guichet/internal/qrseg"
 )
 
 // Code is a QR symbol as a square grid of modules (true = dark), without
@@ -297,4 +299,21 @@ func clamp(v float64) byte {
 		return 255
 	}
 	return byte(v + 0.5)
+}
+
+// EncodeSegmented builds the QR symbol for payload at level M as the server draws a signed
+// ticket (internal/qrseg: byte and alphanumeric segments, a smaller symbol than Encode's one
+// mode for such payloads).
+func EncodeSegmented(payload string) (*Code, error) {
+	q, err := qrseg.Encode(payload, decoder.ErrorCorrectionLevel_M)
+	if err != nil {
+		return nil, err
+	}
+	c := &Code{Size: q.Size, modules: make([]bool, q.Size*q.Size)}
+	for y := 0; y < q.Size; y++ {
+		for x := 0; x < q.Size; x++ {
+			c.modules[y*q.Size+x] = q.Dark(x, y)
+		}
+	}
+	return c, nil
 }
