@@ -74,6 +74,7 @@ commands:
   ticket-keys list --db DB --venue ID       a venue's keys for signed tickets (public halves, validity)
   ticket-keys rotate --db DB --venue ID [--valid 8760h]   a new key now (older ones stay valid until their end)
   ticket-keys retire --db DB --id ID        end a key's validity now (counters drop it at their next pull)
+  lan-secret rotate --db DB --venue ID      a new secret for the venue's counters on the LAN (a stolen counter)
   try-booking --server URL --email E --password PW [--qr FILE]
                    sign in, book the nearest showtime around the demo cinema, save its QR code
 `
@@ -107,6 +108,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if cmd == "ticket-keys" {
 		return ticketKeysCommand(ctx, rest, stdout, stderr)
+	}
+	if cmd == "lan-secret" {
+		return lanSecretCommand(ctx, rest, stdout, stderr)
 	}
 	if (cmd == "offerer" || cmd == "venue" || cmd == "key" || cmd == "jobs" || cmd == "beneficiary" || cmd == "allocine" || cmd == "db") && len(rest) > 0 {
 		cmd, rest = cmd+" "+rest[0], rest[1:]

@@ -43,3 +43,22 @@ func (s *Store) LANSecret(ctx context.Context, offererID, venueID int64) (string
 	}
 	return secret, nil
 }
+
+// RotateLANSecret gives the venue a new LAN secret: counters take it at their next pull, and a
+// counter that kept the old one (stolen, revoked) can no longer talk to the others.
+func (s *Store) RotateLANSecret(ctx context.Context, venueID int64) error {
+	if _, err := s.GetVenue(ctx, venueID); err != nil {
+		return err
+	}
+	b := make([]byte, 32)
+	if _, err := io.ReadFull(s.rand, b); err != nil {
+		return fmt.Errorf("rotate lan secret: %w", err)
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO venue_lan_secrets (venue_id, secret) VALUES (?, ?)
+			ON CONFLICT (venue_id) DO UPDATE SET secret = excluded.secret`), venueID, hex.EncodeToString(b)); err != nil {
+			return fmt.Errorf("rotate lan secret: %w", err)
+		}
+		return nil
+	})
+}
