@@ -201,3 +201,27 @@ func TestEngine_LANSignedTicket(t *testing.T) {
 		t.Errorf("on the server: %s by %q", got.Status, got.UsedByDevice)
 	}
 }
+
+// TestEngine_LANSecretFollowsServer: the counter keeps the venue's LAN secret its pull carries,
+// and takes a rotated one at its next sync.
+func TestEngine_LANSecretFollowsServer(t *testing.T) {
+	w := newWorld(t, 1)
+	ctx := context.Background()
+	a := w.device("caisse-1", w.key)
+	if s, _ := a.LANLedger().Secret(ctx); s != "" {
+		t.Fatalf("a secret before any pull: %q", s)
+	}
+	must(t, a.Sync(ctx))
+	first, err := a.LANLedger().Secret(ctx)
+	must(t, err)
+	want, err := w.st.LANSecret(ctx, w.offerer.ID, w.venue.ID)
+	must(t, err)
+	if first != want {
+		t.Fatalf("secret %q, the server's %q", first, want)
+	}
+	must(t, w.st.RotateLANSecret(ctx, w.venue.ID))
+	must(t, a.Sync(ctx))
+	if s, _ := a.LANLedger().Secret(ctx); s == first || len(s) != 64 {
+		t.Errorf("after rotation: %q (was %q)", s, first)
+	}
+}
