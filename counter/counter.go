@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"io"
 	"log/slog"
 	"sync"
@@ -271,7 +272,9 @@ func (e *Engine) validate(ctx context.Context, input string, confirmed bool) Ver
 		return pv
 	}
 	out, signed, err := e.cache.DecideSigned(ctx, v.Nonce, scan.Token, e.cfg.Device, now, e.cfg.Location, e.ticket(ctx, scan, now))
-	if err != nil {
+	if errors.Is(err, cache.ErrCopyNotUpdated) { // recorded: the verdict stands
+		e.log.Warn("validation recorded, copy not updated", "err", err)
+	} else if err != nil {
 		return e.failed(v, err)
 	}
 	v.Outcome, v.Offline, v.Signed = out, true, signed
@@ -293,7 +296,9 @@ func (e *Engine) Keep(ctx context.Context, token string) Verdict {
 	}
 	v := Verdict{Token: token, Nonce: newNonce(), At: now}
 	out, err := e.cache.DecideKeep(ctx, v.Nonce, token, now)
-	if err != nil {
+	if errors.Is(err, cache.ErrCopyNotUpdated) { // recorded: the verdict stands
+		e.log.Warn("un-validation recorded, copy not updated", "err", err)
+	} else if err != nil {
 		return e.failed(v, err)
 	}
 	v.Outcome, v.Offline = out, true

@@ -174,3 +174,41 @@ func TestCache_OpenTwiceRefused(t *testing.T) {
 		t.Errorf("after the first closed: %d pending, %v", n, err)
 	}
 }
+
+// TestCache_PendingKeepAfterAdmission: admitted then un-validated offline, both waiting for the
+// server: a pull (or a restart) leaves the booking as the counter left it, not validated.
+func TestCache_PendingKeepAfterAdmission(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := openTest(t, dir)
+	now := time.Now()
+	if err := c.Apply(ctx, sample(now)); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := c.Decide(ctx, "use-1", "AAAAAA", "dev", now, paris); err != nil || out.Code != app.OutcomeAdmitted {
+		t.Fatalf("admission: %v %v", out.Code, err)
+	}
+	if out, err := c.DecideKeep(ctx, "keep-1", "AAAAAA", now.Add(time.Second)); err != nil || out.Code != app.OutcomeKept {
+		t.Fatalf("un-validation: %v %v", out.Code, err)
+	}
+	page := sample(now)
+	page.Bookings = page.Bookings[:1]
+	page.Bookings[0].Rev = 10
+	if err := c.Apply(ctx, page); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := c.Lookup(ctx, "AAAAAA"); err != nil || b.Status != app.StatusConfirmed {
+		t.Errorf("after a pull: %s %v, want CONFIRMED (un-validated here)", b.Status, err)
+	}
+	if found, err := c.Search(ctx, "AAAAAA", 5); err != nil || len(found) != 1 || found[0].Status != app.StatusConfirmed {
+		t.Errorf("the copy's row after a pull: %+v %v, want CONFIRMED", found, err)
+	}
+	c.Close()
+	c = openTest(t, dir)
+	if b, err := c.Lookup(ctx, "AAAAAA"); err != nil || b.Status != app.StatusConfirmed {
+		t.Errorf("after a restart: %s %v, want CONFIRMED", b.Status, err)
+	}
+	if out, err := c.Decide(ctx, "use-2", "AAAAAA", "dev", now.Add(2*time.Second), paris); err != nil || out.Code != app.OutcomeAdmitted {
+		t.Errorf("scanned again: %v %v, want admitted", out.Code, err)
+	}
+}

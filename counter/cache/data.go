@@ -182,9 +182,45 @@ func scanBooking(row interface{ Scan(...any) error }) (*Booking, error) {
 	return &b, nil
 }
 
-// Lookup returns the cached booking of a countermark, or an ENOTFOUND error.
+// Lookup returns the cached booking of a countermark as this counter left it (its pending
+// validations applied), or an ENOTFOUND error.
 func (c *Cache) Lookup(ctx context.Context, token string) (*Booking, error) {
-	return lookup(ctx, c.st.lookup, token)
+	var b *Booking
+	err := c.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		b, err = c.lookupTx(ctx, tx, token, "")
+		return err
+	})
+	return b, err
+}
+
+// lookupTx is Lookup within tx; device names this counter in a pending validation.
+func (c *Cache) lookupTx(ctx context.Context, tx *sql.Tx, token, device string) (*Booking, error) {
+	b, err := lookup(ctx, tx.StmtContext(ctx, c.st.lookup), token)
+	if err != nil {
+		return nil, err
+	}
+	return b, c.overlay(ctx, tx, b, device)
+}
+
+// overlay applies to b the last decision this counter made on it and has not pushed yet: the
+// outbox, not the copy, is the truth about those (the copy's update may have failed after the
+// outbox was written, and a pull never overwrites a booking with pending events).
+func (c *Cache) overlay(ctx context.Context, tx *sql.Tx, b *Booking, device string) error {
+	var kind, nonce string
+	var at int64
+	err := tx.StmtContext(ctx, c.st.lastPending).QueryRowContext(ctx, app.NormalizeToken(b.Token)).Scan(&kind, &nonce, &at)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("pending decisions of %s: %w", b.Token, err)
+	case kind == "use" && b.Status == app.StatusConfirmed:
+		b.Status, b.UsedAt, b.UsedBy, b.UsedByDevice, b.UsedNonce = app.StatusUsed, fromUS(at), app.ByOfferer, device, nonce
+	case kind == "keep" && b.Status == app.StatusUsed:
+		b.Status, b.UsedAt, b.UsedBy, b.UsedByKey, b.UsedByDevice, b.UsedNonce = app.StatusConfirmed, time.Time{}, "", "", "", ""
+	}
+	return nil
 }
 
 func lookup(ctx context.Context, st *sql.Stmt, token string) (*Booking, error) {

@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -40,18 +41,26 @@ func (c *Cache) Decide(ctx context.Context, nonce, token, device string, now tim
 	return out, err
 }
 
-// DecideSigned is Decide for a scan that carries a signed ticket (issue 16): when the copy does
-// not know the countermark, ticket (called then only, inside the transaction: it must not use
-// the cache; it returns nil when the ticket does not verify)
-// gives the booking it stands for, decided by the same rules; admitted, it is added to the copy
-// as USED here (the film from the copy when it knows the showtime), so that a second scan here
-// says "already validated", and replaced by the server's row once the event is pushed. signed
-// says whether the verdict came from the ticket. A countermark the copy knows ignores the
-// ticket: the copy is fresher.
+// ErrCopyNotUpdated says that a decision was recorded in the outbox but the copy could not be
+// updated with it (a full disk, say): the verdict stands, the outbox is the truth for this
+// booking until the server answers, and the copy is repaired by the next pull.
+var ErrCopyNotUpdated = errors.New("the copy was not updated with the decision")
+
+// DecideSigned is Decide, and when the copy lacks the countermark, ticket (when not nil) gives
+// the booking a signed ticket vouches for (nil when there is none or it does not verify): it is
+// decided by the same rules, and signed says so.
+//
+// The decision is written in two transactions, the outbox first: SQLite does not commit a
+// transaction over two files in WAL mode atomically, and the copy must never say "validated"
+// for a validation the outbox lost (a full disk fails the outbox's commit after the copy's).
+// An admission recorded in the outbox whose copy update failed returns ErrCopyNotUpdated with
+// the verdict; every decision reads the outbox's pending events over the copy, so a second
+// scan is still refused.
 func (c *Cache) DecideSigned(ctx context.Context, nonce, token, device string, now time.Time, loc *time.Location,
 	ticket func() *app.Booking) (out app.Outcome, signed bool, err error) {
+	var b *Booking
 	err = c.tx(ctx, func(tx *sql.Tx) error {
-		b, err := lookup(ctx, tx.StmtContext(ctx, c.st.lookup), token)
+		b, err = c.lookupTx(ctx, tx, token, device)
 		switch {
 		case app.ErrorCode(err) == app.ENOTFOUND:
 			out = app.NotFoundOutcome()
@@ -63,6 +72,9 @@ func (c *Cache) DecideSigned(ctx context.Context, nonce, token, device string, n
 					return err
 				}
 				if b != nil {
+					if err := c.overlay(ctx, tx, b, device); err != nil {
+						return err
+					}
 					out, signed = app.CheckUse(&b.Booking, now, loc), true
 				}
 			}
@@ -71,32 +83,38 @@ func (c *Cache) DecideSigned(ctx context.Context, nonce, token, device string, n
 		default:
 			out = app.CheckUse(&b.Booking, now, loc)
 		}
-		if err := c.upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "use", Mode: "offline", ScannedAt: now,
-			LocalVerdict: out.Code}); err != nil {
-			return err
-		}
-		if out.Code != app.OutcomeAdmitted {
-			return nil
-		}
+		return c.upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "use", Mode: "offline", ScannedAt: now,
+			LocalVerdict: out.Code})
+	})
+	if err != nil || out.Code != app.OutcomeAdmitted {
+		return out, signed, err
+	}
+	err = c.tx(ctx, func(tx *sql.Tx) error {
 		if signed {
 			if err := upsertBooking(ctx, boundExec{tx, upsertBookingSQL}, b); err != nil {
 				return err
 			}
 		}
-		if _, err = tx.StmtContext(ctx, c.st.markUsed).ExecContext(ctx, us(now), device, nonce, b.ID); err != nil {
+		if _, err := tx.StmtContext(ctx, c.st.markUsed).ExecContext(ctx, us(now), device, nonce, b.ID); err != nil {
 			return fmt.Errorf("mark used: %w", err)
 		}
-		b.Status, b.UsedAt, b.UsedBy, b.UsedByDevice, b.UsedNonce = app.StatusUsed, now.UTC(), app.ByOfferer, device, nonce
 		return nil
 	})
-	return out, signed, err
+	b.Status, b.UsedAt, b.UsedBy, b.UsedByDevice, b.UsedNonce = app.StatusUsed, now.UTC(), app.ByOfferer, device, nonce
+	if err != nil {
+		return out, signed, fmt.Errorf("%w: %w", ErrCopyNotUpdated, err)
+	}
+	return out, signed, nil
 }
 
-// DecideKeep undoes a validation from the cache (offline "keep").
+// DecideKeep undoes a validation from the cache (offline "keep"), in two transactions like
+// DecideSigned: the outbox first.
 func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Time) (app.Outcome, error) {
 	var out app.Outcome
+	var b *Booking
 	err := c.tx(ctx, func(tx *sql.Tx) error {
-		b, err := lookup(ctx, tx.StmtContext(ctx, c.st.lookup), token)
+		var err error
+		b, err = c.lookupTx(ctx, tx, token, "")
 		if app.ErrorCode(err) == app.ENOTFOUND {
 			out = app.NotFoundOutcome()
 			return nil
@@ -106,18 +124,18 @@ func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Ti
 		}
 		out = app.CheckKeep(&b.Booking)
 		undoes := b.UsedNonce // the validation in force here is the one undone
-		if err := c.upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "keep", Mode: "offline", ScannedAt: now,
-			LocalVerdict: out.Code, Undoes: &undoes}); err != nil {
-			return err
-		}
-		if out.OK() {
-			_, err = tx.ExecContext(ctx, `UPDATE bookings SET status = 'CONFIRMED', used_us = NULL, used_by = '', used_key = '',
-				used_device = '', used_nonce = '' WHERE id = ?`, b.ID)
-			b.Status, b.UsedAt, b.UsedBy, b.UsedByKey, b.UsedByDevice, b.UsedNonce = app.StatusConfirmed, time.Time{}, "", "", "", ""
-		}
-		return err
+		return c.upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "keep", Mode: "offline", ScannedAt: now,
+			LocalVerdict: out.Code, Undoes: &undoes})
 	})
-	return out, err
+	if err != nil || !out.OK() {
+		return out, err
+	}
+	_, err = c.db.ExecContext(ctx, `UPDATE bookings SET status = 'CONFIRMED', used_us = NULL, used_by = '', used_key = '',
+		used_device = '', used_nonce = '' WHERE id = ?`, b.ID)
+	if err != nil {
+		return out, fmt.Errorf("%w: %w", ErrCopyNotUpdated, err)
+	}
+	return out, nil
 }
 
 func (c *Cache) upsertEvent(ctx context.Context, tx *sql.Tx, ev Event) error {
@@ -261,13 +279,21 @@ func (c *Cache) PendingCount(ctx context.Context) (int, error) {
 func (c *Cache) reapplyPending(ctx context.Context) error { return reapplyPending(ctx, c.db) }
 
 func reapplyPending(ctx context.Context, db execer) error {
-	// Driven from the (small) set of pending admissions through the token index, so a pull
-	// with nothing pending costs nothing.
-	_, err := db.ExecContext(ctx, `UPDATE bookings SET status = 'USED',
-		used_us = (SELECT MIN(o.scanned_us) FROM ob.outbox o WHERE o.token = bookings.token AND o.state = 'pending'
+	// Driven from the (small) set of pending decisions through the token index, so a pull with
+	// nothing pending costs nothing. A booking takes the last decision made on it here: an
+	// admission, or an un-validation after it.
+	const last = `SELECT o.token FROM ob.outbox o WHERE o.state = 'pending' AND o.kind = ? AND o.local_verdict = ?
+		AND NOT EXISTS (SELECT 1 FROM ob.outbox l WHERE l.token = o.token AND l.state = 'pending'
+			AND (l.kind = 'use' AND l.local_verdict = 'ADMITTED' OR l.kind = 'keep' AND l.local_verdict = 'KEPT')
+			AND (l.scanned_us > o.scanned_us OR l.scanned_us = o.scanned_us AND l.rowid > o.rowid))`
+	_, err := db.ExecContext(ctx, `UPDATE bookings SET status = 'USED', used_by = 'OFFERER',
+		used_us = (SELECT MAX(o.scanned_us) FROM ob.outbox o WHERE o.token = bookings.token AND o.state = 'pending'
 			AND o.kind = 'use' AND o.local_verdict = 'ADMITTED')
-		WHERE status = 'CONFIRMED' AND token IN (SELECT token FROM ob.outbox WHERE state = 'pending' AND kind = 'use'
-			AND local_verdict = 'ADMITTED')`)
+		WHERE status = 'CONFIRMED' AND token IN (`+last+`)`, "use", "ADMITTED")
+	if err == nil {
+		_, err = db.ExecContext(ctx, `UPDATE bookings SET status = 'CONFIRMED', used_us = NULL, used_by = '', used_key = '',
+			used_device = '', used_nonce = '' WHERE status = 'USED' AND token IN (`+last+`)`, "keep", "KEPT")
+	}
 	if err != nil {
 		return fmt.Errorf("reapply pending scans: %w", err)
 	}

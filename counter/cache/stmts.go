@@ -14,6 +14,7 @@ type stmts struct {
 	upsertEvent *sql.Stmt // an event into the outbox (a fallback's online row becomes offline)
 	markUsed    *sql.Stmt // a booking admitted here
 	peer        *sql.Stmt // token → the first validation a peer told of (peers.go)
+	lastPending *sql.Stmt // token → this counter's last admission or un-validation not pushed yet
 }
 
 func (c *Cache) prepare(ctx context.Context) error {
@@ -26,6 +27,9 @@ func (c *Cache) prepare(ctx context.Context) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO UPDATE SET mode = excluded.mode, local_verdict = excluded.local_verdict`},
 		{&c.st.markUsed, `UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'OFFERER', used_device = ?,
 			used_nonce = ? WHERE id = ?`},
+		{&c.st.lastPending, `SELECT kind, nonce, scanned_us FROM ob.outbox WHERE token = ? AND state = 'pending'
+			AND (kind = 'use' AND local_verdict = 'ADMITTED' OR kind = 'keep' AND local_verdict = 'KEPT')
+			ORDER BY scanned_us DESC, rowid DESC LIMIT 1`},
 		{&c.st.peer, `SELECT token, nonce, device, at_us FROM peer_validations WHERE token = ? ORDER BY at_us, nonce LIMIT 1`},
 	} {
 		st, err := c.db.PrepareContext(ctx, p.query)
