@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -86,8 +87,8 @@ func TestEngine_DiskFullCopyOnly(t *testing.T) {
 	must(t, os.Mkdir(dir, 0o700))
 	must(t, os.Symlink(filepath.Join(small, "cache.db"), filepath.Join(dir, "cache.db")))
 	ctx := context.Background()
-	var logs strings.Builder
-	c, e := diskFullCounter(t, dir, &logs)
+	logs := &lockedLog{}
+	c, e := diskFullCounter(t, dir, logs)
 	defer func() { c.Close() }()
 	fill(t, small)
 
@@ -121,6 +122,24 @@ func TestEngine_DiskFullCopyOnly(t *testing.T) {
 }
 
 const n = 300 // bookings in the disk-full tests' copy
+
+// lockedLog is a log the engine's goroutines may write to while the test reads it.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
 
 // smallDisk mounts a 2 MiB tmpfs in a temporary folder (root only: elsewhere the test says why
 // it does not run).
