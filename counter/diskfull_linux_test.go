@@ -2,6 +2,7 @@ package counter_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
@@ -191,4 +192,59 @@ func fill(t *testing.T, dir string) {
 		}
 	}
 	must(t, filler.Close())
+}
+
+// TestEngine_ServerDiskFull: the server's database is on a disk that fills up during an outage.
+// When the counter pushes its offline admissions, the server fails on them and changes nothing;
+// the counter keeps every one in its outbox and pushes them again once space is freed: none is
+// lost, none applied twice.
+func TestEngine_ServerDiskFull(t *testing.T) {
+	small := smallDisk(t)
+	w := newWorld(t, 20)
+	ctx := context.Background()
+	path := filepath.Join(small, "server.db")
+	db, err := sql.Open("sqlite", w.dbPath)
+	must(t, err)
+	_, err = db.Exec(`VACUUM INTO ?`, path)
+	must(t, err)
+	must(t, db.Close())
+	st := w.restore(path) // the server now runs on the small disk
+	e := w.device("caisse-1", w.key)
+	must(t, e.Sync(ctx))
+
+	w.down.Store(true)
+	for _, tok := range w.tokens {
+		if v := e.Validate(ctx, tok); v.Code != app.OutcomeAdmitted || !v.Offline {
+			t.Fatalf("offline %s: %s %q", tok, v.Code, v.Message)
+		}
+	}
+	fill(t, small)
+	w.down.Store(false)
+	err = e.Sync(ctx)
+	if err == nil {
+		t.Fatal("the push succeeded on a full disk")
+	}
+	t.Logf("push on a full disk: %v", err)
+	if p := e.Status().Pending; p != len(w.tokens) {
+		t.Errorf("%d validations waiting after the failed push, want %d", p, len(w.tokens))
+	}
+	for _, tok := range w.tokens {
+		if b, err := st.GetBookingByToken(ctx, tok); err != nil || b.Status != app.StatusConfirmed {
+			t.Fatalf("%s half-applied on the full server: %v %v", tok, b.Status, err)
+		}
+	}
+
+	must(t, os.Remove(filepath.Join(small, "filler")))
+	must(t, e.Sync(ctx))
+	if p := e.Status().Pending; p != 0 {
+		t.Errorf("%d validations still waiting once space is freed", p)
+	}
+	for _, tok := range w.tokens {
+		if b, err := st.GetBookingByToken(ctx, tok); err != nil || b.Status != app.StatusUsed || b.UsedByDevice != "caisse-1" {
+			t.Errorf("%s on the server: %v by %q (%v)", tok, b.Status, b.UsedByDevice, err)
+		}
+	}
+	if cs, err := st.Conflicts(ctx, w.offerer.ID, w.venue.ID, false); err != nil || len(cs) != 0 {
+		t.Errorf("conflicts %+v %v, want none", cs, err)
+	}
 }
