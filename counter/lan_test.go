@@ -225,3 +225,26 @@ func TestEngine_LANSecretFollowsServer(t *testing.T) {
 		t.Errorf("after rotation: %q (was %q)", s, first)
 	}
 }
+
+// TestEngine_LANStatus: through the switch main uses, the engine says whether the exchange runs
+// and which counters it has reached.
+func TestEngine_LANStatus(t *testing.T) {
+	w := newWorld(t, 1)
+	ctx := context.Background()
+	a, b := w.device("caisse-1", w.key), w.device("caisse-2", w.key)
+	must(t, a.Sync(ctx))
+	must(t, b.Sync(ctx))
+	nb := w.startLAN(t, b, "caisse-2")
+	sw := lan.NewSwitch(lan.Config{VenueID: w.venue.ID, Device: "caisse-1", Listen: "127.0.0.1:0", NoDiscovery: true,
+		ExchangeEvery: 100 * time.Millisecond}, a.LANLedger())
+	t.Cleanup(func() { sw.Close() })
+	a.SetPeers(sw)
+	if st := a.LANStatus(); st.On || len(st.Peers) != 0 {
+		t.Fatalf("before switching on: %+v", st)
+	}
+	must(t, sw.Set(ctx, lan.Settings{On: true, Peers: []string{nb.Addr()}}))
+	waitFor(t, "caisse-1 names caisse-2", func() bool {
+		st := a.LANStatus()
+		return st.On && len(st.Peers) == 1 && st.Peers[0] == "caisse-2"
+	})
+}

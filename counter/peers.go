@@ -3,6 +3,7 @@ package counter
 import (
 	"context"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -121,6 +122,36 @@ func (e *Engine) forgetPeerValidations(ctx context.Context, syncStart time.Time)
 	if err := e.cache.ClearPeerValidations(ctx, syncStart); err != nil {
 		e.log.Warn("forget peer validations", "err", err)
 	}
+}
+
+// LANStatus is what the exchange with the other counters is doing (Réglages).
+type LANStatus struct {
+	On    bool
+	Peers []string // the devices heard from (or the addresses not reached yet)
+	Error string   // why it is off although switched on
+}
+
+// LANStatus says what the exchange with the other counters is doing (off when the engine has
+// no peers connected).
+func (e *Engine) LANStatus() LANStatus {
+	e.mu.Lock()
+	p := e.peers
+	e.mu.Unlock()
+	sw, ok := p.(interface{ Status() lan.Status })
+	if !ok {
+		return LANStatus{}
+	}
+	st := sw.Status()
+	out := LANStatus{On: st.On, Error: st.Error}
+	for _, peer := range st.Peers {
+		name := peer.Device
+		if name == "" {
+			name = peer.Addr
+		}
+		out.Peers = append(out.Peers, name)
+	}
+	slices.Sort(out.Peers)
+	return out
 }
 
 // ParseLANPeers reads a list of peer addresses as typed in Réglages: "host:port" items separated

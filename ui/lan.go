@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -48,15 +49,44 @@ func (s *settingsScreen) lanChoice() fyne.CanvasObject {
 		u.prefs.SetInt(PrefLANPort, n)
 		info.SetText(fmt.Sprintf(lang.L("Port %d enregistré."), n))
 	}
-	port.OnSubmitted = func(string) { apply() }
-	peers.OnSubmitted = func(string) { apply() }
+	state := widget.NewLabel("")
+	state.Wrapping = fyne.TextWrapWord
+	refresh := func() { state.SetText(s.lanState()) }
+	later := func() { u.after(time.Second, func() { toUI(refresh) }) } // main applies a change in the background
+	port.OnSubmitted = func(string) { apply(); later() }
+	peers.OnSubmitted = func(string) { apply(); later() }
 	on := widget.NewCheck(lang.L("Caisses en réseau local : pendant une coupure du serveur, refuser un billet déjà validé sur une autre caisse du lieu"),
-		func(on bool) { u.prefs.SetBool(PrefLANOn, on) })
+		func(on bool) { u.prefs.SetBool(PrefLANOn, on); later() })
 	on.SetChecked(u.prefs.Bool(PrefLANOn))
-	s.lanOn, s.lanPort, s.lanPeers = on, port, peers
+	s.lanOn, s.lanPort, s.lanPeers, s.lanInfo = on, port, peers, state
+	refresh()
 	return container.NewVBox(on,
 		widget.NewForm(
 			widget.NewFormItem(lang.L("Port réseau local"), port),
-			widget.NewFormItem(lang.L("Autres caisses"), container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Appliquer"), apply), peers))),
-		info)
+			widget.NewFormItem(lang.L("Autres caisses"), container.NewBorder(nil, nil, nil,
+				widget.NewButton(lang.L("Appliquer"), func() { apply(); later() }), peers))),
+		info,
+		container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Actualiser"), refresh), state))
+}
+
+// lanStatuser is the engine's side of the exchange's state (counter.Engine implements it).
+type lanStatuser interface{ LANStatus() counter.LANStatus }
+
+// lanState says what the exchange is doing now: off, on with the counters found, or why it could
+// not start. It reads memory only (no I/O).
+func (s *settingsScreen) lanState() string {
+	c, ok := s.u.counter.(lanStatuser)
+	if !ok {
+		return ""
+	}
+	st := c.LANStatus()
+	switch {
+	case st.Error != "":
+		return fmt.Sprintf(lang.L("Réseau local : impossible de démarrer (%s)."), tr(st.Error))
+	case !st.On:
+		return lang.L("Réseau local : arrêté.")
+	case len(st.Peers) == 0:
+		return lang.L("Réseau local : en marche, aucune autre caisse trouvée pour l'instant.")
+	}
+	return fmt.Sprintf(lang.L("Réseau local : en marche, caisses trouvées : %s."), strings.Join(st.Peers, ", "))
 }

@@ -79,3 +79,32 @@ func TestDescribe_PeerValidation(t *testing.T) {
 		}
 	}
 }
+
+// lanCounter is the fake counter with the exchange's state.
+type lanCounter struct {
+	*fakeCounter
+	st counter.LANStatus
+}
+
+func (c lanCounter) LANStatus() counter.LANStatus { return c.st }
+
+// TestSettings_LANState: Réglages say what the exchange is doing — off, on with the counters
+// found (or none yet), or why it could not start.
+func TestSettings_LANState(t *testing.T) {
+	u, fc, _ := newTestUI(t)
+	for _, tc := range []struct {
+		st   counter.LANStatus
+		want string
+	}{
+		{counter.LANStatus{}, "Réseau local : arrêté."},
+		{counter.LANStatus{On: true}, "Réseau local : en marche, aucune autre caisse trouvée pour l'instant."},
+		{counter.LANStatus{On: true, Peers: []string{"caisse-bar", "caisse-hall"}}, "Réseau local : en marche, caisses trouvées : caisse-bar, caisse-hall."},
+		{counter.LANStatus{Error: "lan: listen :47390: bind: address already in use"},
+			"Réseau local : impossible de démarrer (lan: listen :47390: bind: address already in use)."},
+	} {
+		u.counter = lanCounter{fc, tc.st}
+		if got := allText(newSettingsScreen(u).content); !strings.Contains(got, tc.want) {
+			t.Errorf("%+v: settings say %q, want %q", tc.st, got, tc.want)
+		}
+	}
+}

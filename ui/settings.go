@@ -22,6 +22,7 @@ type settingsScreen struct {
 	lanOn    *widget.Check  // the exchange with the venue's other counters (lan.go)
 	lanPort  *widget.Entry
 	lanPeers *widget.Entry
+	lanInfo  *widget.Label // what the exchange is doing
 	body     *fyne.Container
 	content  fyne.CanvasObject
 }

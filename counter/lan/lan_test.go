@@ -304,8 +304,9 @@ func TestNode_Discovery(t *testing.T) {
 	}
 }
 
-// TestSwitch: off by default (an admission told goes nowhere), on it exchanges, another port
-// starts it again there, off it stops answering.
+// TestSwitch: off by default (an admission told goes nowhere), on it exchanges, another port or
+// peer list starts it again with them, a port in use leaves it off saying why, off it stops
+// answering.
 func TestSwitch(t *testing.T) {
 	lb := &ledger{secret: secret}
 	b := start(t, Config{VenueID: 7, Device: "caisse-b", NoDiscovery: true}, lb)
@@ -352,12 +353,30 @@ func TestSwitch(t *testing.T) {
 	}
 	s.Tell(val("PEERSC", "caisse-a"))
 	eventually(t, "the new peer list is used", func() bool { return lc.has("PEERSC", "caisse-a") })
+	if st := s.Status(); !st.On || st.Error != "" || len(st.Peers) != 1 || st.Peers[0].Device != "caisse-c" {
+		t.Errorf("status %+v, want on with caisse-c", st)
+	}
+	busy, err := net.Listen("tcp", ":0") // a port taken by something else
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	taken := busy.Addr().(*net.TCPAddr).Port
+	if err := s.Set(ctx, Settings{On: true, Port: taken}); err == nil {
+		t.Error("started on a port in use")
+	}
+	if st := s.Status(); st.On || !strings.Contains(st.Error, strconv.Itoa(taken)) {
+		t.Errorf("status %+v, want off saying why", st)
+	}
 	if err := s.Set(ctx, Settings{Port: p2}); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p2))); err == nil {
 		c.Close()
 		t.Error("switched off, the port still answers")
+	}
+	if st := s.Status(); st.On || st.Error != "" {
+		t.Errorf("switched off: status %+v", st)
 	}
 }
 

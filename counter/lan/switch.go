@@ -14,8 +14,16 @@ type Switch struct {
 	cfg    Config
 	ledger Ledger
 
-	set  sync.Mutex           // one Set at a time
-	node atomic.Pointer[Node] // the running node (nil: off); read on the scan path without waiting
+	set  sync.Mutex             // one Set at a time
+	node atomic.Pointer[Node]   // the running node (nil: off); read on the scan path without waiting
+	err  atomic.Pointer[string] // why the last Set could not start the node (nil: it could)
+}
+
+// Status is what a switch is doing, for Réglages.
+type Status struct {
+	On    bool
+	Peers []Peer
+	Error string // why it is off although switched on ("" otherwise)
 }
 
 // NewSwitch returns a switch, off, for nodes made from cfg (its Port and Peers are set by Set).
@@ -45,6 +53,7 @@ func (s *Switch) Set(ctx context.Context, st Settings) error {
 		s.node.Store(nil)
 		_ = n.Close()
 	}
+	s.err.Store(nil)
 	if !st.On {
 		return nil
 	}
@@ -52,10 +61,24 @@ func (s *Switch) Set(ctx context.Context, st Settings) error {
 	cfg.Port, cfg.Peers = st.Port, slices.Clone(st.Peers)
 	n := New(cfg, s.ledger)
 	if err := n.Start(ctx); err != nil {
+		msg := err.Error()
+		s.err.Store(&msg)
 		return err
 	}
 	s.node.Store(n)
 	return nil
+}
+
+// Status says whether the node runs, its peers, and why it could not start.
+func (s *Switch) Status() Status {
+	var st Status
+	if n := s.node.Load(); n != nil {
+		st.On, st.Peers = true, n.Peers()
+	}
+	if e := s.err.Load(); e != nil {
+		st.Error = *e
+	}
+	return st
 }
 
 // On reports whether a node runs.
