@@ -253,9 +253,10 @@ func TestEngine_Outage(t *testing.T) {
 	}
 }
 
-// TestEngine_KilledAndRestarted: the app dies after recording scans and before pushing them;
-// after a restart on the same cache files they are pushed once, and pushing again is harmless.
-func TestEngine_KilledAndRestarted(t *testing.T) {
+// TestEngine_ClosedBeforePushAndRestarted: the app is closed after recording scans and before
+// pushing them; after a restart on the same cache files they are pushed once, and pushing again
+// is harmless. (Killed with SIGKILL: TestEngine_SIGKILLMidValidation, TestEngine_SIGKILLMidSync.)
+func TestEngine_ClosedBeforePushAndRestarted(t *testing.T) {
 	w := newWorld(t, 3)
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "caisse")
@@ -273,7 +274,7 @@ func TestEngine_KilledAndRestarted(t *testing.T) {
 			t.Fatalf("offline scan: %+v", v)
 		}
 	}
-	c.Close() // killed: no push happened
+	c.Close() // no push happened
 
 	w.down.Store(false)
 	e, c = open()

@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,12 +24,36 @@ import (
 // killDirEnv makes the test binary the counter process that TestEngine_SIGKILLMidValidation kills.
 const killDirEnv = "GUICHET_KILL_TEST_DIR"
 
+// killSyncEnv makes the test binary the counter process that TestEngine_SIGKILLMidSync kills:
+// "dir|server URL|key".
+const killSyncEnv = "GUICHET_KILL_SYNC"
+
 // TestMain runs the killed counter when asked, the tests otherwise.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(killDirEnv); dir != "" {
 		os.Exit(killedCounter(dir))
 	}
+	if args := os.Getenv(killSyncEnv); args != "" {
+		os.Exit(killedSyncer(strings.Split(args, "|")))
+	}
 	os.Exit(m.Run())
+}
+
+// killedSyncer opens the cache in args[0] and syncs it with the server at args[1] (key args[2]),
+// printing "SYNCED" if the sync ever returns; it is killed before.
+func killedSyncer(args []string) int {
+	ctx := context.Background()
+	c, err := cache.Open(ctx, args[0])
+	if err != nil {
+		fmt.Println("ERR", err)
+		return 1
+	}
+	e := counter.New(c, client.New(args[1], args[2], "caisse-1", client.Options{Timeout: time.Minute, Retries: -1}),
+		counter.Config{Device: "caisse-1", VenueID: 1, Location: time.UTC})
+	fmt.Println("SYNCING")
+	err = e.Sync(ctx)
+	fmt.Println("SYNCED", err)
+	return 0
 }
 
 // killedCounter validates every booking of the cache in dir offline, as fast as it can, and
@@ -121,4 +148,109 @@ func TestEngine_SIGKILLMidValidation(t *testing.T) {
 		t.Errorf("%d events in the outbox for %d acknowledged validations (at most one more, the one under way)", len(pending), len(acked))
 	}
 	t.Logf("%d validations acknowledged before SIGKILL, %d in the outbox after restart", len(acked), len(pending))
+}
+
+// TestEngine_SIGKILLMidSync: a counter process pushing its offline admissions is killed with
+// SIGKILL after the server has applied the push and before the answer reached it. Restarted on
+// the same files, it still has every event waiting, pushes them again, and the server answers
+// each from its record: every admission applied once, none twice, no conflict.
+func TestEngine_SIGKILLMidSync(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	w := newWorld(t, 40)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "caisse-1")
+	c, err := cache.Open(ctx, dir)
+	must(t, err)
+	e := counter.New(c, client.New(w.srv.URL, w.key, "caisse-1", client.Options{FastTimeout: time.Second, Retries: -1}),
+		counter.Config{Device: "caisse-1", VenueID: w.venue.ID, Location: paris})
+	must(t, e.Sync(ctx))
+	w.down.Store(true)
+	for _, tok := range w.tokens {
+		if v := e.Validate(ctx, tok); v.Code != app.OutcomeAdmitted || !v.Offline {
+			t.Fatalf("offline %s: %s", tok, v.Code)
+		}
+	}
+	must(t, c.Close())
+	w.down.Store(false)
+
+	// The server applies the push, then holds its answer until the counter is dead.
+	applied, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	releaseHeld := sync.OnceFunc(func() { close(release) })
+	defer releaseHeld() // a failing test must not leave the server's handler waiting
+	real := *w.handler.Load()
+	var hold http.Handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/sync/v1/scans" {
+			real.ServeHTTP(rw, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		real.ServeHTTP(rec, r)
+		once.Do(func() { close(applied) })
+		<-release
+	})
+	w.handler.Store(&hold)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), killSyncEnv+"="+dir+"|"+w.srv.URL+"|"+w.key)
+	out, err := cmd.StdoutPipe()
+	must(t, err)
+	must(t, cmd.Start())
+	lines := bufio.NewScanner(out)
+	if !lines.Scan() || lines.Text() != "SYNCING" {
+		t.Fatalf("counter process: %q", lines.Text())
+	}
+	select {
+	case <-applied:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("the counter process never pushed")
+	}
+	for _, tok := range w.tokens { // applied on the server, the answer not sent
+		if b, err := w.st.GetBookingByToken(ctx, tok); err != nil || b.Status != app.StatusUsed {
+			t.Fatalf("%s not applied by the held push: %v %v", tok, b.Status, err)
+		}
+	}
+	must(t, cmd.Process.Signal(syscall.SIGKILL))
+	for lines.Scan() {
+		if strings.HasPrefix(lines.Text(), "SYNCED") {
+			t.Fatalf("the sync returned before the kill: %s", lines.Text())
+		}
+	}
+	_ = cmd.Wait()
+	releaseHeld()
+	w.handler.Store(&real)
+	if st, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || st.Signal() != syscall.SIGKILL {
+		t.Fatalf("the counter process was not killed: %v", cmd.ProcessState)
+	}
+
+	c, err = cache.Open(ctx, dir)
+	must(t, err)
+	defer c.Close()
+	e = counter.New(c, client.New(w.srv.URL, w.key, "caisse-1", client.Options{FastTimeout: time.Second, Retries: -1}),
+		counter.Config{Device: "caisse-1", VenueID: w.venue.ID, Location: paris})
+	if p := e.Status().Pending; p != len(w.tokens) {
+		t.Fatalf("after the kill %d events waiting, want %d", p, len(w.tokens))
+	}
+	pending, err := c.Pending(ctx, 100)
+	must(t, err)
+	nonces := map[string]string{}
+	for _, ev := range pending {
+		nonces[ev.Token] = ev.Nonce
+	}
+	must(t, e.Sync(ctx))
+	if p := e.Status().Pending; p != 0 {
+		t.Errorf("%d events still waiting after the second push", p)
+	}
+	for _, tok := range w.tokens {
+		b, err := w.st.GetBookingByToken(ctx, tok)
+		if err != nil || b.Status != app.StatusUsed || b.UsedNonce != nonces[tok] {
+			t.Errorf("%s: %v by nonce %q, want the outbox's %q (%v)", tok, b.Status, b.UsedNonce, nonces[tok], err)
+		}
+	}
+	if cs, err := w.st.Conflicts(ctx, w.offerer.ID, w.venue.ID, true); err != nil || len(cs) != 0 {
+		t.Errorf("conflicts after the replayed push: %+v %v", cs, err)
+	}
 }
