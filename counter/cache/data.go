@@ -185,13 +185,11 @@ func scanBooking(row interface{ Scan(...any) error }) (*Booking, error) {
 // Lookup returns the cached booking of a countermark as this counter left it (its pending
 // validations applied), or an ENOTFOUND error.
 func (c *Cache) Lookup(ctx context.Context, token string) (*Booking, error) {
-	var b *Booking
-	err := c.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		b, err = c.lookupTx(ctx, tx, token, "")
-		return err
-	})
-	return b, err
+	b, err := lookup(ctx, c.st.lookup, token)
+	if err != nil {
+		return nil, err
+	}
+	return b, overlay(ctx, c.st.lastPending, b, "")
 }
 
 // lookupTx is Lookup within tx; device names this counter in a pending validation.
@@ -200,16 +198,17 @@ func (c *Cache) lookupTx(ctx context.Context, tx *sql.Tx, token, device string) 
 	if err != nil {
 		return nil, err
 	}
-	return b, c.overlay(ctx, tx, b, device)
+	return b, overlay(ctx, tx.StmtContext(ctx, c.st.lastPending), b, device)
 }
 
 // overlay applies to b the last decision this counter made on it and has not pushed yet: the
 // outbox, not the copy, is the truth about those (the copy's update may have failed after the
 // outbox was written, and a pull never overwrites a booking with pending events).
-func (c *Cache) overlay(ctx context.Context, tx *sql.Tx, b *Booking, device string) error {
+// lastPending is the prepared statement stmts.lastPending, bound to a transaction or not.
+func overlay(ctx context.Context, lastPending *sql.Stmt, b *Booking, device string) error {
 	var kind, nonce string
 	var at int64
-	err := tx.StmtContext(ctx, c.st.lastPending).QueryRowContext(ctx, app.NormalizeToken(b.Token)).Scan(&kind, &nonce, &at)
+	err := lastPending.QueryRowContext(ctx, app.NormalizeToken(b.Token)).Scan(&kind, &nonce, &at)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil

@@ -72,7 +72,7 @@ func (c *Cache) DecideSigned(ctx context.Context, nonce, token, device string, n
 					return err
 				}
 				if b != nil {
-					if err := c.overlay(ctx, tx, b, device); err != nil {
+					if err := overlay(ctx, tx.StmtContext(ctx, c.st.lastPending), b, device); err != nil {
 						return err
 					}
 					out, signed = app.CheckUse(&b.Booking, now, loc), true
