@@ -80,13 +80,19 @@ func (s *settingsScreen) lanState() string {
 		return ""
 	}
 	st := c.LANStatus()
+	var out string
 	switch {
-	case st.Error != "":
+	case !st.On && st.Error != "":
 		return fmt.Sprintf(lang.L("Réseau local : impossible de démarrer (%s)."), tr(st.Error))
 	case !st.On:
 		return lang.L("Réseau local : arrêté.")
 	case len(st.Peers) == 0:
-		return lang.L("Réseau local : en marche, aucune autre caisse trouvée pour l'instant.")
+		out = lang.L("Réseau local : en marche, aucune autre caisse trouvée pour l'instant.")
+	default:
+		out = fmt.Sprintf(lang.L("Réseau local : en marche, caisses trouvées : %s."), strings.Join(st.Peers, ", "))
 	}
-	return fmt.Sprintf(lang.L("Réseau local : en marche, caisses trouvées : %s."), strings.Join(st.Peers, ", "))
+	if st.Error != "" { // on, without discovery: the addresses typed in only
+		out += "\n" + fmt.Sprintf(lang.L("Sans découverte automatique (%s) : saisissez les adresses des autres caisses."), tr(st.Error))
+	}
+	return out
 }

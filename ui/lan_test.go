@@ -89,7 +89,7 @@ type lanCounter struct {
 func (c lanCounter) LANStatus() counter.LANStatus { return c.st }
 
 // TestSettings_LANState: Réglages say what the exchange is doing — off, on with the counters
-// found (or none yet), or why it could not start.
+// found (or none yet), without discovery (multicast unavailable), or why it could not start.
 func TestSettings_LANState(t *testing.T) {
 	u, fc, _ := newTestUI(t)
 	for _, tc := range []struct {
@@ -99,6 +99,8 @@ func TestSettings_LANState(t *testing.T) {
 		{counter.LANStatus{}, "Réseau local : arrêté."},
 		{counter.LANStatus{On: true}, "Réseau local : en marche, aucune autre caisse trouvée pour l'instant."},
 		{counter.LANStatus{On: true, Peers: []string{"caisse-bar", "caisse-hall"}}, "Réseau local : en marche, caisses trouvées : caisse-bar, caisse-hall."},
+		{counter.LANStatus{On: true, Peers: []string{"caisse-bar"}, Error: "lan: join 239.255.71.77:47390: no such device"},
+			"Sans découverte automatique (lan: join 239.255.71.77:47390: no such device) : saisissez les adresses des autres caisses."},
 		{counter.LANStatus{Error: "lan: listen :47390: bind: address already in use"},
 			"Réseau local : impossible de démarrer (lan: listen :47390: bind: address already in use)."},
 	} {

@@ -97,6 +97,8 @@ type Node struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	closed bool
+	// discoveryErr is why announcements could not be opened (nil: they run, or are off).
+	discoveryErr error
 }
 
 type peer struct {
@@ -156,7 +158,8 @@ func New(cfg Config, ledger Ledger) *Node {
 }
 
 // Start opens the peer endpoint and, unless NoDiscovery, the announcements, then runs in the
-// background until Close or ctx ends.
+// background until Close or ctx ends. Announcements that cannot be opened (no multicast on this
+// machine) leave the node running with its fixed peers and those that reach it (DiscoveryError).
 func (n *Node) Start(ctx context.Context) error {
 	ln, err := net.Listen("tcp", n.cfg.Listen)
 	if err != nil {
@@ -168,11 +171,14 @@ func (n *Node) Start(ctx context.Context) error {
 	n.srv = &http.Server{Handler: n.Handler(), ReadHeaderTimeout: 2 * time.Second, ReadTimeout: 5 * time.Second,
 		WriteTimeout: 5 * time.Second, MaxHeaderBytes: 8 << 10}
 	n.mu.Unlock()
-	if !n.cfg.NoDiscovery {
+	discover := !n.cfg.NoDiscovery
+	if discover {
 		if err := n.openDiscovery(); err != nil {
-			cancel()
-			ln.Close()
-			return err
+			n.log.Warn("no discovery: only the peers typed in or that reach this counter", "err", err)
+			n.mu.Lock()
+			n.discoveryErr = err
+			n.mu.Unlock()
+			discover = false
 		}
 	}
 	n.wg.Add(3)
@@ -184,7 +190,7 @@ func (n *Node) Start(ctx context.Context) error {
 	}()
 	go func() { defer n.wg.Done(); n.tellLoop(ctx) }()
 	go func() { defer n.wg.Done(); n.exchangeLoop(ctx) }()
-	if !n.cfg.NoDiscovery {
+	if discover {
 		n.wg.Add(2)
 		go func() { defer n.wg.Done(); n.listenLoop(ctx) }()
 		go func() { defer n.wg.Done(); n.announceLoop(ctx) }()
@@ -194,6 +200,13 @@ func (n *Node) Start(ctx context.Context) error {
 		n.shutdown()
 	}()
 	return nil
+}
+
+// DiscoveryError says why the node runs without announcements (nil when they run or are off).
+func (n *Node) DiscoveryError() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.discoveryErr
 }
 
 // Addr is the peer endpoint's address once started.

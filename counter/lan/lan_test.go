@@ -404,3 +404,17 @@ func multicastLoops(t *testing.T, port int) {
 		t.Skipf("multicast does not loop back on this machine: %v", err)
 	}
 }
+
+// TestNode_NoMulticast: a node whose announcements cannot be opened (here an interface that does
+// not exist) still runs with its fixed peers, and says why it does not discover.
+func TestNode_NoMulticast(t *testing.T) {
+	lb := &ledger{secret: secret}
+	b := start(t, Config{VenueID: 7, Device: "caisse-b", NoDiscovery: true}, lb)
+	la := &ledger{secret: secret}
+	a := start(t, Config{VenueID: 7, Device: "caisse-a", Interface: "no-such-interface0", Peers: []string{b.Addr()}}, la)
+	if err := a.DiscoveryError(); err == nil || !strings.Contains(err.Error(), "no-such-interface0") {
+		t.Errorf("discovery error %v", err)
+	}
+	a.Tell(val("ABCDEF", "caisse-a"))
+	eventually(t, "caisse-b hears of it without discovery", func() bool { return lb.has("ABCDEF", "caisse-a") })
+}

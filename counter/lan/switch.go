@@ -23,7 +23,7 @@ type Switch struct {
 type Status struct {
 	On    bool
 	Peers []Peer
-	Error string // why it is off although switched on ("" otherwise)
+	Error string // why it is off although switched on, or on without discovery ("" otherwise)
 }
 
 // NewSwitch returns a switch, off, for nodes made from cfg (its Port and Peers are set by Set).
@@ -74,6 +74,9 @@ func (s *Switch) Status() Status {
 	var st Status
 	if n := s.node.Load(); n != nil {
 		st.On, st.Peers = true, n.Peers()
+		if err := n.DiscoveryError(); err != nil {
+			st.Error = err.Error()
+		}
 	}
 	if e := s.err.Load(); e != nil {
 		st.Error = *e
