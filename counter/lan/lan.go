@@ -72,7 +72,7 @@ type Config struct {
 	Peers         []string
 	AnnounceEvery time.Duration    // default 2 s
 	ExchangeEvery time.Duration    // a full exchange with every peer (default 5 s)
-	Window        time.Duration    // clocks may differ by this much; replays are remembered as long (default 2 min)
+	Window        time.Duration    // clocks may differ by this much; replays are remembered as long (default 5 min: each counter may be up to protocol.ClockOffAfter off before it is told)
 	Timeout       time.Duration    // one HTTP exchange (default 1 s)
 	PeerTTL       time.Duration    // a discovered peer not heard from for this long is dropped (default 30 s)
 	Now           func() time.Time // time.Now when nil
@@ -134,7 +134,7 @@ func New(cfg Config, ledger Ledger) *Node {
 		cfg.ExchangeEvery = 5 * time.Second
 	}
 	if cfg.Window <= 0 {
-		cfg.Window = 2 * time.Minute
+		cfg.Window = 5 * time.Minute
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = time.Second
