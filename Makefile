@@ -98,7 +98,8 @@ test: deps lint ## everything: lint, unit and integration tests with -race (SQLi
 # Fuzz targets of every parser that takes outside input (docs/security.md), as package:Target.
 FUZZ_TARGETS := app:FuzzParseScan app:FuzzSignedTicket app:FuzzValidateIBAN app:FuzzCheckText app:FuzzParseStatementReference \
 	app/allocine:FuzzMap sync/images:FuzzThumbnail sync/ratelimit:FuzzParseRule sync/server:FuzzNativeBodies \
-	sync/server:FuzzProBodies sync/server:FuzzRequestLine camera:FuzzConvertFrame camera:FuzzDecoder_Decode
+	sync/server:FuzzProBodies sync/server:FuzzRequestLine camera:FuzzConvertFrame camera:FuzzDecoder_Decode \
+	counter/lan:FuzzOpen
 FUZZTIME ?= 2m
 
 fuzz: ## every fuzz target for FUZZTIME each (2 minutes by default: make fuzz FUZZTIME=10m)
