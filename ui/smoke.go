@@ -88,7 +88,7 @@ func (u *UI) Smoke(dir, scan string) error {
 	}
 	var online, offline []string // the offline scans come last, once the server is paused
 	for _, item := range strings.Split(scan, ",") {
-		if strings.HasPrefix(item, "offline:") {
+		if strings.HasPrefix(item, "offline:") || strings.HasPrefix(item, "signed:") {
 			offline = append(offline, item)
 		} else if item != "" {
 			online = append(online, item)
@@ -143,8 +143,15 @@ func (u *UI) smokeScans(dir string, items []string, shot func(string) error) err
 			continue
 		}
 		code, want, _ := strings.Cut(item, "=")
-		offline := strings.HasPrefix(code, "offline:")
-		if offline { // the script pauses the server when asked: the counter must say it is offline
+		signed := strings.HasPrefix(code, "signed:")
+		if signed { // a booking made after the server was paused: its signed payload, from the script
+			var err error
+			if code, err = u.smokeSigned(dir, strings.TrimPrefix(code, "signed:")); err != nil {
+				return err
+			}
+		}
+		offline := signed || strings.HasPrefix(code, "offline:")
+		if offline && !signed { // the script pauses the server when asked: the counter must say it is offline
 			code = strings.TrimPrefix(code, "offline:")
 			if err := os.WriteFile(filepath.Join(dir, "stop-server.ready"), nil, 0o644); err != nil {
 				return err
@@ -167,8 +174,14 @@ func (u *UI) smokeScans(dir string, items []string, shot func(string) error) err
 			}
 		}
 		name := fmt.Sprintf("counter-verdict-%d.png", n+1)
+		if signed && !v.Signed {
+			return fmt.Errorf("signed ticket %q was not admitted by its signature: %s (%s)", code, v.Code, v.Message)
+		}
 		if offline {
 			name = "counter-offline.png"
+			if signed {
+				name = "counter-signed.png"
+			}
 			if !v.Offline {
 				return fmt.Errorf("scan %q with the server paused was not decided offline", code)
 			}
@@ -189,4 +202,23 @@ func (u *UI) smokeScans(dir string, items []string, shot func(string) error) err
 		}
 	}
 	return nil
+}
+
+// smokeSigned asks the script for a booking made while the server is paused (book-signed.ready)
+// and returns its QR payload, which the script writes to file: a signed ticket the counter's
+// copy cannot have (issue 16).
+func (u *UI) smokeSigned(dir, file string) (string, error) {
+	if err := os.WriteFile(filepath.Join(dir, "book-signed.ready"), nil, 0o644); err != nil {
+		return "", err
+	}
+	for i := 0; i < 600; i++ {
+		if data, err := os.ReadFile(file); err == nil && strings.HasSuffix(string(data), "\n") {
+			// Booked this very second: its cancellation limit is the booking time, rounded up to
+			// the second in the ticket. The beneficiary takes longer than that to reach the door.
+			time.Sleep(1500 * time.Millisecond)
+			return strings.TrimSpace(string(data)), nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return "", fmt.Errorf("no signed payload in %s", file)
 }
