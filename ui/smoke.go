@@ -133,7 +133,14 @@ func (u *UI) Smoke(dir, scan string) error {
 		}
 	}
 	fyne.DoAndWait(func() { u.tabs.SelectIndex(0) })
-	return u.smokeScans(dir, offline, shot)
+	err := u.smokeScans(dir, offline, shot)
+	if u.scanner != nil {
+		// The webcam stops before the app quits: a preview frame handed over after the UI loop
+		// has ended would touch widgets off it (Fyne's thread check, which fails the smoke test).
+		fyne.DoAndWait(func() { u.screen.camera.stop() })
+		time.Sleep(300 * time.Millisecond)
+	}
+	return err
 }
 
 // smokeScans scans each item ("CODE=VERDICT", "offline:CODE=VERDICT") and photographs its verdict.
