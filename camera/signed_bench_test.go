@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+
 	"guichet/app"
 	"guichet/camera/internal/scene"
 )
@@ -39,6 +41,11 @@ var ticketKinds = []struct {
 	{"signed", func(tok string) (*scene.Code, string, error) {
 		p := signedFor(tok)
 		c, err := scene.EncodeSegmented(p)
+		return c, p, err
+	}},
+	{"signed-L", func(tok string) (*scene.Code, string, error) { // error correction L: 45 modules
+		p := signedFor(tok)
+		c, err := scene.EncodeSegmentedAt(p, decoder.ErrorCorrectionLevel_L)
 		return c, p, err
 	}},
 }

@@ -3,7 +3,7 @@
 // one mode: a signed ticket (`PASSCULTURE:v3;GS:<base32>;TOKEN:…`, issue 16) goes into byte mode
 // because of its ';' and lower-case 'v', at 8 bits a character. Its base32 part and TOKEN:… only
 // use the alphanumeric set (5.5 bits a character), so segments make the symbol smaller: version
-// 8 instead of 10 at level M (49 modules a side instead of 57). Any QR reader reads them.
+// 8 instead of 10 at level M (49 modules a side instead of 57), 7 at L. Any QR reader reads them.
 package qrseg
 
 import (

@@ -68,6 +68,9 @@ func TestEncode(t *testing.T) {
 	if c, _ := Encode(signed("Marie-Charlotte Dupont-Aignan"), decoder.ErrorCorrectionLevel_M); c.Version > 8 {
 		t.Errorf("a signed ticket at M: version %d, want ≤ 8", c.Version)
 	}
+	if c, _ := Encode(signed("Marie-Charlotte Dupont-Aignan"), decoder.ErrorCorrectionLevel_L); c.Version > 7 {
+		t.Errorf("a signed ticket at L: version %d, want ≤ 7", c.Version)
+	}
 	if _, err := Encode("", decoder.ErrorCorrectionLevel_M); err == nil {
 		t.Error("empty text encoded")
 	}

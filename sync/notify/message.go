@@ -172,7 +172,7 @@ func BuildSigned(n *store.Notification, b *app.Booking, loc *time.Location, from
 	}
 	m.AddAlternativeString(gomail.TypeTextHTML, html.String())
 	if c.QR {
-		png, err := QRPNG(payload, 300) // 5 px a module for a signed ticket (49 modules + quiet zone)
+		png, err := QRPNG(payload, 300) // 5–6 px a module for a signed ticket (41–45 modules + quiet zone)
 		if err != nil {
 			return nil, err
 		}

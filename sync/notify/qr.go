@@ -6,17 +6,24 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strings"
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 
 	"guichet/internal/qrseg"
 )
 
-// QRPNG renders payload as a QR code PNG of size×size pixels (error correction M, quiet zone
-// of 4 modules included, whole pixels per module, centred). A signed ticket's base32 part is
-// encoded in alphanumeric mode (internal/qrseg): a smaller symbol than one byte-mode segment.
+// QRPNG renders payload as a QR code PNG of size×size pixels (quiet zone of 4 modules included,
+// whole pixels per module, centred). A signed ticket's base32 part is encoded in alphanumeric
+// mode (internal/qrseg): a smaller symbol than one byte-mode segment. Error correction is M,
+// and L for a signed ticket: 45 modules instead of 49, read from farther away on a phone screen
+// in every situation the scan bench draws, reflections included (docs/bench.md).
 func QRPNG(payload string, size int) ([]byte, error) {
-	code, err := qrseg.Encode(payload, decoder.ErrorCorrectionLevel_M)
+	level := decoder.ErrorCorrectionLevel_M
+	if strings.Contains(payload, ";GS:") {
+		level = decoder.ErrorCorrectionLevel_L
+	}
+	code, err := qrseg.Encode(payload, level)
 	if err != nil {
 		return nil, err
 	}

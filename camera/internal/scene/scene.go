@@ -305,7 +305,12 @@ func clamp(v float64) byte {
 // ticket (internal/qrseg: byte and alphanumeric segments, a smaller symbol than Encode's one
 // mode for such payloads).
 func EncodeSegmented(payload string) (*Code, error) {
-	q, err := qrseg.Encode(payload, decoder.ErrorCorrectionLevel_M)
+	return EncodeSegmentedAt(payload, decoder.ErrorCorrectionLevel_M)
+}
+
+// EncodeSegmentedAt is EncodeSegmented at another error correction level.
+func EncodeSegmentedAt(payload string, ec decoder.ErrorCorrectionLevel) (*Code, error) {
+	q, err := qrseg.Encode(payload, ec)
 	if err != nil {
 		return nil, err
 	}
