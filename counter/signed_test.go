@@ -171,3 +171,46 @@ func TestEngine_SignedTicketRefused(t *testing.T) {
 		t.Errorf("the same booking with the current key: %+v", v)
 	}
 }
+
+// TestEngine_SignedTicketAnotherDay: offline, a signed ticket the copy lacks, for a showtime on
+// another day, is asked about first like one the copy knows (nothing recorded), then admitted by
+// its signature once the cashier confirms; the push is accepted without a conflict.
+func TestEngine_SignedTicketAnotherDay(t *testing.T) {
+	w := newWorld(t, 1)
+	ctx := context.Background()
+	now := time.Now()
+	e, c := w.signedDevice("caisse-1")
+	must(t, e.Sync(ctx))
+	w.down.Store(true)
+
+	tomorrow := &app.Stock{OfferID: w.stock.OfferID, StartsAt: now.Add(30 * time.Hour), PriceCents: 500}
+	must(t, w.st.CreateStock(ctx, tomorrow))
+	ben := &app.Beneficiary{Email: "ines@example.org", FirstName: "Inès", LastName: "Nouvelle", DateOfBirth: now.AddDate(-18, 0, 0),
+		CreatedAt: now.AddDate(0, -1, 0)}
+	must(t, w.st.CreateBeneficiary(ctx, ben))
+	bk, err := w.st.CreateBooking(ctx, store.BookingRequest{BeneficiaryID: ben.ID, StockID: tomorrow.ID, Quantity: 1}, now.Add(-96*time.Hour))
+	must(t, err)
+	payload, err := tickets.New(w.st, nil).Payload(ctx, bk)
+	must(t, err)
+
+	v := e.Validate(ctx, payload)
+	if v.Code != counter.OutcomeConfirm || !v.Signed || v.Booking == nil || v.Booking.FirstName != "Inès" || len(v.Warnings) != 1 {
+		t.Fatalf("another day, by signature: %+v, want the question", v)
+	}
+	if n, _ := c.PendingCount(ctx); n != 0 {
+		t.Errorf("a question recorded %d events", n)
+	}
+	v = e.Confirm(ctx, payload)
+	if v.Code != app.OutcomeAdmitted || !v.Signed || !v.Offline {
+		t.Fatalf("confirmed: %+v", v)
+	}
+	w.down.Store(false)
+	must(t, e.Sync(ctx))
+	got, err := w.st.GetBookingByToken(ctx, bk.Token)
+	must(t, err)
+	conflicts, err := w.st.Conflicts(ctx, w.offerer.ID, w.venue.ID, false)
+	must(t, err)
+	if got.Status != app.StatusUsed || len(conflicts) != 0 {
+		t.Errorf("after the push: %s, conflicts %+v", got.Status, conflicts)
+	}
+}
