@@ -33,6 +33,9 @@ const (
 	// Publish is how long a new key is only handed to counters before tickets are signed with it,
 	// so that counters pull it before they need it (unless no older key can sign the ticket).
 	Publish = 24 * time.Hour
+	// ClockSlack backdates a new key's start: a counter whose clock is behind the server's still
+	// takes it as valid (no ticket was signed with it before it existed).
+	ClockSlack = time.Hour
 )
 
 // Signer signs QR payloads with the venues' keys, making and rotating keys as needed.
@@ -77,8 +80,8 @@ func (s *Signer) PublicKeys(ctx context.Context, venueID int64) ([]app.TicketKey
 	return out, nil
 }
 
-// Rotate gives a venue a new key valid from now for validity (Validity when 0); the older
-// keys stay valid until their end.
+// Rotate gives a venue a new key valid from now (less ClockSlack) for validity (Validity when 0);
+// the older keys stay valid until their end.
 func (s *Signer) Rotate(ctx context.Context, venueID int64, validity time.Duration) (store.TicketKey, error) {
 	if validity <= 0 {
 		validity = Validity
@@ -88,7 +91,7 @@ func (s *Signer) Rotate(ctx context.Context, venueID int64, validity time.Durati
 	if err != nil {
 		return store.TicketKey{}, fmt.Errorf("new ticket key: %w", err)
 	}
-	k := store.TicketKey{TicketKey: app.TicketKey{VenueID: venueID, Public: pub, NotBefore: now, NotAfter: now.Add(validity)},
+	k := store.TicketKey{TicketKey: app.TicketKey{VenueID: venueID, Public: pub, NotBefore: now.Add(-ClockSlack), NotAfter: now.Add(validity)},
 		Private: priv, CreatedAt: now}
 	if err := s.keys.AddTicketKey(ctx, &k); err != nil {
 		return store.TicketKey{}, err

@@ -52,6 +52,9 @@ func TestSigner_rotation(t *testing.T) {
 		if len(keys) != 1 || !keys[0].ValidAt(now) || keys[0].NotAfter.Sub(now) != tickets.Validity {
 			t.Fatalf("first keys %+v", keys)
 		}
+		if !keys[0].ValidAt(now.Add(-10 * time.Minute)) { // a counter whose clock is 10 min behind
+			t.Errorf("a new key is not valid yet for a counter 10 minutes behind: %+v", keys[0])
+		}
 		first := keys[0].ID
 		if id := signedWith(booking(now.Add(2 * time.Hour))); id != first {
 			t.Errorf("signed with %d, want %d", id, first)
