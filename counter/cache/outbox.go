@@ -279,20 +279,19 @@ func (c *Cache) PendingCount(ctx context.Context) (int, error) {
 func (c *Cache) reapplyPending(ctx context.Context) error { return reapplyPending(ctx, c.db) }
 
 func reapplyPending(ctx context.Context, db execer) error {
-	// Driven from the (small) set of pending decisions through the token index, so a pull with
-	// nothing pending costs nothing. A booking takes the last decision made on it here: an
-	// admission, or an un-validation after it.
-	const last = `SELECT o.token FROM ob.outbox o WHERE o.state = 'pending' AND o.kind = ? AND o.local_verdict = ?
-		AND NOT EXISTS (SELECT 1 FROM ob.outbox l WHERE l.token = o.token AND l.state = 'pending'
-			AND (l.kind = 'use' AND l.local_verdict = 'ADMITTED' OR l.kind = 'keep' AND l.local_verdict = 'KEPT')
-			AND (l.scanned_us > o.scanned_us OR l.scanned_us = o.scanned_us AND l.rowid > o.rowid))`
+	// A booking takes the last decision made on it here and not pushed yet: an admission, or an
+	// un-validation after it. One pass over the pending events (however long the outage's
+	// queue), then one look-up per booking concerned.
+	const last = `SELECT token FROM (SELECT token, kind, ROW_NUMBER() OVER (PARTITION BY token
+		ORDER BY scanned_us DESC, rowid DESC) AS n FROM ob.outbox WHERE state = 'pending'
+		AND (kind = 'use' AND local_verdict = 'ADMITTED' OR kind = 'keep' AND local_verdict = 'KEPT')) WHERE n = 1 AND kind = ?`
 	_, err := db.ExecContext(ctx, `UPDATE bookings SET status = 'USED', used_by = 'OFFERER',
-		used_us = (SELECT MAX(o.scanned_us) FROM ob.outbox o WHERE o.token = bookings.token AND o.state = 'pending'
-			AND o.kind = 'use' AND o.local_verdict = 'ADMITTED')
-		WHERE status = 'CONFIRMED' AND token IN (`+last+`)`, "use", "ADMITTED")
+		used_us = (SELECT MAX(o.scanned_us) FROM ob.outbox AS o INDEXED BY outbox_token WHERE o.token = bookings.token
+			AND o.state = 'pending' AND o.kind = 'use' AND o.local_verdict = 'ADMITTED')
+		WHERE status = 'CONFIRMED' AND token IN (`+last+`)`, "use")
 	if err == nil {
 		_, err = db.ExecContext(ctx, `UPDATE bookings SET status = 'CONFIRMED', used_us = NULL, used_by = '', used_key = '',
-			used_device = '', used_nonce = '' WHERE status = 'USED' AND token IN (`+last+`)`, "keep", "KEPT")
+			used_device = '', used_nonce = '' WHERE status = 'USED' AND token IN (`+last+`)`, "keep")
 	}
 	if err != nil {
 		return fmt.Errorf("reapply pending scans: %w", err)

@@ -27,7 +27,10 @@ func (c *Cache) prepare(ctx context.Context) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO UPDATE SET mode = excluded.mode, local_verdict = excluded.local_verdict`},
 		{&c.st.markUsed, `UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'OFFERER', used_device = ?,
 			used_nonce = ? WHERE id = ?`},
-		{&c.st.lastPending, `SELECT kind, nonce, scanned_us FROM ob.outbox WHERE token = ? AND state = 'pending'
+		// INDEXED BY: left to itself, SQLite walks every pending event in time order (the
+		// ORDER BY's index) to find this token's, a scan as long as the outage's queue.
+		{&c.st.lastPending, `SELECT kind, nonce, scanned_us FROM ob.outbox INDEXED BY outbox_token
+			WHERE token = ? AND state = 'pending'
 			AND (kind = 'use' AND local_verdict = 'ADMITTED' OR kind = 'keep' AND local_verdict = 'KEPT')
 			ORDER BY scanned_us DESC, rowid DESC LIMIT 1`},
 		{&c.st.peer, `SELECT token, nonce, device, at_us FROM peer_validations WHERE token = ? ORDER BY at_us, nonce LIMIT 1`},
