@@ -100,6 +100,7 @@ func (s *keysSection) render(keys []app.KeyInfo, err error) {
 }
 
 func (s *keysSection) create(label string) {
+	s.u.touchUnlock()
 	s.u.async(func() {
 		k, err := s.api.CreateKey(s.u.ctx, label)
 		fyne.Do(func() {
@@ -114,6 +115,7 @@ func (s *keysSection) create(label string) {
 }
 
 func (s *keysSection) revoke(id int64) {
+	s.u.touchUnlock()
 	s.u.async(func() {
 		err := s.api.RevokeKey(s.u.ctx, id)
 		fyne.Do(func() {

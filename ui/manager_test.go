@@ -198,3 +198,32 @@ func TestOfferForm_Validation(t *testing.T) {
 		t.Error("a good film is refused by the form")
 	}
 }
+
+// TestUI_PINRelockCountsManagerWork: moving through the programme's days and opening a form are
+// activity too: each restarts the countdown, and the screens lock only once it runs out.
+func TestUI_PINRelockCountsManagerWork(t *testing.T) {
+	u, _, _ := newProgrammeUI(t, app.RoleManager, true)
+	var timers []func()
+	u.after = func(_ time.Duration, f func()) func() {
+		timers = append(timers, f)
+		return func() {}
+	}
+	u.locked = false
+	u.touchUnlock()
+	p := programmeOf(t, u)
+	p.setDay(p.day.AddDate(0, 0, 1))
+	if len(timers) != 2 {
+		t.Fatalf("the next day did not restart the countdown (%d timers)", len(timers))
+	}
+	p.editOffer(nil)
+	if len(timers) != 3 {
+		t.Fatalf("opening the film form did not restart the countdown (%d timers)", len(timers))
+	}
+	if u.locked {
+		t.Fatal("locked while the manager works")
+	}
+	timers[len(timers)-1]()
+	if !u.locked {
+		t.Error("not locked once the last countdown ran out")
+	}
+}

@@ -169,6 +169,7 @@ func (s *payoutsScreen) render() {
 }
 
 func (s *payoutsScreen) download(ref, format string) {
+	s.u.touchUnlock()
 	s.u.background(func() func() {
 		data, err := s.api.StatementFile(s.u.ctx, ref, format)
 		return func() {

@@ -100,6 +100,7 @@ func midnight(t time.Time, loc *time.Location) time.Time {
 }
 
 func (s *programmeScreen) setDay(d time.Time) {
+	s.u.touchUnlock()
 	s.day = d
 	s.refresh()
 }

@@ -96,6 +96,7 @@ func (p *allocinePanel) settings() (allocine.VenueSettings, error) {
 
 func (p *allocinePanel) onSave() {
 	s := p.s
+	s.u.touchUnlock()
 	set, err := p.settings()
 	if err != nil {
 		s.say(err, "")
@@ -109,6 +110,7 @@ func (p *allocinePanel) onSave() {
 
 func (p *allocinePanel) onRun() {
 	s := p.s
+	s.u.touchUnlock()
 	p.run.Disable()
 	p.report.SetText(lang.L("Synchronisation en cours…"))
 	s.u.background(func() func() {

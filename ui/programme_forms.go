@@ -93,6 +93,7 @@ func parseMinutes(s string) (int, error) {
 
 // editOffer opens the film form: a new film when o is nil.
 func (s *programmeScreen) editOffer(o *app.ProOffer) {
+	s.u.touchUnlock() // a form opened: the manager is at work
 	f := newOfferForm(o)
 	f.pick = widget.NewButton(lang.L("Choisir…"), func() { s.pickImage(f) })
 	title := lang.L("Nouveau film")
@@ -235,6 +236,7 @@ func parseEuros(s string) (int64, error) {
 }
 
 func (s *programmeScreen) addShowtimeDialog(o app.ProOffer) {
+	s.u.touchUnlock() // a form opened: the manager is at work
 	f := newStockForm(s.day)
 	dialog.NewForm(fmt.Sprintf(lang.L("Nouvelle séance de « %s »"), o.Name), lang.L("Ajouter"), lang.L("Annuler"), f.items(), func(ok bool) {
 		if ok {
@@ -264,6 +266,7 @@ func (s *programmeScreen) addShowtime(o app.ProOffer, f *stockForm) {
 // editShowtimeDialog changes a showtime's date, time, price and capacity (the server moves its
 // bookings' cancellation limits with it).
 func (s *programmeScreen) editShowtimeDialog(st app.Showtime, priceCents int64) {
+	s.u.touchUnlock() // a form opened: the manager is at work
 	f := editStockForm(st, priceCents, s.u.loc)
 	dialog.NewForm(fmt.Sprintf(lang.L("Modifier la séance de %s"), st.Start.In(s.u.loc).Format("15:04")), lang.L("Enregistrer"),
 		lang.L("Annuler"), f.items(), func(ok bool) {
@@ -292,6 +295,7 @@ func (s *programmeScreen) editShowtime(st app.Showtime, f *stockForm) {
 }
 
 func (s *programmeScreen) duplicateDialog(st app.Showtime) {
+	s.u.touchUnlock() // a form opened: the manager is at work
 	days := widget.NewEntry()
 	days.SetText("6")
 	dialog.NewForm(fmt.Sprintf(lang.L("Dupliquer la séance de %s"), st.Start.In(s.u.loc).Format("15:04")), lang.L("Dupliquer"), lang.L("Annuler"),

@@ -179,8 +179,10 @@ func (u *UI) start(p Pairing, onErr func(error)) {
 
 func loadLocation(name string) *time.Location { return app.Location(name) }
 
-// pinRelockAfter is how long the manager screens stay unlocked without the manager changing tab
-// or editing the programme.
+// pinRelockAfter is how long the manager screens stay unlocked without the manager doing anything
+// there: changing tab, moving through the programme's days, opening or saving a form, running an
+// Allociné import, downloading a statement, creating or revoking a key. (Fyne has no global
+// input hook: a manager only reading a screen for that long has it locked again.)
 const pinRelockAfter = 5 * time.Minute
 
 // touchUnlock restarts the re-lock countdown while the manager screens are unlocked by a PIN.
