@@ -258,6 +258,7 @@ func (e *Engine) validate(ctx context.Context, input string, confirmed bool) Ver
 			if err := e.cache.Resolve(ctx, v.Nonce, v.Code, v.Message, b, e.cfg.Now()); err != nil {
 				e.log.Error("resolve scan", "err", err)
 			}
+			e.tellPeers(v)
 			e.remember(v)
 			e.update(func(*Status) {}) // recorded and resolved: as many pending as before
 			return v

@@ -248,3 +248,37 @@ func TestEngine_LANStatus(t *testing.T) {
 		return st.On && len(st.Peers) == 1 && st.Peers[0] == "caisse-2"
 	})
 }
+
+// TestEngine_LANOnlineAdmissionShared: an admission the server made online is told to the peers
+// too: a peer whose copy is a pull behind when the outage begins still refuses the ticket, and
+// the server, back, records one validation and no conflict.
+func TestEngine_LANOnlineAdmissionShared(t *testing.T) {
+	w := newWorld(t, 2)
+	ctx := context.Background()
+	a, b := w.device("caisse-1", w.key), w.device("caisse-2", w.key)
+	must(t, a.Sync(ctx))
+	must(t, b.Sync(ctx)) // b's copy: the ticket not validated yet
+	na := w.startLAN(t, a, "caisse-1")
+	w.startLAN(t, b, "caisse-2", na.Addr())
+	waitFor(t, "caisse-1 knows caisse-2", func() bool { return len(na.Peers()) == 1 })
+
+	first := a.Validate(ctx, w.tokens[0])
+	if first.Code != app.OutcomeAdmitted || first.Offline {
+		t.Fatalf("caisse-1 online: %+v", first)
+	}
+	waitFor(t, "caisse-2 hears of the online admission", knows(b, w.tokens[0], "caisse-1"))
+	w.down.Store(true) // the outage begins before caisse-2 pulls again
+	second := b.Validate(ctx, w.tokens[0])
+	if second.Code != app.OutcomeAlreadyUsed || !second.Offline || second.PeerDevice != "caisse-1" {
+		t.Fatalf("caisse-2 offline: %+v, want refused as validated on caisse-1", second)
+	}
+	w.down.Store(false)
+	must(t, b.Sync(ctx))
+	must(t, a.Sync(ctx))
+	if bk, err := w.st.GetBookingByToken(ctx, w.tokens[0]); err != nil || bk.Status != app.StatusUsed || bk.UsedByDevice != "caisse-1" {
+		t.Errorf("on the server: %v by %q (%v)", bk.Status, bk.UsedByDevice, err)
+	}
+	if cs, err := w.st.Conflicts(ctx, w.offerer.ID, w.venue.ID, true); err != nil || len(cs) != 0 {
+		t.Errorf("conflicts %+v %v, want none", cs, err)
+	}
+}

@@ -97,12 +97,14 @@ func (e *Engine) decidePeer(ctx context.Context, v Verdict) (Verdict, bool) {
 	return v, true
 }
 
-// tellPeers tells the peers of an admission decided offline (in the background).
+// tellPeers tells the peers of an admission (in the background): one decided offline, and one
+// the server made online too, so that a peer whose copy is a pull behind when the outage begins
+// still refuses the ticket.
 func (e *Engine) tellPeers(v Verdict) {
 	e.mu.Lock()
 	p := e.peers
 	e.mu.Unlock()
-	if p == nil || !v.Offline || v.Code != app.OutcomeAdmitted {
+	if p == nil || v.Code != app.OutcomeAdmitted {
 		return
 	}
 	p.Tell(lan.Validation{Token: v.Token, Nonce: v.Nonce, Device: e.cfg.Device, At: v.At.UTC()})
