@@ -151,6 +151,7 @@ bench-scan:
 	$(GO) test -run '^$$' -bench 'Decoder_Decode' -benchtime 50x -cpu 1 ./camera/
 	$(GO) test -run '^$$' -bench 'Pipeline_' -benchtime 1x -cpu 1 ./camera/
 	$(GO) test -run '^$$' -bench 'Decoder_SignedVsPlain' -benchtime 40x -cpu 1 ./camera/
+	GUICHET_SCAN_STREAM=1016 $(GO) test -run '^$$' -bench 'Decoder_SignedVsPlain' -benchtime 40x -cpu 1 ./camera/
 
 # ---- Windows (issue 10): the counter app cross-built with mingw-w64, packaged with NSIS, tested
 # under Wine. See README "Windows" and docs/decisions.md.
