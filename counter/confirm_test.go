@@ -15,14 +15,7 @@ import (
 func TestEngine_AnotherDayAsksFirst(t *testing.T) {
 	w := newWorld(t, 1)
 	ctx := context.Background()
-	now := time.Now()
-	tomorrow := &app.Stock{OfferID: w.stock.OfferID, StartsAt: now.Add(30 * time.Hour), PriceCents: 500}
-	must(t, w.st.CreateStock(ctx, tomorrow))
-	ben := &app.Beneficiary{Email: "demain@example.org", FirstName: "Léa", LastName: "Demain", DateOfBirth: now.AddDate(-18, 0, 0),
-		CreatedAt: now.AddDate(0, -1, 0)}
-	must(t, w.st.CreateBeneficiary(ctx, ben))
-	bk, err := w.st.CreateBooking(ctx, store.BookingRequest{BeneficiaryID: ben.ID, StockID: tomorrow.ID, Quantity: 1}, now.Add(-96*time.Hour))
-	must(t, err)
+	bk := w.bookTomorrow(t, "demain@example.org", "Léa", "Demain")
 	e := w.device("caisse-1", w.key)
 	must(t, e.Sync(ctx))
 
@@ -55,17 +48,10 @@ func TestEngine_AnotherDayAsksFirst(t *testing.T) {
 func TestEngine_AnotherDayAsksFirst_NotInCopy(t *testing.T) {
 	w := newWorld(t, 1)
 	ctx := context.Background()
-	now := time.Now()
 	e := w.device("caisse-1", w.key)
 	must(t, e.Sync(ctx)) // the copy, before the booking exists
 
-	tomorrow := &app.Stock{OfferID: w.stock.OfferID, StartsAt: now.Add(30 * time.Hour), PriceCents: 500}
-	must(t, w.st.CreateStock(ctx, tomorrow))
-	ben := &app.Beneficiary{Email: "nouvelle@example.org", FirstName: "Inès", LastName: "Nouvelle", DateOfBirth: now.AddDate(-18, 0, 0),
-		CreatedAt: now.AddDate(0, -1, 0)}
-	must(t, w.st.CreateBeneficiary(ctx, ben))
-	bk, err := w.st.CreateBooking(ctx, store.BookingRequest{BeneficiaryID: ben.ID, StockID: tomorrow.ID, Quantity: 1}, now.Add(-96*time.Hour))
-	must(t, err)
+	bk := w.bookTomorrow(t, "nouvelle@example.org", "Inès", "Nouvelle")
 	if found, err := e.Search(ctx, bk.Token); err != nil || len(found) != 0 {
 		t.Fatalf("the copy should not know the new booking yet: %v %v", found, err)
 	}
@@ -93,4 +79,20 @@ func TestEngine_AnotherDayAsksFirst_NotInCopy(t *testing.T) {
 	if again := e.Validate(ctx, bk.Token); again.Code != app.OutcomeAdmitted || !again.Duplicate {
 		t.Errorf("scanned again after confirming: %+v, want the admission re-shown", again)
 	}
+}
+
+// bookTomorrow books, for a new beneficiary, a new showtime of the world's film 30 hours from
+// now (another day), as if booked four days ago: past its cancellation limit.
+func (w *world) bookTomorrow(t *testing.T, email, first, last string) *app.Booking {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now()
+	tomorrow := &app.Stock{OfferID: w.stock.OfferID, StartsAt: now.Add(30 * time.Hour), PriceCents: 500}
+	must(t, w.st.CreateStock(ctx, tomorrow))
+	ben := &app.Beneficiary{Email: email, FirstName: first, LastName: last, DateOfBirth: now.AddDate(-18, 0, 0),
+		CreatedAt: now.AddDate(0, -1, 0)}
+	must(t, w.st.CreateBeneficiary(ctx, ben))
+	bk, err := w.st.CreateBooking(ctx, store.BookingRequest{BeneficiaryID: ben.ID, StockID: tomorrow.ID, Quantity: 1}, now.Add(-96*time.Hour))
+	must(t, err)
+	return bk
 }

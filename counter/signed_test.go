@@ -178,18 +178,11 @@ func TestEngine_SignedTicketRefused(t *testing.T) {
 func TestEngine_SignedTicketAnotherDay(t *testing.T) {
 	w := newWorld(t, 1)
 	ctx := context.Background()
-	now := time.Now()
 	e, c := w.signedDevice("caisse-1")
 	must(t, e.Sync(ctx))
 	w.down.Store(true)
 
-	tomorrow := &app.Stock{OfferID: w.stock.OfferID, StartsAt: now.Add(30 * time.Hour), PriceCents: 500}
-	must(t, w.st.CreateStock(ctx, tomorrow))
-	ben := &app.Beneficiary{Email: "ines@example.org", FirstName: "Inès", LastName: "Nouvelle", DateOfBirth: now.AddDate(-18, 0, 0),
-		CreatedAt: now.AddDate(0, -1, 0)}
-	must(t, w.st.CreateBeneficiary(ctx, ben))
-	bk, err := w.st.CreateBooking(ctx, store.BookingRequest{BeneficiaryID: ben.ID, StockID: tomorrow.ID, Quantity: 1}, now.Add(-96*time.Hour))
-	must(t, err)
+	bk := w.bookTomorrow(t, "ines@example.org", "Inès", "Nouvelle")
 	payload, err := tickets.New(w.st, nil).Payload(ctx, bk)
 	must(t, err)
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -60,7 +61,7 @@ func TestOpenAPI_SchemasMatchTypes(t *testing.T) {
 		}
 		sort.Strings(documented)
 		for _, p := range documented {
-			if !contains(fields, p) {
+			if !slices.Contains(fields, p) {
 				t.Errorf("%s: documents %q, which %T does not have", name, p, v)
 			}
 		}
@@ -87,13 +88,4 @@ func jsonFields(t reflect.Type) []string {
 		out = append(out, name)
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
