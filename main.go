@@ -132,6 +132,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer settings.Close() // writes a change still waiting
 	m.device = deviceID(settings)
 	m.prefs = settings
 	u := ui.New(ctx, a, m)

@@ -2,7 +2,8 @@
 // JSON file of the app's data folder, beside its offline cache: on Windows that folder is the
 // user's local application data, so nothing of a counter roams to another PC with the user's
 // profile (two PCs sharing one device id would confuse the server's conflict reports).
-// File implements fyne.Preferences; every change is written at once, atomically.
+// File implements fyne.Preferences; every change is written atomically by a background writer,
+// never on the caller's goroutine (the UI's), and Close writes what is left.
 package prefs
 
 import (
@@ -26,6 +27,14 @@ type File struct {
 	mu        sync.Mutex
 	values    map[string]any
 	listeners []func()
+	changed   int64      // changes made (under mu)
+	saved     int64      // changes written (under mu)
+	written   *sync.Cond // signalled when saved moves (on mu)
+	closed    bool
+
+	kick chan struct{} // a change waits to be written (capacity 1)
+	stop chan struct{} // closed by Close
+	done chan struct{} // closed when the writer has returned
 }
 
 var _ fyne.Preferences = (*File)(nil)
@@ -35,25 +44,71 @@ var _ fyne.Preferences = (*File)(nil)
 // imported if it exists. An unreadable file is set aside (path.corrupt) and starts empty,
 // rather than stopping the counter.
 func Open(path, legacy string, log *slog.Logger) (*File, error) {
-	f := &File{path: path, log: log, values: map[string]any{}}
+	f := &File{path: path, log: log, values: map[string]any{}, kick: make(chan struct{}, 1), stop: make(chan struct{}),
+		done: make(chan struct{})}
+	f.written = sync.NewCond(&f.mu)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open preferences: %w", err)
 	}
 	err := f.load(path)
-	if errors.Is(err, fs.ErrNotExist) && legacy != "" {
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && legacy != "":
 		if lerr := f.load(legacy); lerr == nil {
 			log.Info("preferences imported", "from", legacy, "to", path)
-			f.mu.Lock()
-			f.saveLocked()
-			f.mu.Unlock()
+			f.save(f.snapshot())
 		}
-		return f, nil
-	}
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		log.Warn("preferences unreadable, starting afresh", "path", path, "err", err)
 		_ = os.Rename(path, path+".corrupt")
 	}
+	go f.writer()
 	return f, nil
+}
+
+// writer writes the preferences after each change (several changes in a row, once) until Close.
+func (f *File) writer() {
+	defer close(f.done)
+	for {
+		select {
+		case <-f.kick:
+		case <-f.stop:
+			return
+		}
+		f.mu.Lock()
+		gen, b := f.changed, f.snapshot()
+		f.mu.Unlock()
+		f.save(b)
+		f.mu.Lock()
+		f.saved = max(f.saved, gen)
+		f.written.Broadcast()
+		f.mu.Unlock()
+	}
+}
+
+// Flush waits until every change made so far is written.
+func (f *File) Flush() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for f.saved < f.changed && !f.closed {
+		f.written.Wait()
+	}
+}
+
+// Close writes what is left and stops the writer; later changes are written at once, by the
+// caller.
+func (f *File) Close() error {
+	f.Flush()
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return nil
+	}
+	f.closed = true
+	f.written.Broadcast()
+	f.mu.Unlock()
+	close(f.stop)
+	<-f.done
+	return nil
 }
 
 func (f *File) load(path string) error {
@@ -69,15 +124,26 @@ func (f *File) load(path string) error {
 	return nil
 }
 
-// saveLocked writes the file through a temporary file and a rename, so that a crash leaves the
-// old or the new preferences, never half of them.
-func (f *File) saveLocked() {
+// snapshot encodes the values (under mu).
+func (f *File) snapshot() []byte {
 	b, err := json.MarshalIndent(f.values, "", " ")
+	if err != nil {
+		f.log.Error("preferences not encoded", "err", err)
+		return nil
+	}
+	return b
+}
+
+// save writes the file through a temporary file and a rename, so that a crash leaves the old or
+// the new preferences, never half of them.
+func (f *File) save(b []byte) {
+	if b == nil {
+		return
+	}
+	tmp := f.path + ".tmp"
+	err := os.WriteFile(tmp, b, 0o600)
 	if err == nil {
-		tmp := f.path + ".tmp"
-		if err = os.WriteFile(tmp, b, 0o600); err == nil {
-			err = os.Rename(tmp, f.path)
-		}
+		err = os.Rename(tmp, f.path)
 	}
 	if err != nil {
 		f.log.Error("preferences not saved", "path", f.path, "err", err)
@@ -91,7 +157,16 @@ func (f *File) set(key string, v any) {
 	} else {
 		f.values[key] = v
 	}
-	f.saveLocked()
+	f.changed++
+	if f.closed {
+		f.save(f.snapshot())
+		f.saved = f.changed
+	} else {
+		select {
+		case f.kick <- struct{}{}:
+		default: // a write is already due: it will take this change too
+		}
+	}
 	ls := append([]func(){}, f.listeners...)
 	f.mu.Unlock()
 	for _, l := range ls {

@@ -32,6 +32,9 @@ func TestFile_survivesRestart(t *testing.T) {
 	if changes != 8 {
 		t.Errorf("listeners called %d times, want 8", changes)
 	}
+	if err := p.Close(); err != nil { // the writer's last write done
+		t.Fatal(err)
+	}
 
 	q, err := Open(path, "", quiet())
 	if err != nil {
@@ -68,6 +71,7 @@ func TestOpen_importsLegacyOnce(t *testing.T) {
 		t.Fatalf("legacy not imported: %v", p.values)
 	}
 	p.SetString("device.id", "caisse-new")
+	p.Flush()
 	_ = os.WriteFile(legacy, []byte(`{"device.id":"stale"}`), 0o600)
 	q, _ := Open(path, legacy, quiet())
 	if q.String("device.id") != "caisse-new" {
@@ -89,7 +93,32 @@ func TestOpen_corruptFileSetAside(t *testing.T) {
 		t.Errorf("corrupt file not kept aside for support: %v", err)
 	}
 	p.SetString("k", "v")
+	p.Flush()
 	if q, _ := Open(path, "", quiet()); q.String("k") != "v" {
 		t.Error("new preferences not saved after a corrupt file")
+	}
+}
+
+// TestFile_writesInTheBackground: a change returns before it is written (the UI never waits on
+// the disk), Flush waits for it, and after Close a change is written at once.
+func TestFile_writesInTheBackground(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "preferences.json")
+	p, err := Open(path, "", quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		p.SetInt("n", i)
+	}
+	p.Flush()
+	if q, _ := Open(path, "", quiet()); q.Int("n") != 199 {
+		t.Errorf("after Flush the file says %d, want the last value 199", q.Int("n"))
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p.SetString("late", "x") // after Close: written by the caller
+	if q, _ := Open(path, "", quiet()); q.String("late") != "x" {
+		t.Error("a change after Close was not written")
 	}
 }
