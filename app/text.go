@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -61,21 +62,9 @@ func Shorten(s string, max int) string {
 	if max < 1 {
 		return ""
 	}
-	r := []rune(s)[:max-1]
-	if i := lastSpace(r); i >= len(r)/2 {
-		r = r[:i]
+	cut := string([]rune(s)[:max-1])
+	if i := strings.LastIndexFunc(cut, unicode.IsSpace); i >= len(cut)/2 {
+		cut = cut[:i]
 	}
-	for len(r) > 0 && unicode.IsSpace(r[len(r)-1]) {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
-}
-
-func lastSpace(r []rune) int {
-	for i := len(r) - 1; i >= 0; i-- {
-		if unicode.IsSpace(r[i]) {
-			return i
-		}
-	}
-	return -1
+	return strings.TrimRightFunc(cut, unicode.IsSpace) + "…"
 }
