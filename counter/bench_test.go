@@ -91,8 +91,8 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 }
 
 // BenchmarkOfflineValidate_1M times one offline validation at the counter with a million
-// bookings cached: the lookup, the checks, the durable outbox write (synchronous=FULL) and the
-// cache update — everything between Enter and the verdict on screen.
+// bookings cached (Cache.Decide): the lookup, the checks, the outbox write made durable by the
+// journal (one fdatasync) and the cache update.
 func BenchmarkOfflineValidate_1M(b *testing.B) {
 	c, tokens := benchCache(b, 1_000_000)
 	ctx := context.Background()

@@ -93,6 +93,7 @@ type Engine struct {
 	mu        sync.Mutex
 	status    Status
 	recent    map[string]Verdict // token → last verdict, for duplicate suppression
+	pruned    time.Time          // when recent was last rid of its old verdicts
 	listeners []func(Status)
 	kick      chan struct{}
 	peers     Peers // the venue's other counters on the local network (nil: none)
@@ -217,15 +218,6 @@ func (e *Engine) validate(ctx context.Context, input string, confirmed bool) Ver
 	if !revoked.IsZero() && !now.Before(revoked) {
 		return e.revokedVerdict(scan.Token, now, revoked)
 	}
-	if !confirmed {
-		if v, ask := e.askFirst(ctx, scan.Token, now); ask {
-			return v
-		}
-		if v, ask := e.askSigned(ctx, scan, now); ask {
-			return v
-		}
-	}
-
 	v := Verdict{Token: scan.Token, Nonce: newNonce(), At: now}
 	if online {
 		// A validation of this countermark made here is still waiting to be pushed: the server
@@ -234,11 +226,22 @@ func (e *Engine) validate(ctx context.Context, input string, confirmed bool) Ver
 			online = false
 		}
 	}
+	// Offline, the cache's decision asks the question itself, in the same look-up.
+	if online && !confirmed {
+		if v, ask := e.askFirst(ctx, scan.Token, now); ask {
+			return v
+		}
+		if v, ask := e.askSigned(ctx, scan, now); ask {
+			return v
+		}
+	}
+	recorded := false // an online attempt's event, decided offline if the server fails
 	if online {
 		ev := cache.Event{Nonce: v.Nonce, Token: scan.Token, Kind: protocol.KindUse, Mode: protocol.ModeOnline, ScannedAt: now}
 		if err := e.cache.Record(ctx, ev); err != nil {
 			return e.failed(v, err)
 		}
+		recorded = true
 		res, err := e.remote.Validate(ctx, protocol.ScanEvent{Nonce: v.Nonce, Token: scan.Token, Kind: protocol.KindUse,
 			Mode: protocol.ModeOnline, ScannedAt: protocol.Time(now), AskOtherDay: !confirmed})
 		if err == nil {
@@ -272,11 +275,15 @@ func (e *Engine) validate(ctx context.Context, input string, confirmed bool) Ver
 		e.Kick()
 		return pv
 	}
-	out, signed, err := e.cache.DecideSigned(ctx, v.Nonce, scan.Token, e.cfg.Device, now, e.cfg.Location, e.ticket(ctx, scan, now))
+	out, signed, err := e.cache.DecideSigned(ctx, v.Nonce, scan.Token, e.cfg.Device, now, e.cfg.Location,
+		e.ticket(ctx, scan, now), !confirmed && !recorded)
 	if errors.Is(err, cache.ErrCopyNotUpdated) { // recorded: the verdict stands
 		e.log.Warn("validation recorded, copy not updated", "err", err)
 	} else if err != nil {
 		return e.failed(v, err)
+	}
+	if out.Code == OutcomeConfirm { // another day: nothing recorded, nothing remembered
+		return Verdict{Token: scan.Token, At: now, Outcome: out, Signed: signed}
 	}
 	v.Outcome, v.Offline, v.Signed = out, true, signed
 	e.tellPeers(v)
@@ -321,10 +328,15 @@ func (e *Engine) failed(v Verdict, err error) Verdict {
 func (e *Engine) remember(v Verdict) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for tok, old := range e.recent {
-		if v.At.Sub(old.At) > time.Minute {
-			delete(e.recent, tok)
+	// Old verdicts go every ten seconds, not on every scan: a burst then costs one pass over
+	// what the last minute scanned, not one per scan.
+	if v.At.Sub(e.pruned) > 10*time.Second {
+		for tok, old := range e.recent {
+			if v.At.Sub(old.At) > time.Minute {
+				delete(e.recent, tok)
+			}
 		}
+		e.pruned = v.At
 	}
 	e.recent[v.Token] = v
 }

@@ -22,14 +22,9 @@ type Event struct {
 	Attempts     int
 }
 
-// Record stores a new event in the outbox, durably (synchronous=FULL), before anything is shown.
+// Record stores a new event in the outbox, durably (through the journal), before anything is shown.
 func (c *Cache) Record(ctx context.Context, ev Event) error {
-	_, err := c.db.ExecContext(ctx, `INSERT INTO ob.outbox (nonce, token, kind, mode, scanned_us, local_verdict)
-		VALUES (?, ?, ?, ?, ?, ?)`, ev.Nonce, app.NormalizeToken(ev.Token), ev.Kind, ev.Mode, us(ev.ScannedAt), string(ev.LocalVerdict))
-	if err != nil {
-		return fmt.Errorf("record scan: %w", err)
-	}
-	return nil
+	return c.logged(ctx, func(_ *sql.Tx, put func(Event) error) error { return put(ev) })
 }
 
 // Decide validates a countermark from the cache at now, for an event already recorded with
@@ -37,7 +32,7 @@ func (c *Cache) Record(ctx context.Context, ev Event) error {
 // with the local verdict, and an admission marks the cached booking USED by this device, so
 // that a second scan here says "already validated".
 func (c *Cache) Decide(ctx context.Context, nonce, token, device string, now time.Time, loc *time.Location) (app.Outcome, error) {
-	out, _, err := c.DecideSigned(ctx, nonce, token, device, now, loc, nil)
+	out, _, err := c.DecideSigned(ctx, nonce, token, device, now, loc, nil, false)
 	return out, err
 }
 
@@ -48,7 +43,9 @@ var ErrCopyNotUpdated = errors.New("the copy was not updated with the decision")
 
 // DecideSigned is Decide, and when the copy lacks the countermark, ticket (when not nil) gives
 // the booking a signed ticket vouches for (nil when there is none or it does not verify): it is
-// decided by the same rules, and signed says so.
+// decided by the same rules, and signed says so. With ask, a booking that would be admitted
+// for a showtime on another day is not consumed: the outcome is app.AskFirst's question and
+// nothing is recorded (the cashier's confirmation decides again without ask).
 //
 // The decision is written in two transactions, the outbox first: SQLite does not commit a
 // transaction over two files in WAL mode atomically, and the copy must never say "validated"
@@ -57,9 +54,9 @@ var ErrCopyNotUpdated = errors.New("the copy was not updated with the decision")
 // the verdict; every decision reads the outbox's pending events over the copy, so a second
 // scan is still refused.
 func (c *Cache) DecideSigned(ctx context.Context, nonce, token, device string, now time.Time, loc *time.Location,
-	ticket func() *app.Booking) (out app.Outcome, signed bool, err error) {
+	ticket func() *app.Booking, ask bool) (out app.Outcome, signed bool, err error) {
 	var b *Booking
-	err = c.tx(ctx, func(tx *sql.Tx) error {
+	err = c.logged(ctx, func(tx *sql.Tx, put func(Event) error) error {
 		b, err = c.lookupTx(ctx, tx, token, device)
 		switch {
 		case app.ErrorCode(err) == app.ENOTFOUND:
@@ -83,8 +80,11 @@ func (c *Cache) DecideSigned(ctx context.Context, nonce, token, device string, n
 		default:
 			out = app.CheckUse(&b.Booking, now, loc)
 		}
-		return c.upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "use", Mode: "offline", ScannedAt: now,
-			LocalVerdict: out.Code})
+		if ask && app.AskFirst(out).Code == app.OutcomeConfirm {
+			out = app.AskFirst(out)
+			return nil
+		}
+		return put(Event{Nonce: nonce, Token: token, Kind: "use", Mode: "offline", ScannedAt: now, LocalVerdict: out.Code})
 	})
 	if err != nil || out.Code != app.OutcomeAdmitted {
 		return out, signed, err
@@ -112,7 +112,7 @@ func (c *Cache) DecideSigned(ctx context.Context, nonce, token, device string, n
 func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Time) (app.Outcome, error) {
 	var out app.Outcome
 	var b *Booking
-	err := c.tx(ctx, func(tx *sql.Tx) error {
+	err := c.logged(ctx, func(tx *sql.Tx, put func(Event) error) error {
 		var err error
 		b, err = c.lookupTx(ctx, tx, token, "")
 		if app.ErrorCode(err) == app.ENOTFOUND {
@@ -124,7 +124,7 @@ func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Ti
 		}
 		out = app.CheckKeep(&b.Booking)
 		undoes := b.UsedNonce // the validation in force here is the one undone
-		return c.upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "keep", Mode: "offline", ScannedAt: now,
+		return put(Event{Nonce: nonce, Token: token, Kind: "keep", Mode: "offline", ScannedAt: now,
 			LocalVerdict: out.Code, Undoes: &undoes})
 	})
 	if err != nil || !out.OK() {
@@ -194,15 +194,22 @@ func (c *Cache) ResolveAll(ctx context.Context, rs []Resolution, now time.Time) 
 	})
 }
 
-// Checkpoint moves the write-ahead logs into the database files. Automatic checkpoints are off
-// so that a scan never pays for one; the engine calls this from its background loop.
+// Checkpoint moves the write-ahead logs into the database files, and starts the journal afresh
+// once the outbox's file holds all it promised. Automatic checkpoints are off so that a scan
+// never pays for one; the engine calls this from its background loop.
 func (c *Cache) Checkpoint(ctx context.Context) error {
-	for _, q := range []string{`PRAGMA main.wal_checkpoint(PASSIVE)`, `PRAGMA ob.wal_checkpoint(PASSIVE)`} {
-		if _, err := c.db.ExecContext(ctx, q); err != nil {
+	if _, err := c.db.ExecContext(ctx, `PRAGMA main.wal_checkpoint(PASSIVE)`); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.jnl.seq == 0 {
+		if _, err := c.db.ExecContext(ctx, `PRAGMA ob.wal_checkpoint(PASSIVE)`); err != nil {
 			return fmt.Errorf("checkpoint: %w", err)
 		}
+		return nil
 	}
-	return nil
+	return c.compactLocked(ctx)
 }
 
 // Attempted counts a failed push of an event.

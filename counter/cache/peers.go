@@ -89,8 +89,7 @@ func (c *Cache) PendingAdmissions(ctx context.Context, limit int) ([]Event, erro
 // DecideRefused records an offline refusal decided without the copy (a peer's validation): the
 // event (new, or the online attempt that fell back, same nonce) becomes offline with its verdict.
 func (c *Cache) DecideRefused(ctx context.Context, nonce, token string, now time.Time, verdict app.OutcomeCode) error {
-	return c.tx(ctx, func(tx *sql.Tx) error {
-		return c.upsertEvent(ctx, tx, Event{Nonce: nonce, Token: token, Kind: "use", Mode: "offline", ScannedAt: now,
-			LocalVerdict: verdict})
+	return c.logged(ctx, func(_ *sql.Tx, put func(Event) error) error {
+		return put(Event{Nonce: nonce, Token: token, Kind: "use", Mode: "offline", ScannedAt: now, LocalVerdict: verdict})
 	})
 }
