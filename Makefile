@@ -203,7 +203,8 @@ package-windows: windows ## the per-user Windows installer: bin/windows/Guichet-
 	  -DOUTFILE=$(CURDIR)/$(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe packaging/windows/installer.nsi
 	@ls -l $(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe
 
-test-windows: package-windows ## the Windows build under Wine: camera tests, install, a countermark typed and used, uninstall
+test-windows: package-windows ## the Windows build under Wine: camera and offline-store tests, install, a countermark typed and used, uninstall
 	$(GO) build -o $(BIN)/guichet-server ./sync/cmd/guichet-server
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(WIN_CC) $(GO) test -c -o $(WIN_DIR)/camera.test.exe ./camera
-	scripts/windows-test.sh $(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe $(WIN_DIR)/camera.test.exe $(VAR)/smoke-windows
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) test -c -o $(WIN_DIR)/cache.test.exe ./counter/cache
+	scripts/windows-test.sh $(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe $(WIN_DIR)/camera.test.exe $(VAR)/smoke-windows $(WIN_DIR)/cache.test.exe

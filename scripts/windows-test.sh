@@ -4,13 +4,14 @@
 # under Xvfb against a demo server, a confirmed countermark typed with xdotool (as a USB
 # scanner types it) and checked used through the server's countermark API, screenshots in
 # OUT_DIR, the data folder checked in %LOCALAPPDATA% and in a folder with spaces and accents,
-# then the uninstaller. Usage: scripts/windows-test.sh SETUP.exe camera.test.exe OUT_DIR
-# (make test-windows builds the three). Debian 12's Wine 8.0 lacks ProcessPrng, which Go
+# then the uninstaller. Usage: scripts/windows-test.sh SETUP.exe camera.test.exe OUT_DIR [cache.test.exe]
+# (make test-windows builds them; the last one, the counter's offline store — SQLite files, the
+# journal's writes and syncs, exclusive locking — runs its tests under Wine when given). Debian 12's Wine 8.0 lacks ProcessPrng, which Go
 # programs need at start: a test-only shim (scripts/wine/bcryptprimitives.c) goes into the
 # throwaway prefix, never into the installer.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-setup=$(realpath "$1") camtest=$(realpath "$2")
+setup=$(realpath "$1") camtest=$(realpath "$2") cachetest=${4:+$(realpath "$4")}
 out=$(mkdir -p "$3" && cd "$3" && pwd)
 tmp=$(mktemp -d)
 server_pid="" xvfb_pid="" app_pid=""
@@ -46,6 +47,14 @@ echo "windows-test: camera tests (Media Foundation enumeration, conversions) und
   || { cat "$tmp/camera.log"; fail "camera tests failed under Wine"; }
 grep -q -- '--- PASS: TestListDevices_mediaFoundation' "$tmp/camera.log" || { cat "$tmp/camera.log"; fail "the Media Foundation enumeration test did not run"; }
 grep 'Media Foundation lists' "$tmp/camera.log"
+
+if [ -n "$cachetest" ]; then
+  echo "windows-test: the counter's offline store (cache, outbox, journal) under Wine"
+  (cd "$tmp" && wine "$cachetest" -test.v > "$tmp/cache.log" 2>&1) \
+    || { cat "$tmp/cache.log"; fail "offline store tests failed under Wine"; }
+  grep -q -- '--- PASS: TestCache_PowerCutReplaysJournal' "$tmp/cache.log" || { cat "$tmp/cache.log"; fail "the journal test did not run"; }
+  grep -c -- '--- PASS' "$tmp/cache.log" | sed 's/^/windows-test: offline store tests passed: /'
+fi
 
 echo "windows-test: installing $(basename "$setup") silently (per user, no admin)"
 wine "$setup" /S || fail "the installer failed"

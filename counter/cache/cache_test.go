@@ -45,7 +45,7 @@ func sample(now time.Time) Changes {
 
 func TestCache_ApplyAndDecide(t *testing.T) {
 	ctx := context.Background()
-	c := openTest(t, t.TempDir())
+	c := openTest(t, tempDir(t))
 	now := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
 	if err := c.Apply(ctx, sample(now)); err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ func TestCache_ApplyAndDecide(t *testing.T) {
 
 func TestCache_CorruptCacheRebuiltOutboxKept(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := tempDir(t)
 	c, err := Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +145,7 @@ func TestCache_CorruptCacheRebuiltOutboxKept(t *testing.T) {
 // it once the first has closed.
 func TestCache_OpenTwiceRefused(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := tempDir(t)
 	first, err := Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +179,7 @@ func TestCache_OpenTwiceRefused(t *testing.T) {
 // server: a pull (or a restart) leaves the booking as the counter left it, not validated.
 func TestCache_PendingKeepAfterAdmission(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := tempDir(t)
 	c := openTest(t, dir)
 	now := time.Now()
 	if err := c.Apply(ctx, sample(now)); err != nil {

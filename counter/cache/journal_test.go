@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ import (
 // pending again, with its verdict, and the admitted booking USED in the copy.
 func TestCache_PowerCutReplaysJournal(t *testing.T) {
 	ctx := context.Background()
-	dir, cut := t.TempDir(), t.TempDir()
+	dir, cut := tempDir(t), tempDir(t)
 	c := openTest(t, dir)
 	now := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
 	must(t, c.Apply(ctx, sample(now)))
@@ -90,7 +91,7 @@ func TestCache_PowerCutReplaysJournal(t *testing.T) {
 // the validation the cashier was told had failed does not come back at the next open.
 func TestCache_JournalVoidsFailedCommit(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := tempDir(t)
 	c := openTest(t, dir)
 	now := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
 	must(t, c.Apply(ctx, sample(now)))
@@ -129,7 +130,7 @@ func TestCache_JournalVoidsFailedCommit(t *testing.T) {
 // transaction never committed); a new generation makes every earlier record stale; a full
 // journal says so instead of writing past its end.
 func TestJournal_TornAndStale(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "journal.log")
+	path := filepath.Join(tempDir(t), "journal.log")
 	j, recs, err := openJournal(path)
 	must(t, err)
 	if len(recs) != 0 {
@@ -211,4 +212,29 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// tempDir is t.TempDir that also cleans up under Wine, whose DeleteFile works but which refuses
+// the POSIX-semantics deletion Go 1.26's os.RemoveAll tries first on Windows ("Invalid
+// function"): make test-windows runs these tests there.
+func tempDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "guichet-cache-test-")
+	must(t, err)
+	t.Cleanup(func() {
+		if os.RemoveAll(dir) == nil {
+			return
+		}
+		var paths []string
+		_ = filepath.WalkDir(dir, func(p string, _ fs.DirEntry, _ error) error {
+			paths = append(paths, p)
+			return nil
+		})
+		for i := len(paths) - 1; i >= 0; i-- { // files and folders before the folders holding them
+			if err := os.Remove(paths[i]); err != nil {
+				t.Errorf("clean up: %v", err)
+			}
+		}
+	})
+	return dir
 }

@@ -14,7 +14,7 @@ import (
 // admissions only (not its refusals, nor what the server has answered).
 func TestCache_PeerValidations(t *testing.T) {
 	ctx := context.Background()
-	c := openTest(t, t.TempDir())
+	c := openTest(t, tempDir(t))
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	must := func(err error) {
 		t.Helper()

@@ -14,7 +14,7 @@ import (
 // cached row, so the skipped change is not lost.
 func TestCache_SettledRowReread(t *testing.T) {
 	ctx := context.Background()
-	c := openTest(t, t.TempDir())
+	c := openTest(t, tempDir(t))
 	now := time.Now()
 	page := sample(now)
 	page.Cursor = 5
