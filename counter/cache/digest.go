@@ -57,9 +57,16 @@ func (c *Cache) MaxRev(ctx context.Context) (int64, error) {
 }
 
 // Purge removes the showtimes starting before from and their bookings, except a booking with an
-// event still waiting for the server: the copy keeps what the counter needs.
+// event still waiting for the server: the copy keeps what the counter needs. The outbox loses the
+// events the server answered more than OutboxKeep before from (the server keeps the history);
+// an event still waiting is never removed.
 func (c *Cache) Purge(ctx context.Context, from time.Time) error {
 	return c.tx(ctx, func(tx *sql.Tx) error {
+		old := us(from.Add(-OutboxKeep))
+		if _, err := tx.ExecContext(ctx, `DELETE FROM ob.outbox WHERE state = 'done' AND scanned_us < ? AND done_us < ?`,
+			old, old); err != nil {
+			return fmt.Errorf("purge answered scans: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM bookings WHERE show_start_us < ?
 			AND token NOT IN (SELECT token FROM ob.outbox WHERE state = 'pending')`, us(from)); err != nil {
 			return fmt.Errorf("purge bookings: %w", err)
@@ -71,3 +78,7 @@ func (c *Cache) Purge(ctx context.Context, from time.Time) error {
 		return nil
 	})
 }
+
+// OutboxKeep is how long the outbox keeps an event after the server answered it: without a
+// limit it grew by every scan for as long as the counter was used, and every index with it.
+const OutboxKeep = 30 * 24 * time.Hour

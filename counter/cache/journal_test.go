@@ -238,3 +238,34 @@ func tempDir(t *testing.T) string {
 	})
 	return dir
 }
+
+// TestCache_PurgeAnsweredEvents: the outbox forgets what the server answered more than
+// OutboxKeep ago, keeps what it answered recently, and never drops an event still waiting,
+// however old.
+func TestCache_PurgeAnsweredEvents(t *testing.T) {
+	ctx := context.Background()
+	c := openTest(t, tempDir(t))
+	now := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
+	long := now.Add(-OutboxKeep - 48*time.Hour)
+	for _, ev := range []struct {
+		nonce string
+		at    time.Time
+	}{{"old-done", long}, {"old-pending", long}, {"recent-done", now.Add(-time.Hour)}} {
+		must(t, c.Record(ctx, Event{Nonce: ev.nonce, Token: "AAAAAA", Kind: "use", Mode: "online", ScannedAt: ev.at}))
+	}
+	must(t, c.Resolve(ctx, "old-done", app.OutcomeAdmitted, "", nil, long.Add(time.Second)))
+	must(t, c.Resolve(ctx, "recent-done", app.OutcomeAdmitted, "", nil, now.Add(-time.Hour)))
+	must(t, c.Purge(ctx, now.Add(-24*time.Hour)))
+	var left []string
+	rows, err := c.db.QueryContext(ctx, `SELECT nonce FROM ob.outbox ORDER BY nonce`)
+	must(t, err)
+	for rows.Next() {
+		var n string
+		must(t, rows.Scan(&n))
+		left = append(left, n)
+	}
+	must(t, rows.Err())
+	if strings.Join(left, " ") != "old-pending recent-done" {
+		t.Errorf("after the purge: %v, want old-pending recent-done", left)
+	}
+}
