@@ -280,6 +280,7 @@ func (e *Engine) validate(ctx context.Context, input string, confirmed bool) Ver
 	if errors.Is(err, cache.ErrCopyNotUpdated) { // recorded: the verdict stands
 		e.log.Warn("validation recorded, copy not updated", "err", err)
 	} else if err != nil {
+		e.abandon(ctx, v, recorded)
 		return e.failed(v, err)
 	}
 	if out.Code == OutcomeConfirm { // another day: nothing recorded, nothing remembered
@@ -316,6 +317,19 @@ func (e *Engine) Keep(ctx context.Context, token string) Verdict {
 	e.refreshPending(ctx)
 	e.Kick()
 	return v
+}
+
+// abandon marks the online attempt recorded for v, whose offline decision could not be written,
+// as refused here ("ERROR", what the cashier was shown): left as it was, the next push would have
+// the server validate it as a live online scan. Best effort: when the disk refuses this too, the
+// event stays as it was (logged).
+func (e *Engine) abandon(ctx context.Context, v Verdict, recorded bool) {
+	if !recorded {
+		return
+	}
+	if err := e.cache.DecideRefused(ctx, v.Nonce, v.Token, v.At, "ERROR"); err != nil {
+		e.log.Error("failed validation left as an online attempt", "nonce", v.Nonce, "err", err)
+	}
 }
 
 func (e *Engine) failed(v Verdict, err error) Verdict {

@@ -36,6 +36,9 @@ type Cache struct {
 
 	wmu sync.Mutex // the journal, and the outbox transactions it records (logged, Checkpoint)
 	jnl *journal
+	// compacted is when the journal last started afresh (Checkpoint does it at most every
+	// compactEvery).
+	compacted time.Time
 }
 
 // Open opens (creating if needed) the cache in dir. A cache.db that SQLite cannot read is moved

@@ -58,12 +58,14 @@ func (c *Cache) MaxRev(ctx context.Context) (int64, error) {
 
 // Purge removes the showtimes starting before from and their bookings, except a booking with an
 // event still waiting for the server: the copy keeps what the counter needs. The outbox loses the
-// events the server answered more than OutboxKeep before from (the server keeps the history);
-// an event still waiting is never removed.
+// events the server answered more than OutboxKeep before from (the server keeps the history),
+// except those it rejected unapplied (the outbox's row is their only trace); an event still
+// waiting is never removed.
 func (c *Cache) Purge(ctx context.Context, from time.Time) error {
 	return c.tx(ctx, func(tx *sql.Tx) error {
 		old := us(from.Add(-OutboxKeep))
-		if _, err := tx.ExecContext(ctx, `DELETE FROM ob.outbox WHERE state = 'done' AND scanned_us < ? AND done_us < ?`,
+		if _, err := tx.ExecContext(ctx, `DELETE FROM ob.outbox WHERE state = 'done' AND scanned_us < ? AND done_us < ?
+			AND server_verdict <> 'REJECTED'`,
 			old, old); err != nil {
 			return fmt.Errorf("purge answered scans: %w", err)
 		}

@@ -29,6 +29,11 @@ type journal struct {
 	seq  uint64 // the last record's sequence number in this generation
 	off  int64  // where the next record goes
 	size int64
+	// broken: a write or sync failed, so the file may hold a record nobody may rely on (or a
+	// header of uncertain generation); nothing is appended until a checkpoint and a new
+	// generation have succeeded (Cache.logged).
+	broken bool
+	sync   func(*os.File) error // datasync; tests make it fail
 }
 
 const (
@@ -69,7 +74,7 @@ func openJournal(path string) (*journal, []journalRecord, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("open journal: %w", err)
 	}
-	j := &journal{f: f, size: journalSize}
+	j := &journal{f: f, size: journalSize, sync: datasync}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
@@ -144,7 +149,9 @@ func (j *journal) read() ([]journalRecord, error) {
 }
 
 // append writes a record and makes it durable; it returns the record's sequence number, or
-// errJournalFull when the rest of the file cannot hold it.
+// errJournalFull when the rest of the file cannot hold it. When the write or the sync fails, the
+// record may still reach the disk: its sequence number is returned with the error, for the caller
+// to void it, and the journal is broken until its next generation.
 func (j *journal) append(rec journalRecord) (uint64, error) {
 	body, err := json.Marshal(rec)
 	if err != nil {
@@ -162,14 +169,17 @@ func (j *journal) append(rec journalRecord) (uint64, error) {
 	binary.LittleEndian.PutUint64(buf[16:], j.seq+1)
 	copy(buf[recordHeader:], body)
 	binary.LittleEndian.PutUint32(buf[4:], crc32.Checksum(buf[8:], crcTable))
-	if _, err := j.f.WriteAt(buf, j.off); err != nil {
-		return 0, fmt.Errorf("write journal: %w", err)
-	}
-	if err := datasync(j.f); err != nil {
-		return 0, fmt.Errorf("sync journal: %w", err)
-	}
+	_, werr := j.f.WriteAt(buf, j.off)
 	j.off += int64(len(buf))
 	j.seq++
+	if werr != nil {
+		j.broken = true
+		return j.seq, fmt.Errorf("write journal: %w", werr)
+	}
+	if err := j.sync(j.f); err != nil {
+		j.broken = true
+		return j.seq, fmt.Errorf("sync journal: %w", err)
+	}
 	return j.seq, nil
 }
 
@@ -182,13 +192,14 @@ func (j *journal) restart(gen uint64) error {
 	hdr := make([]byte, journalHeader)
 	copy(hdr, journalMagic)
 	binary.LittleEndian.PutUint64(hdr[8:], gen)
+	j.gen, j.seq, j.off, j.broken = gen, 0, journalHeader, true // until the header is durable
 	if _, err := j.f.WriteAt(hdr, 0); err != nil {
 		return fmt.Errorf("restart journal: %w", err)
 	}
-	if err := datasync(j.f); err != nil {
+	if err := j.sync(j.f); err != nil {
 		return fmt.Errorf("restart journal: %w", err)
 	}
-	j.gen, j.seq, j.off = gen, 0, journalHeader
+	j.broken = false
 	return nil
 }
 

@@ -240,8 +240,8 @@ func tempDir(t *testing.T) string {
 }
 
 // TestCache_PurgeAnsweredEvents: the outbox forgets what the server answered more than
-// OutboxKeep ago, keeps what it answered recently, and never drops an event still waiting,
-// however old.
+// OutboxKeep ago, keeps what it answered recently and what it rejected unapplied, and never
+// drops an event still waiting, however old.
 func TestCache_PurgeAnsweredEvents(t *testing.T) {
 	ctx := context.Background()
 	c := openTest(t, tempDir(t))
@@ -250,10 +250,11 @@ func TestCache_PurgeAnsweredEvents(t *testing.T) {
 	for _, ev := range []struct {
 		nonce string
 		at    time.Time
-	}{{"old-done", long}, {"old-pending", long}, {"recent-done", now.Add(-time.Hour)}} {
+	}{{"old-done", long}, {"old-pending", long}, {"old-rejected", long}, {"recent-done", now.Add(-time.Hour)}} {
 		must(t, c.Record(ctx, Event{Nonce: ev.nonce, Token: "AAAAAA", Kind: "use", Mode: "online", ScannedAt: ev.at}))
 	}
 	must(t, c.Resolve(ctx, "old-done", app.OutcomeAdmitted, "", nil, long.Add(time.Second)))
+	must(t, c.Resolve(ctx, "old-rejected", "REJECTED", "malformed", nil, long.Add(time.Second)))
 	must(t, c.Resolve(ctx, "recent-done", app.OutcomeAdmitted, "", nil, now.Add(-time.Hour)))
 	must(t, c.Purge(ctx, now.Add(-24*time.Hour)))
 	var left []string
@@ -265,7 +266,58 @@ func TestCache_PurgeAnsweredEvents(t *testing.T) {
 		left = append(left, n)
 	}
 	must(t, rows.Err())
-	if strings.Join(left, " ") != "old-pending recent-done" {
-		t.Errorf("after the purge: %v, want old-pending recent-done", left)
+	if strings.Join(left, " ") != "old-pending old-rejected recent-done" {
+		t.Errorf("after the purge: %v, want old-pending old-rejected recent-done", left)
+	}
+}
+
+// TestCache_JournalSyncFailures: when the journal's sync fails, the validation fails (and says
+// so), its record is voided, and nothing more is recorded until a checkpoint and a new
+// generation succeed, so that a record of uncertain fate can never be replayed; when starting a
+// new generation fails, the next validation starts one before writing anything, so that its
+// record carries the generation of the header on disk.
+func TestCache_JournalSyncFailures(t *testing.T) {
+	ctx := context.Background()
+	dir := tempDir(t)
+	c := openTest(t, dir)
+	now := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
+	must(t, c.Apply(ctx, sample(now)))
+	failing := func(*os.File) error { return errors.New("I/O error") }
+
+	c.jnl.sync = failing
+	if _, err := c.Decide(ctx, "n1", "AAAAAA", "caisse-1", now, paris); err == nil {
+		t.Fatal("a validation whose journal sync failed was reported written")
+	}
+	if !c.jnl.broken {
+		t.Fatal("the journal is not marked broken after a failed sync")
+	}
+	if _, err := c.Decide(ctx, "n2", "AAAAAA", "caisse-1", now, paris); err == nil {
+		t.Fatal("a validation was recorded while the journal could not start a new generation")
+	}
+	c.jnl.sync = datasync
+	gen := c.jnl.gen
+	if out, err := c.Decide(ctx, "n3", "AAAAAA", "caisse-1", now, paris); err != nil || out.Code != app.OutcomeAdmitted {
+		t.Fatalf("once the disk syncs again: %v %+v", err, out)
+	}
+	if c.jnl.gen <= gen {
+		t.Errorf("generation %d after a broken journal, want more than %d", c.jnl.gen, gen)
+	}
+	if evs, _ := c.Pending(ctx, 10); len(evs) != 1 || evs[0].Nonce != "n3" {
+		t.Errorf("pending: %+v, want n3 alone", evs)
+	}
+
+	c.jnl.sync = failing
+	c.compacted = time.Time{} // due for a new generation
+	if err := c.Checkpoint(ctx); err == nil {
+		t.Fatal("a checkpoint whose new journal header could not be synced reported success")
+	}
+	c.jnl.sync = datasync
+	must(t, c.Record(ctx, Event{Nonce: "n4", Token: "BBBBBB", Kind: "use", Mode: "online", ScannedAt: now}))
+	copyFile(t, filepath.Join(dir, "journal.log"), filepath.Join(dir, "journal.copy"))
+	j, recs, err := openJournal(filepath.Join(dir, "journal.copy"))
+	must(t, err)
+	defer j.close()
+	if len(recs) != 1 || recs[0].Events[0].Nonce != "n4" {
+		t.Errorf("the journal as on disk: %+v, want n4's record under the header's generation", recs)
 	}
 }

@@ -5,16 +5,22 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
+
+	"guichet/app"
 )
 
 // logged runs fn in one transaction of the cache; the outbox events fn writes through put are
 // appended to the journal, and made durable there, before the transaction commits. A record
 // whose transaction then fails (a full disk refuses the outbox's log) is voided in the journal,
-// which is preallocated and so still has room, and is not replayed.
+// which is preallocated and so still has room, and is not replayed. After a failed write or sync
+// of the journal, nothing is recorded until a checkpoint of the outbox and a new generation of
+// the journal succeed (which makes every record of the old one stale, voided or not): until
+// then each validation fails and says so.
 func (c *Cache) logged(ctx context.Context, fn func(tx *sql.Tx, put func(Event) error) error) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if c.jnl.free() < journalReserve {
+	if c.jnl.broken || c.jnl.free() < journalReserve {
 		if err := c.compactLocked(ctx); err != nil {
 			return err
 		}
@@ -48,7 +54,7 @@ func (c *Cache) logged(ctx context.Context, fn func(tx *sql.Tx, put func(Event) 
 const journalReserve = 8 << 10
 
 func journalOf(ev Event) journalEvent {
-	return journalEvent{Nonce: ev.Nonce, Token: ev.Token, Kind: ev.Kind, Mode: ev.Mode, ScannedUS: us(ev.ScannedAt),
+	return journalEvent{Nonce: ev.Nonce, Token: app.NormalizeToken(ev.Token), Kind: ev.Kind, Mode: ev.Mode, ScannedUS: us(ev.ScannedAt),
 		Verdict: string(ev.LocalVerdict), Undoes: ev.Undoes}
 }
 
@@ -62,7 +68,11 @@ func (c *Cache) compactLocked(ctx context.Context) error {
 	if busy != 0 || frames != done {
 		return fmt.Errorf("checkpoint the outbox: %d of %d pages moved", done, frames)
 	}
-	return c.jnl.restart(c.jnl.gen + 1)
+	if err := c.jnl.restart(c.jnl.gen + 1); err != nil {
+		return err
+	}
+	c.compacted = time.Now()
+	return nil
 }
 
 // replay writes the journal's records into the outbox at open: after a power cut, the

@@ -203,7 +203,9 @@ func (c *Cache) Checkpoint(ctx context.Context) error {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if c.jnl.seq == 0 {
+	// The journal starts afresh at most every compactEvery (or when half full): offline, the
+	// engine checkpoints after each scan's sync attempt, and a scan that comes meanwhile waits.
+	if c.jnl.seq == 0 || time.Since(c.compacted) < compactEvery && c.jnl.free() > c.jnl.size/2 {
 		if _, err := c.db.ExecContext(ctx, `PRAGMA ob.wal_checkpoint(PASSIVE)`); err != nil {
 			return fmt.Errorf("checkpoint: %w", err)
 		}
@@ -211,6 +213,9 @@ func (c *Cache) Checkpoint(ctx context.Context) error {
 	}
 	return c.compactLocked(ctx)
 }
+
+// compactEvery is how often Checkpoint starts the journal afresh at most.
+const compactEvery = 10 * time.Second
 
 // Attempted counts a failed push of an event.
 func (c *Cache) Attempted(ctx context.Context, nonces []string) error {
