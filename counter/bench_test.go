@@ -230,7 +230,13 @@ func BenchmarkPush_10k(b *testing.B) {
 
 // BenchmarkFsyncReference is the floor under a durable validation: writing 4 KiB and fsyncing
 // it on the same disk, in the same run.
-func BenchmarkFsyncReference(b *testing.B) {
+func BenchmarkFsyncReference(b *testing.B) { fsyncReference(b, 0) }
+
+// BenchmarkFsyncReference_Paced is that floor at BenchmarkEngineValidateOffline_1M_Paced's
+// pace: 50 ms of idleness (outside the timer) before each write.
+func BenchmarkFsyncReference_Paced(b *testing.B) { fsyncReference(b, 50*time.Millisecond) }
+
+func fsyncReference(b *testing.B, pace time.Duration) {
 	f, err := os.Create(filepath.Join(b.TempDir(), "probe"))
 	if err != nil {
 		b.Fatal(err)
@@ -239,6 +245,11 @@ func BenchmarkFsyncReference(b *testing.B) {
 	buf := make([]byte, 4096)
 	lat := make([]time.Duration, 0, b.N)
 	for i := 0; i < b.N; i++ {
+		if pace > 0 {
+			b.StopTimer()
+			time.Sleep(pace)
+			b.StartTimer()
+		}
 		start := time.Now()
 		if _, err := f.WriteAt(buf, int64(i%64)*4096); err != nil {
 			b.Fatal(err)
