@@ -14,8 +14,9 @@ const OutcomeConfirm = app.OutcomeConfirm
 // MsgConfirm asks the cashier to confirm, with the identity reminder before the validation.
 const MsgConfirm = app.MsgConfirm
 
-// askFirst looks the countermark up in the copy (not the outbox, not the server) and, when it
-// would be admitted for a showtime on another day, returns the question instead of consuming it.
+// askFirst, before an online scan, looks the countermark up in the copy (not the outbox, not the
+// server) and, when it would be admitted for a showtime on another day, returns the question
+// instead of consuming it (offline, Cache.DecideSigned asks in its own look-up).
 // A countermark the copy does not know yet goes on to the usual validation, which asks the
 // server the same question when online (protocol.ScanEvent.AskOtherDay).
 func (e *Engine) askFirst(ctx context.Context, token string, now time.Time) (Verdict, bool) {
