@@ -74,8 +74,8 @@ func ParseRule(s string) (Rule, error) {
 			return Rule{}, fmt.Errorf("rate limit %q: bad unit %q (s, m, h or a duration)", s, unit)
 		}
 	}
-	if per/time.Duration(n) <= 0 {
-		return Rule{}, fmt.Errorf("rate limit %q: rate too high", s)
+	if per/time.Duration(n) < time.Microsecond { // 1/1ns would be a billion a second
+		return Rule{}, fmt.Errorf("rate limit %q: rate too high (at most 1000000/s)", s)
 	}
 	return Rule{Every: per / time.Duration(n), Burst: burst}, nil
 }
