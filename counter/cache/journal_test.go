@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,10 +21,8 @@ import (
 // pending again, with its verdict, and the admitted booking USED in the copy.
 func TestCache_PowerCutReplaysJournal(t *testing.T) {
 	ctx := context.Background()
-	dir, cut := tempDir(t), tempDir(t)
-	c := openTest(t, dir)
-	now := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
-	must(t, c.Apply(ctx, sample(now)))
+	c, dir, now := sampleCache(t)
+	cut := tempDir(t)
 	must(t, c.Checkpoint(ctx))
 	// What the disk holds at the cut: the database files as of this checkpoint...
 	for _, f := range []string{"cache.db", "outbox.db"} {
@@ -91,10 +88,7 @@ func TestCache_PowerCutReplaysJournal(t *testing.T) {
 // the validation the cashier was told had failed does not come back at the next open.
 func TestCache_JournalVoidsFailedCommit(t *testing.T) {
 	ctx := context.Background()
-	dir := tempDir(t)
-	c := openTest(t, dir)
-	now := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
-	must(t, c.Apply(ctx, sample(now)))
+	c, dir, now := sampleCache(t)
 	for _, q := range []string{`PRAGMA foreign_keys = ON`,
 		`CREATE TABLE parent (id INTEGER PRIMARY KEY)`,
 		`CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`} {
@@ -197,14 +191,20 @@ func pendingIn(t *testing.T, dir string) (int, error) {
 
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
-	src, err := os.Open(from)
+	b, err := os.ReadFile(from)
 	must(t, err)
-	defer src.Close()
-	dst, err := os.Create(to)
-	must(t, err)
-	_, err = io.Copy(dst, src)
-	must(t, err)
-	must(t, dst.Close())
+	must(t, os.WriteFile(to, b, 0o600))
+}
+
+// sampleCache opens a cache in a new folder filled with sample's bookings, at the evening of
+// sample's showtime.
+func sampleCache(t *testing.T) (*Cache, string, time.Time) {
+	t.Helper()
+	dir := tempDir(t)
+	c := openTest(t, dir)
+	now := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
+	must(t, c.Apply(context.Background(), sample(now)))
+	return c, dir, now
 }
 
 func must(t *testing.T, err error) {
@@ -278,10 +278,7 @@ func TestCache_PurgeAnsweredEvents(t *testing.T) {
 // record carries the generation of the header on disk.
 func TestCache_JournalSyncFailures(t *testing.T) {
 	ctx := context.Background()
-	dir := tempDir(t)
-	c := openTest(t, dir)
-	now := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
-	must(t, c.Apply(ctx, sample(now)))
+	c, dir, now := sampleCache(t)
 	failing := func(*os.File) error { return errors.New("I/O error") }
 
 	c.jnl.sync = failing
