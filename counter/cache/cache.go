@@ -113,7 +113,7 @@ func (c *Cache) open(ctx context.Context) (*sql.DB, error) {
 	// One connection, holding both files exclusively for as long as the cache is open: no lock
 	// is taken or released per scan (a dozen system calls less on the cashier's wait), and a
 	// second Guichet on the same data is refused instead of running a second engine on it.
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=locking_mode(EXCLUSIVE)&_pragma=busy_timeout(1000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=locking_mode(EXCLUSIVE)&_pragma=busy_timeout(1000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
 	if err != nil {
 		return nil, fmt.Errorf("open cache: %w", err)
 	}
@@ -126,7 +126,6 @@ func (c *Cache) open(ctx context.Context) (*sql.DB, error) {
 		// NORMAL: a commit survives a killed process, and the journal (one small fdatasync)
 		// carries the outbox's new events over a power cut until a checkpoint syncs the file.
 		`PRAGMA ob.synchronous = NORMAL`,
-		`PRAGMA ob.cache_size = -8192`,
 		`PRAGMA main.wal_autocheckpoint = 0`, // checkpoints run in the background (Checkpoint)
 		`PRAGMA ob.wal_autocheckpoint = 0`,
 	} {
