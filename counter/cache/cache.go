@@ -71,15 +71,15 @@ func Open(ctx context.Context, dir string) (*Cache, error) {
 		return nil, err
 	}
 	c.jnl = jnl
+	if err := c.prepare(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
 	if err := c.replay(ctx, recs); err != nil {
 		c.Close()
 		return nil, err
 	}
 	if err := c.reapplyPending(ctx); err != nil {
-		c.Close()
-		return nil, err
-	}
-	if err := c.prepare(ctx); err != nil {
 		c.Close()
 		return nil, err
 	}

@@ -95,11 +95,8 @@ func (c *Cache) replay(ctx context.Context, recs []journalRecord) error {
 				continue
 			}
 			for _, ev := range r.Events {
-				_, err := tx.ExecContext(ctx, `INSERT INTO ob.outbox (nonce, token, kind, mode, scanned_us, local_verdict, undoes)
-					VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO UPDATE SET mode = excluded.mode,
-					local_verdict = excluded.local_verdict WHERE state = 'pending'`,
-					ev.Nonce, ev.Token, ev.Kind, ev.Mode, ev.ScannedUS, ev.Verdict, ev.Undoes)
-				if err != nil {
+				if err := c.upsertEvent(ctx, tx, Event{Nonce: ev.Nonce, Token: ev.Token, Kind: ev.Kind, Mode: ev.Mode,
+					ScannedAt: fromUS(ev.ScannedUS), LocalVerdict: app.OutcomeCode(ev.Verdict), Undoes: ev.Undoes}); err != nil {
 					return fmt.Errorf("replay the journal: %w", err)
 				}
 			}

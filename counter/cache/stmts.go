@@ -24,7 +24,8 @@ func (c *Cache) prepare(ctx context.Context) error {
 	}{
 		{&c.st.lookup, `SELECT ` + bookingCols + ` FROM bookings WHERE token = ?`},
 		{&c.st.upsertEvent, `INSERT INTO ob.outbox (nonce, token, kind, mode, scanned_us, local_verdict, undoes)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO UPDATE SET mode = excluded.mode, local_verdict = excluded.local_verdict`},
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO UPDATE SET mode = excluded.mode, local_verdict = excluded.local_verdict
+			WHERE state = 'pending'`}, // an event the server answered stays answered (the journal's replay)
 		{&c.st.markUsed, `UPDATE bookings SET status = 'USED', used_us = ?, used_by = 'OFFERER', used_device = ?,
 			used_nonce = ? WHERE id = ?`},
 		// INDEXED BY: left to itself, SQLite walks every pending event in time order (the
