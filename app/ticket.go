@@ -195,7 +195,9 @@ func parseTicketField(fields []string) *SignedTicket {
 			continue
 		}
 		raw, err := ticketBase32.DecodeString(enc)
-		if err != nil {
+		// One spelling per ticket: a last character whose unused low bits are set decodes to the
+		// same bytes, and is refused like any altered field.
+		if err != nil || ticketBase32.EncodeToString(raw) != enc {
 			return nil
 		}
 		t, _ := decodeTicket(raw)
