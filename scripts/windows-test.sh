@@ -36,9 +36,16 @@ for _ in $(seq 50); do [ -s "$tmp/display" ] && break; sleep 0.1; done
 export DISPLAY=":$(cat "$tmp/display")"
 
 echo "windows-test: creating a Wine prefix (about 30 s the first time)"
-mkdir -p "$WINEPREFIX"
-wineboot -i >/dev/null 2>&1 || fail "wineboot failed"
-wineserver -w
+# wineboot once failed in CI with no message: its output is kept and shown, and a failed boot
+# is tried again in a fresh prefix (twice at most) after its wineserver is stopped.
+booted=""
+for attempt in 1 2 3; do
+  mkdir -p "$WINEPREFIX"
+  if WINEDEBUG=err+all wineboot -i > "$tmp/wineboot.log" 2>&1 && wineserver -w; then booted=1; break; fi
+  echo "windows-test: wineboot failed (attempt $attempt), its output:"; tail -30 "$tmp/wineboot.log"
+  wineserver -k 2>/dev/null || true; sleep 2; rm -rf "$WINEPREFIX"
+done
+[ -n "$booted" ] || fail "wineboot failed three times"
 x86_64-w64-mingw32-gcc -shared -O2 -o "$tmp/bcryptprimitives.dll" "$root/scripts/wine/bcryptprimitives.c" -ladvapi32
 cp "$tmp/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
 
