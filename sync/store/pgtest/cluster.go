@@ -16,7 +16,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -145,7 +144,9 @@ func (c *Cluster) run(prog string, args ...string) ([]byte, error) {
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
 		cmd = exec.Command(path, args...)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+		if err := runAs(cmd, uint32(uid), uint32(gid)); err != nil {
+			return nil, err
+		}
 		cmd.Dir = c.Dir
 		cmd.Env = append(os.Environ(), "HOME="+c.Dir)
 	} else {
