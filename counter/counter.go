@@ -304,13 +304,16 @@ func (e *Engine) Keep(ctx context.Context, token string) Verdict {
 		return e.revokedVerdict(token, now, revoked)
 	}
 	v := Verdict{Token: token, Nonce: newNonce(), At: now}
-	out, err := e.cache.DecideKeep(ctx, v.Nonce, token, now)
+	out, undone, err := e.cache.DecideKeep(ctx, v.Nonce, token, now)
 	if errors.Is(err, cache.ErrCopyNotUpdated) { // recorded: the verdict stands
 		e.log.Warn("un-validation recorded, copy not updated", "err", err)
 	} else if err != nil {
 		return e.failed(v, err)
 	}
 	v.Outcome, v.Offline = out, true
+	if out.OK() {
+		e.withdrawFromPeers(token, undone, now)
+	}
 	e.mu.Lock()
 	delete(e.recent, token)
 	e.mu.Unlock()

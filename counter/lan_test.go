@@ -282,3 +282,64 @@ func TestEngine_LANOnlineAdmissionShared(t *testing.T) {
 		t.Errorf("conflicts %+v %v, want none", cs, err)
 	}
 }
+
+// TestEngine_LANWithdrawal: the server down, a ticket admitted on caisse-1 is refused on caisse-2;
+// caisse-1's cashier undoes it ("Invalider"): caisse-2 hears of the withdrawal and admits the
+// ticket at once (its refusal is not re-shown as a repeat), and a counter started afterwards is not
+// told of the undone admission. When the server returns: one validation, caisse-2's, no conflict.
+func TestEngine_LANWithdrawal(t *testing.T) {
+	w := newWorld(t, 1)
+	ctx := context.Background()
+	a, b, c := w.device("caisse-1", w.key), w.device("caisse-2", w.key), w.device("caisse-3", w.key)
+	must(t, a.Sync(ctx))
+	must(t, b.Sync(ctx))
+	must(t, c.Sync(ctx))
+	na := w.startLAN(t, a, "caisse-1")
+	nb := w.startLAN(t, b, "caisse-2", na.Addr())
+	waitFor(t, "caisse-1 knows caisse-2", func() bool { return len(na.Peers()) == 1 })
+
+	w.down.Store(true)
+	tok := w.tokens[0]
+	if v := a.Validate(ctx, tok); v.Code != app.OutcomeAdmitted || !v.Offline {
+		t.Fatalf("caisse-1: %+v", v)
+	}
+	waitFor(t, "caisse-2 hears of the admission", knows(b, tok, "caisse-1"))
+	if v := b.Validate(ctx, tok); v.Code != app.OutcomeAlreadyUsed || v.PeerDevice != "caisse-1" {
+		t.Fatalf("caisse-2 before the withdrawal: %+v", v)
+	}
+	if v := a.Keep(ctx, tok); v.Code != app.OutcomeKept {
+		t.Fatalf("caisse-1's Invalider: %+v", v)
+	}
+	took := waitFor(t, "caisse-2 hears of the withdrawal", func() bool {
+		_, ok, err := b.PeerValidation(ctx, tok)
+		return err == nil && !ok
+	})
+	t.Logf("caisse-2 knew of the withdrawal %s after it", took)
+	if v := b.Validate(ctx, tok); v.Code != app.OutcomeAdmitted || v.Duplicate || v.PeerDevice != "" {
+		t.Fatalf("caisse-2 after the withdrawal: %+v, want admitted", v)
+	}
+	// caisse-3 starts now: its first exchanges carry caisse-2's admission and caisse-1's withdrawal
+	// (were caisse-1's admission counted, it would come first: it is older).
+	nc := w.startLAN(t, c, "caisse-3", na.Addr(), nb.Addr())
+	waitFor(t, "caisse-3 exchanged with both", func() bool {
+		ps := nc.Peers()
+		return len(ps) == 2 && !ps[0].Exchanged.IsZero() && !ps[1].Exchanged.IsZero()
+	})
+	if !knows(c, tok, "caisse-2")() {
+		pv, ok, err := c.PeerValidation(ctx, tok)
+		t.Errorf("caisse-3 holds %+v %v %v, want caisse-2's admission (caisse-1's is withdrawn)", pv, ok, err)
+	}
+
+	w.down.Store(false)
+	must(t, a.Sync(ctx))
+	must(t, b.Sync(ctx))
+	must(t, a.Sync(ctx))
+	if cs, err := w.st.Conflicts(ctx, w.offerer.ID, w.venue.ID, true); err != nil || len(cs) != 0 {
+		t.Errorf("conflicts %+v %v, want none", cs, err)
+	}
+	got, err := w.st.GetBookingByToken(ctx, tok)
+	must(t, err)
+	if got.Status != app.StatusUsed || got.UsedByDevice != "caisse-2" {
+		t.Errorf("on the server: %s by %q, want validated by caisse-2", got.Status, got.UsedByDevice)
+	}
+}

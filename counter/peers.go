@@ -48,6 +48,9 @@ func (l ledger) Recent(ctx context.Context) ([]lan.Validation, error) {
 	out := make([]lan.Validation, len(evs))
 	for i, ev := range evs {
 		out[i] = lan.Validation{Token: ev.Token, Nonce: ev.Nonce, Device: l.e.cfg.Device, At: ev.ScannedAt.UTC()}
+		if ev.Kind == "keep" { // an un-validation: it withdraws the admission it undid
+			out[i].Nonce, out[i].Withdrawn = *ev.Undoes, true
+		}
 	}
 	return out, nil
 }
@@ -55,9 +58,20 @@ func (l ledger) Recent(ctx context.Context) ([]lan.Validation, error) {
 func (l ledger) Received(ctx context.Context, vs []lan.Validation) error {
 	pv := make([]cache.PeerValidation, len(vs))
 	for i, v := range vs {
-		pv[i] = cache.PeerValidation{Token: v.Token, Nonce: v.Nonce, Device: v.Device, At: v.At}
+		pv[i] = cache.PeerValidation{Token: v.Token, Nonce: v.Nonce, Device: v.Device, At: v.At, Withdrawn: v.Withdrawn}
 	}
-	return l.e.cache.AddPeerValidations(ctx, pv, l.e.cfg.Now())
+	if err := l.e.cache.AddPeerValidations(ctx, pv, l.e.cfg.Now()); err != nil {
+		return err
+	}
+	// A refusal shown here for a validation now withdrawn is not re-shown as a repeat.
+	l.e.mu.Lock()
+	for _, v := range vs {
+		if v.Withdrawn {
+			delete(l.e.recent, app.NormalizeToken(v.Token))
+		}
+	}
+	l.e.mu.Unlock()
+	return nil
 }
 
 func (l ledger) Secret(ctx context.Context) (string, error) {
@@ -108,6 +122,19 @@ func (e *Engine) tellPeers(v Verdict) {
 		return
 	}
 	p.Tell(lan.Validation{Token: v.Token, Nonce: v.Nonce, Device: e.cfg.Device, At: v.At.UTC()})
+}
+
+// withdrawFromPeers tells the peers that the validation with nonce undone, which an "Invalider"
+// here has just undone, no longer stands (in the background; peers apply it only when that
+// validation was this counter's own).
+func (e *Engine) withdrawFromPeers(token, undone string, at time.Time) {
+	e.mu.Lock()
+	p := e.peers
+	e.mu.Unlock()
+	if p == nil || undone == "" {
+		return
+	}
+	p.Tell(lan.Validation{Token: token, Nonce: undone, Device: e.cfg.Device, At: at.UTC(), Withdrawn: true})
 }
 
 // keepLANSecret stores the venue's LAN secret a pull delivered.

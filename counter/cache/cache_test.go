@@ -188,7 +188,7 @@ func TestCache_PendingKeepAfterAdmission(t *testing.T) {
 	if out, err := c.Decide(ctx, "use-1", "AAAAAA", "dev", now, paris); err != nil || out.Code != app.OutcomeAdmitted {
 		t.Fatalf("admission: %v %v", out.Code, err)
 	}
-	if out, err := c.DecideKeep(ctx, "keep-1", "AAAAAA", now.Add(time.Second)); err != nil || out.Code != app.OutcomeKept {
+	if out, _, err := c.DecideKeep(ctx, "keep-1", "AAAAAA", now.Add(time.Second)); err != nil || out.Code != app.OutcomeKept {
 		t.Fatalf("un-validation: %v %v", out.Code, err)
 	}
 	page := sample(now)

@@ -36,7 +36,7 @@ func TestCache_PowerCutReplaysJournal(t *testing.T) {
 	if out, err := c.Decide(ctx, "n2", "BBBBBB", "caisse-1", now, paris); err != nil || out.Code != app.OutcomeAlreadyUsed {
 		t.Fatalf("BBBBBB: %v %+v", err, out) // an online attempt that fell back, decided offline
 	}
-	if out, err := c.DecideKeep(ctx, "n3", "AAAAAA", now.Add(time.Minute)); err != nil || out.Code != app.OutcomeKept {
+	if out, _, err := c.DecideKeep(ctx, "n3", "AAAAAA", now.Add(time.Minute)); err != nil || out.Code != app.OutcomeKept {
 		t.Fatalf("keep AAAAAA: %v %+v", err, out)
 	}
 	if out, err := c.Decide(ctx, "n4", "AAAAAA", "caisse-1", now.Add(2*time.Minute), paris); err != nil || out.Code != app.OutcomeAdmitted {

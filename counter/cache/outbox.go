@@ -108,11 +108,10 @@ func (c *Cache) DecideSigned(ctx context.Context, nonce, token, device string, n
 }
 
 // DecideKeep undoes a validation from the cache (offline "keep"), in two transactions like
-// DecideSigned: the outbox first.
-func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Time) (app.Outcome, error) {
-	var out app.Outcome
+// DecideSigned: the outbox first. undone is the nonce of the validation undone (when it is).
+func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Time) (out app.Outcome, undone string, err error) {
 	var b *Booking
-	err := c.logged(ctx, func(tx *sql.Tx, put func(Event) error) error {
+	err = c.logged(ctx, func(tx *sql.Tx, put func(Event) error) error {
 		var err error
 		b, err = c.lookupTx(ctx, tx, token, "")
 		if app.ErrorCode(err) == app.ENOTFOUND {
@@ -128,14 +127,14 @@ func (c *Cache) DecideKeep(ctx context.Context, nonce, token string, now time.Ti
 			LocalVerdict: out.Code, Undoes: &undoes})
 	})
 	if err != nil || !out.OK() {
-		return out, err
+		return out, "", err
 	}
 	_, err = c.db.ExecContext(ctx, `UPDATE bookings SET status = 'CONFIRMED', used_us = NULL, used_by = '', used_key = '',
 		used_device = '', used_nonce = '' WHERE id = ?`, b.ID)
 	if err != nil {
-		return out, fmt.Errorf("%w: %w", ErrCopyNotUpdated, err)
+		return out, b.UsedNonce, fmt.Errorf("%w: %w", ErrCopyNotUpdated, err)
 	}
-	return out, nil
+	return out, b.UsedNonce, nil
 }
 
 func (c *Cache) upsertEvent(ctx context.Context, tx *sql.Tx, ev Event) error {

@@ -65,3 +65,72 @@ func TestCache_PeerValidations(t *testing.T) {
 		t.Errorf("answered admissions still told: %+v", evs)
 	}
 }
+
+// TestCache_PeerWithdrawals: a peer's withdrawal ("Invalider" there) makes its validation stop
+// counting, and a copy of the admission arriving afterwards (an older catch-up) does not bring it
+// back; a device cannot withdraw another device's validation, even by sending the withdrawal
+// first. What this counter tells: an admission it undid is not told any more, its withdrawal is.
+func TestCache_PeerWithdrawals(t *testing.T) {
+	ctx := context.Background()
+	c := openTest(t, tempDir(t))
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	known := func(token string) bool {
+		t.Helper()
+		_, ok, err := c.PeerValidation(ctx, token)
+		must(err)
+		return ok
+	}
+	adm := PeerValidation{Token: "ABCDEF", Nonce: "n1", Device: "caisse-2", At: now}
+	must(c.AddPeerValidations(ctx, []PeerValidation{adm}, now))
+	wd := adm
+	wd.Withdrawn, wd.At = true, now.Add(time.Minute)
+	must(c.AddPeerValidations(ctx, []PeerValidation{wd}, now))
+	if known("ABCDEF") {
+		t.Error("a withdrawn validation still counts")
+	}
+	must(c.AddPeerValidations(ctx, []PeerValidation{adm}, now)) // an older exchange arriving late
+	if known("ABCDEF") {
+		t.Error("a withdrawn validation came back with a late copy of the admission")
+	}
+	// Withdrawal before the admission (messages crossing): the admission never counts.
+	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "GHJKLM", Nonce: "n2", Device: "caisse-2", At: now, Withdrawn: true}}, now))
+	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "GHJKLM", Nonce: "n2", Device: "caisse-2", At: now}}, now))
+	if known("GHJKLM") {
+		t.Error("an admission withdrawn before it arrived counts")
+	}
+	// Another device's withdrawal, after or before the admission, changes nothing.
+	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "MNPQRS", Nonce: "n3", Device: "caisse-2", At: now}}, now))
+	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "MNPQRS", Nonce: "n3", Device: "caisse-3", At: now, Withdrawn: true}}, now))
+	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "TUVWXY", Nonce: "n4", Device: "caisse-3", At: now, Withdrawn: true}}, now))
+	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "TUVWXY", Nonce: "n4", Device: "caisse-2", At: now}}, now))
+	if !known("MNPQRS") || !known("TUVWXY") {
+		t.Error("a device withdrew another device's validation")
+	}
+
+	must(c.Apply(ctx, sample(now)))
+	if out, err := c.Decide(ctx, "own1", "AAAAAA", "caisse-1", now, paris); err != nil || out.Code != app.OutcomeAdmitted {
+		t.Fatalf("decide: %+v %v", out, err)
+	}
+	out, undone, err := c.DecideKeep(ctx, "keep1", "AAAAAA", now.Add(time.Second))
+	if err != nil || out.Code != app.OutcomeKept || undone != "own1" {
+		t.Fatalf("keep: %+v, undone %q, %v", out, undone, err)
+	}
+	evs, err := c.PendingAdmissions(ctx, 10)
+	must(err)
+	if len(evs) != 1 || evs[0].Kind != "keep" || evs[0].Undoes == nil || *evs[0].Undoes != "own1" || evs[0].Token != "AAAAAA" {
+		t.Fatalf("told to peers %+v, want the withdrawal of own1 only", evs)
+	}
+	// A refused un-validation (nothing to undo) withdraws nothing.
+	if out, _, err := c.DecideKeep(ctx, "keep2", "AAAAAA", now.Add(2*time.Second)); err != nil || out.Code == app.OutcomeKept {
+		t.Fatalf("second keep: %+v %v", out, err)
+	}
+	if evs, _ := c.PendingAdmissions(ctx, 10); len(evs) != 1 {
+		t.Errorf("told to peers %+v, want one withdrawal", evs)
+	}
+}

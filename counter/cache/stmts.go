@@ -34,7 +34,7 @@ func (c *Cache) prepare(ctx context.Context) error {
 			WHERE token = ? AND state = 'pending'
 			AND (kind = 'use' AND local_verdict = 'ADMITTED' OR kind = 'keep' AND local_verdict = 'KEPT')
 			ORDER BY scanned_us DESC, rowid DESC LIMIT 1`},
-		{&c.st.peer, `SELECT token, nonce, device, at_us FROM peer_validations WHERE token = ? ORDER BY at_us, nonce LIMIT 1`},
+		{&c.st.peer, `SELECT token, nonce, device, at_us FROM peer_validations WHERE token = ? AND withdrawn = 0 ORDER BY at_us, nonce LIMIT 1`},
 	} {
 		st, err := c.db.PrepareContext(ctx, p.query)
 		if err != nil {

@@ -8,8 +8,9 @@
 // started late catches up. Every message is authenticated with HMAC-SHA256 under a key derived
 // from the venue's LAN secret (delivered by the server with the pull), carries its time and a
 // nonce, and is refused outside a time window or when seen before. A device without the secret,
-// or of another venue, is ignored. What peers say is only ever a reason to refuse: it never admits
-// anyone, and each counter pushes only its own outbox (docs/sync.md).
+// or of another venue, is ignored. What peers say is only ever a reason to refuse (a withdrawal,
+// after an "Invalider", takes back its own sender's reason): it never admits anyone by itself, and
+// each counter pushes only its own outbox (docs/sync.md).
 package lan
 
 import (
@@ -25,18 +26,22 @@ import (
 	"time"
 )
 
-// Validation is an admission a counter made offline, as its peers need to know it.
+// Validation is an admission a counter made offline, as its peers need to know it, or its
+// withdrawal: the counter undid it ("Invalider") and its peers must stop refusing the ticket for it.
 type Validation struct {
 	Token  string    `json:"token"`
 	Nonce  string    `json:"nonce"` // the outbox nonce of the admission
 	Device string    `json:"device"`
-	At     time.Time `json:"at"`
+	At     time.Time `json:"at"` // when it was admitted, or withdrawn
+	// Withdrawn: the device that made the admission undid it. A peer applies a withdrawal only
+	// to that device's own admission (a device never withdraws another's).
+	Withdrawn bool `json:"withdrawn,omitempty"`
 }
 
 // Ledger is the counter's side of the exchange.
 type Ledger interface {
-	// Recent returns this counter's admissions that the server has not answered yet (at most
-	// MaxValidations, oldest first).
+	// Recent returns this counter's admissions that the server has not answered yet and it has
+	// not undone (at most MaxValidations, oldest first), then its withdrawals not answered yet.
 	Recent(ctx context.Context) ([]Validation, error)
 	// Received stores validations a peer made.
 	Received(ctx context.Context, vs []Validation) error
@@ -250,7 +255,7 @@ func (n *Node) shutdown() {
 	}
 }
 
-// Tell sends an admission to every peer at once, in the background: it never blocks (when the
+// Tell sends an admission (or a withdrawal) to every peer at once, in the background: it never blocks (when the
 // queue is full the next full exchange carries it).
 func (n *Node) Tell(v Validation) {
 	select {
