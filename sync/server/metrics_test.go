@@ -62,3 +62,22 @@ func TestMetricsAndReadiness(t *testing.T) {
 		}
 	})
 }
+
+// With a metrics token, /metrics answers 401 JSON without it or with another (any scheme
+// spelling), and serves the metrics with it.
+func TestMetrics_Token(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(server.New(e.st, server.Options{MetricsToken: "s3cret-metrics"}))
+	defer srv.Close()
+	e.srv = srv
+	for _, cred := range []string{"", "wrong", e.demo.Keys.Manager} {
+		status, body := e.do("GET", "/metrics", cred, nil)
+		if status != 401 || !strings.Contains(string(body), `"code"`) {
+			t.Errorf("metrics with %q: %d %s, want 401 JSON", cred, status, body)
+		}
+	}
+	status, body := e.do("GET", "/metrics", "s3cret-metrics", nil)
+	if status != 200 || !strings.Contains(string(body), "guichet_http_requests_total") {
+		t.Errorf("metrics with the token: %d %.200s", status, body)
+	}
+}

@@ -7,6 +7,7 @@ package server
 import (
 	"compress/gzip"
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,28 +42,32 @@ type Options struct {
 	Ready   func() bool      // /readyz fails while it is false (always ready when nil)
 	// Limits are the rate limits; nil means DefaultLimits(), &Limits{} limits nothing.
 	Limits *Limits
+	// MetricsToken, when set, is the bearer token /metrics asks for (served to anyone otherwise:
+	// then keep it private at the reverse proxy).
+	MetricsToken string
 }
 
 // Server serves the HTTP API over a store.
 type Server struct {
-	store   store.Store
-	log     *slog.Logger
-	now     func() time.Time
-	maxBody int64
-	mux     *http.ServeMux
-	locs    sync.Map // time zone name → *time.Location
-	routes  []string
-	imports AllocineImporter
-	metrics *metrics.Metrics
-	ready   func() bool
-	lim     *limiters
-	tickets *tickets.Signer // signs the QR payloads of bookings (issue 16)
+	store        store.Store
+	log          *slog.Logger
+	now          func() time.Time
+	maxBody      int64
+	mux          *http.ServeMux
+	locs         sync.Map // time zone name → *time.Location
+	routes       []string
+	imports      AllocineImporter
+	metrics      *metrics.Metrics
+	ready        func() bool
+	metricsToken string
+	lim          *limiters
+	tickets      *tickets.Signer // signs the QR payloads of bookings (issue 16)
 }
 
 // New returns a server over st.
 func New(st store.Store, o Options) *Server {
 	s := &Server{store: st, log: o.Logger, now: o.Now, maxBody: o.MaxBody, mux: http.NewServeMux(), imports: o.Imports,
-		metrics: o.Metrics, ready: o.Ready}
+		metrics: o.Metrics, ready: o.Ready, metricsToken: o.MetricsToken}
 	if s.metrics == nil {
 		s.metrics = metrics.New()
 	}
@@ -101,7 +106,7 @@ func (s *Server) register() {
 	m := s
 	m.handle("GET /healthz", s.healthz)
 	m.handle("GET /readyz", s.readyz)
-	m.handle("GET /metrics", s.metrics.Handler().ServeHTTP)
+	m.handle("GET /metrics", s.serveMetrics(s.metrics.Handler()))
 	m.handle("GET /openapi.json", serveOpenAPI)
 
 	// pass Culture's countermark API, v2 (French errors) and public v1 (English errors).
@@ -255,6 +260,21 @@ func (s *Server) auth(min app.Role, h func(w http.ResponseWriter, r *http.Reques
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), keyCtx{}, k)), k)
+	}
+}
+
+// serveMetrics serves h, asking for the metrics token when one is set (compared in constant time).
+func (s *Server) serveMetrics(h http.Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.metricsToken != "" {
+			cred, ok := bearer(r)
+			if !ok || subtle.ConstantTimeCompare([]byte(cred), []byte(s.metricsToken)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="guichet-metrics"`)
+				s.writeError(w, r, app.Errorf(app.EUNAUTHORIZED, "Jeton des métriques requis : en-tête Authorization: Bearer <jeton>."))
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
 	}
 }
 

@@ -126,6 +126,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs.StringVar(&cfg.addrFile, "addr-file", "", "write the address actually listened on to this file (with --addr HOST:0)")
 		fs.DurationVar(&cfg.drain, "drain", 0, "on SIGTERM, fail /readyz for this long before closing (the load balancer's check interval)")
 		fs.IntVar(&cfg.dbConns, "db-conns", 20, "PostgreSQL connection pool size")
+		fs.StringVar(&cfg.metricsTokenFile, "metrics-token-file", "", "file holding the bearer token /metrics asks for (or $GUICHET_METRICS_TOKEN; none: served to anyone)")
 		cfg.mailFlags(fs)
 		cfg.allocine.flags(fs, true)
 		limitFlags(fs, &cfg.limits)
@@ -334,6 +335,10 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
 	log := slog.New(h)
+	metricsToken, err := cfg.metricsToken()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -373,7 +378,8 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 		return err
 	}
 	defer bg.stop()
-	var api http.Handler = server.New(counted, server.Options{Logger: log, Imports: bg.imports, Metrics: m, Ready: ready.Load, Limits: &cfg.limits})
+	var api http.Handler = server.New(counted, server.Options{Logger: log, Imports: bg.imports, Metrics: m, Ready: ready.Load, Limits: &cfg.limits,
+		MetricsToken: metricsToken})
 	handler.Store(&api)
 	ready.Store(true)
 	log.Info("guichet-server listening", "addr", ln.Addr().String(), "db", redact(dbPath), "engine", st.Dialect().Name)

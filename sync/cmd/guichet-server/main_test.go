@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,8 +107,13 @@ func TestRun_Serve(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var logs bytes.Buffer
+	tokFile := filepath.Join(t.TempDir(), "metrics-token")
+	if err := os.WriteFile(tokFile, []byte("tok-123\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	go func() {
-		done <- run(ctx, []string{"serve", "--db", db, "--addr", addr, "--log-format", "json"}, &bytes.Buffer{}, &syncWriter{w: &logs})
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", addr, "--log-format", "json", "--metrics-token-file", tokFile},
+			&bytes.Buffer{}, &syncWriter{w: &logs})
 	}()
 	var resp *http.Response
 	var err error
@@ -129,6 +135,20 @@ func TestRun_Serve(t *testing.T) {
 		t.Fatalf("use: %v %v", err, resp)
 	}
 	resp.Body.Close()
+	for cred, want := range map[string]int{"": 401, "Bearer tok-1234": 401, "bearer tok-123": 200} {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/metrics", nil)
+		if cred != "" {
+			req.Header.Set("Authorization", cred)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("/metrics with %q: %d, want %d", cred, resp.StatusCode, want)
+		}
+	}
 	cancel()
 	select {
 	case err := <-done:

@@ -41,6 +41,24 @@ type serveConfig struct {
 	allocine                      allocineConfig
 	limits                        server.Limits
 	scanRetention                 time.Duration
+	metricsTokenFile              string
+}
+
+// metricsToken reads the token /metrics asks for: --metrics-token-file, else
+// $GUICHET_METRICS_TOKEN, else none (metrics served to anyone who reaches the port).
+func (c *serveConfig) metricsToken() (string, error) {
+	if c.metricsTokenFile == "" {
+		return strings.TrimSpace(os.Getenv("GUICHET_METRICS_TOKEN")), nil
+	}
+	b, err := os.ReadFile(c.metricsTokenFile)
+	if err != nil {
+		return "", fmt.Errorf("metrics token: %w", err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" {
+		return "", fmt.Errorf("metrics token: %s is empty", c.metricsTokenFile)
+	}
+	return tok, nil
 }
 
 func (c *serveConfig) mailFlags(fs *flag.FlagSet) {
