@@ -61,10 +61,10 @@ func (p *Purge) Tick(ctx context.Context) (*store.PurgeReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("purge: %w", err)
 	}
-	if err := p.Store.RecordJobRun(ctx, PurgeJob, now, fmt.Sprintf("%d scan events, %d miss days", rep.ScanEvents, rep.MissDays)); err != nil {
+	if err := p.Store.RecordJobRun(ctx, PurgeJob, now, fmt.Sprintf("%d scan events, %d miss days, %d rate buckets", rep.ScanEvents, rep.MissDays, rep.RateBuckets)); err != nil {
 		return &rep, err
 	}
-	p.Log.Info("purge", "scan_events", rep.ScanEvents, "miss_days", rep.MissDays)
+	p.Log.Info("purge", "scan_events", rep.ScanEvents, "miss_days", rep.MissDays, "rate_buckets", rep.RateBuckets)
 	return &rep, nil
 }
 

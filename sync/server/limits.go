@@ -21,7 +21,7 @@ type Limits struct {
 	IP            ratelimit.Rule // every request, per client IP
 	Key           ratelimit.Rule // every request, per API key
 	SigninIP      ratelimit.Rule // sign-in attempts, per client IP
-	SigninAccount ratelimit.Rule // sign-in attempts, per e-mail (known or not)
+	SigninAccount ratelimit.Rule // sign-in attempts, per e-mail (known or not), shared by replicas (in the store)
 	// Misses are countermark look-ups and validations that found no booking of the key's
 	// offerer (NOT_FOUND or another offerer's): charged per API key, after the fact; a key
 	// whose bucket is empty gets 429 before any look-up.
@@ -52,16 +52,17 @@ func DefaultLimits() Limits {
 
 // limiters holds the buckets of a server.
 type limiters struct {
-	ip, key, signinIP, signinAccount, misses *ratelimit.Keyed
-	passwords                                *ratelimit.Gate
-	images                                   *ratelimit.Gate // image decodes at once (ImageDecodes)
-	passwordWait                             time.Duration
-	trusted                                  []netip.Prefix
+	ip, key, signinIP, misses *ratelimit.Keyed
+	signinAccountRule         ratelimit.Rule // kept in the store (shared by replicas)
+	passwords                 *ratelimit.Gate
+	images                    *ratelimit.Gate // image decodes at once (ImageDecodes)
+	passwordWait              time.Duration
+	trusted                   []netip.Prefix
 }
 
 func newLimiters(l Limits) *limiters {
 	keyed := func(r ratelimit.Rule) *ratelimit.Keyed { return ratelimit.NewKeyed(r, 0, nil) }
-	return &limiters{ip: keyed(l.IP), key: keyed(l.Key), signinIP: keyed(l.SigninIP), signinAccount: keyed(l.SigninAccount),
+	return &limiters{ip: keyed(l.IP), key: keyed(l.Key), signinIP: keyed(l.SigninIP), signinAccountRule: l.SigninAccount,
 		misses: keyed(l.Misses), passwords: ratelimit.NewGate(l.PasswordChecks), passwordWait: l.PasswordWait,
 		images:  ratelimit.NewGate(ImageDecodes),
 		trusted: l.TrustedProxies}
@@ -145,9 +146,19 @@ func (s *Server) allowSignin(w http.ResponseWriter, r *http.Request, email strin
 		tooMany(w, wait)
 		return false
 	}
-	if ok, wait := s.lim.signinAccount.Allow(strings.ToLower(strings.TrimSpace(email))); !ok {
-		tooMany(w, wait)
-		return false
+	if rule := s.lim.signinAccountRule; !rule.Off() {
+		// Per e-mail, the bucket lives in the database: replicas share it, so a password guesser
+		// gets the rule's attempts per account whichever replica it reaches.
+		bucket := "signin:" + strings.ToLower(strings.TrimSpace(email))
+		ok, wait, err := s.store.TakeToken(r.Context(), bucket, rule.Every, rule.Burst, s.now())
+		if err != nil {
+			s.writeError(w, r, err)
+			return false
+		}
+		if !ok {
+			tooMany(w, wait)
+			return false
+		}
 	}
 	return true
 }

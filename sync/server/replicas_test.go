@@ -120,3 +120,54 @@ func TestReplicas_Postgres(t *testing.T) {
 		}
 	})
 }
+
+// The sign-in limit per e-mail is one bucket for every replica on the database: three wrong
+// guesses spread over two replicas use it up, and the fourth is refused by either, with
+// Retry-After (a guesser gets the rule's attempts per account, not that many per replica).
+func TestReplicas_SigninLimitShared(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) {
+		ctx := context.Background()
+		dsn := sqltest.DSN(t)
+		var urls []string
+		var first *sqlstore.Store
+		for i := 0; i < 2; i++ {
+			st, err := sqlstore.Open(ctx, dsn, sqlstore.Options{MaxConns: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			if first == nil {
+				first = st
+			}
+			srv := httptest.NewServer(server.New(st, server.Options{Limits: &server.Limits{SigninAccount: hour(3)}}))
+			t.Cleanup(srv.Close)
+			urls = append(urls, srv.URL)
+		}
+		paris, _ := time.LoadLocation("Europe/Paris")
+		d, err := demo.Seed(ctx, first, time.Now(), paris)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ben := d.Beneficiaries[0]
+		signin := func(base, password string) (*http.Response, []byte) {
+			t.Helper()
+			body, _ := json.Marshal(map[string]string{"email": ben.Email, "password": password})
+			resp, err := http.Post(base+"/native/v1/signin", "application/json", strings.NewReader(string(body)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp, b
+		}
+		for i, base := range []string{urls[0], urls[1], urls[0]} {
+			if resp, body := signin(base, "wrong"); resp.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("guess %d: %d %s", i+1, resp.StatusCode, body)
+			}
+		}
+		for i, base := range urls {
+			resp, body := signin(base, ben.Password)
+			want429(t, fmt.Sprintf("replica %d after three guesses in all", i+1), resp, body)
+		}
+	})
+}

@@ -135,6 +135,7 @@ type Store interface {
 
 	Syncer
 	TicketKeys
+	SharedLimits
 
 	// Beneficiaries and notifications (issue 3).
 
@@ -367,6 +368,14 @@ type TicketKey struct {
 	CreatedAt time.Time
 }
 
+// SharedLimits are rate-limit buckets kept in the database, so that every replica sharing it
+// counts against the same bucket (sign-in attempts per e-mail).
+type SharedLimits interface {
+	// TakeToken takes one token from the named bucket, which holds burst tokens and gains one
+	// every every; when it is empty ok is false and wait is how long until the next token.
+	TakeToken(ctx context.Context, bucket string, every time.Duration, burst int, now time.Time) (ok bool, wait time.Duration, err error)
+}
+
 // TicketKeys keeps the venues' keys for signed tickets.
 type TicketKeys interface {
 	// AddTicketKey stores a new key pair of a venue and sets its ID.
@@ -401,7 +410,8 @@ type Syncer interface {
 	// ScanMisses returns the offerer's counts of online scans that matched no booking (such
 	// scans are counted per key and day, not stored), the latest first.
 	ScanMisses(ctx context.Context, offererID int64) ([]ScanMisses, error)
-	// PurgeScans deletes the scan events received before before and older miss counts.
+	// PurgeScans deletes the scan events received before before, older miss counts, and the
+	// shared rate-limit buckets full since before.
 	PurgeScans(ctx context.Context, before time.Time) (PurgeReport, error)
 }
 
@@ -415,8 +425,9 @@ type ScanMisses struct {
 
 // PurgeReport says what a purge deleted.
 type PurgeReport struct {
-	ScanEvents int
-	MissDays   int
+	ScanEvents  int
+	MissDays    int
+	RateBuckets int // shared rate-limit buckets full since before
 }
 
 // AllocineSettings are a venue's Allociné import settings.
