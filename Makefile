@@ -203,10 +203,12 @@ package-windows: windows ## the per-user Windows installer: bin/windows/Guichet-
 	  -DOUTFILE=$(CURDIR)/$(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe packaging/windows/installer.nsi
 	@ls -l $(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe
 
-test-windows: package-windows ## the Windows build under Wine: camera and offline-store tests, install, a countermark typed and used, uninstall
+test-windows: package-windows ## the Windows build under Wine: camera, offline-store and counter-engine tests, install, a countermark typed and used, uninstall
 	$(GO) build -o $(BIN)/guichet-server ./sync/cmd/guichet-server
 	@# every package (tests included) builds and passes vet for Windows, not only those run under Wine
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(WIN_CC) $(GO) vet ./...
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(WIN_CC) $(GO) test -c -o $(WIN_DIR)/camera.test.exe ./camera
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) test -c -o $(WIN_DIR)/cache.test.exe ./counter/cache
-	scripts/windows-test.sh $(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe $(WIN_DIR)/camera.test.exe $(VAR)/smoke-windows $(WIN_DIR)/cache.test.exe
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) test -c -o $(WIN_DIR)/counter.test.exe ./counter
+	scripts/windows-test.sh $(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe $(WIN_DIR)/camera.test.exe $(VAR)/smoke-windows \
+	  $(WIN_DIR)/cache.test.exe $(WIN_DIR)/counter.test.exe

@@ -11,6 +11,7 @@ import (
 	"guichet/app"
 	"guichet/counter"
 	"guichet/counter/cache"
+	"guichet/internal/testdir"
 	"guichet/sync/client"
 	"guichet/sync/store"
 )
@@ -23,7 +24,7 @@ func TestEngine_BurstFasterThanOnlineTimeout(t *testing.T) {
 	const n = 12
 	w := newWorld(t, n)
 	ctx := context.Background()
-	c, err := cache.Open(ctx, filepath.Join(t.TempDir(), "caisse-1"))
+	c, err := cache.Open(ctx, filepath.Join(testdir.New(t), "caisse-1"))
 	must(t, err)
 	t.Cleanup(func() { c.Close() })
 	timeout := 300 * time.Millisecond

@@ -13,6 +13,7 @@ import (
 	"guichet/app"
 	"guichet/counter"
 	"guichet/counter/cache"
+	"guichet/internal/testdir"
 	"guichet/sync/client"
 	"guichet/sync/server"
 	"guichet/sync/store"
@@ -44,7 +45,7 @@ func newSkewedWorld(t *testing.T, bookings int, skew time.Duration) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{t: t, skew: skew}
-	w.dbPath = filepath.Join(t.TempDir(), "server.db")
+	w.dbPath = filepath.Join(testdir.New(t), "server.db")
 	st, err := sqlstore.OpenSQLite(ctx, w.dbPath, sqlstore.Options{SyncNormal: true})
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +105,7 @@ func must(t *testing.T, err error) {
 // device is a counter with its own cache, paired with the world's server.
 func (w *world) device(name, key string) *counter.Engine {
 	w.t.Helper()
-	c, err := cache.Open(context.Background(), filepath.Join(w.t.TempDir(), name))
+	c, err := cache.Open(context.Background(), filepath.Join(testdir.New(w.t), name))
 	must(w.t, err)
 	w.t.Cleanup(func() { c.Close() })
 	cl := client.New(w.srv.URL, key, name, client.Options{FastTimeout: 2 * time.Second, Timeout: 5 * time.Second, Retries: -1})
@@ -259,7 +260,7 @@ func TestEngine_Outage(t *testing.T) {
 func TestEngine_ClosedBeforePushAndRestarted(t *testing.T) {
 	w := newWorld(t, 3)
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "caisse")
+	dir := filepath.Join(testdir.New(t), "caisse")
 	open := func() (*counter.Engine, *cache.Cache) {
 		c, err := cache.Open(ctx, dir)
 		must(t, err)

@@ -12,6 +12,7 @@ import (
 	"guichet/app"
 	"guichet/counter"
 	"guichet/counter/cache"
+	"guichet/internal/testdir"
 	"guichet/sync/client"
 	"guichet/sync/store"
 	"guichet/sync/store/sqlstore"
@@ -72,7 +73,7 @@ func TestEngine_OfflineKeepDoesNotEraseAnotherAdmission(t *testing.T) {
 func TestEngine_BadEventDoesNotBlockPush(t *testing.T) {
 	w := newWorld(t, 2)
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	c, err := cache.Open(ctx, dir)
 	must(t, err)
 	t.Cleanup(func() { c.Close() })
@@ -111,7 +112,7 @@ func (w *world) restore(backup string) *sqlstore.Store {
 }
 
 func (w *world) backup() string {
-	path := filepath.Join(w.t.TempDir(), "backup.db")
+	path := filepath.Join(testdir.New(w.t), "backup.db")
 	db, err := sql.Open("sqlite", w.dbPath)
 	must(w.t, err)
 	defer db.Close()
@@ -187,7 +188,7 @@ func TestEngine_ReplacedServerDatabase(t *testing.T) {
 func TestEngine_FullCheckRepairsDrift(t *testing.T) {
 	w := newWorld(t, 30)
 	ctx := context.Background()
-	c, err := cache.Open(ctx, t.TempDir())
+	c, err := cache.Open(ctx, testdir.New(t))
 	must(t, err)
 	t.Cleanup(func() { c.Close() })
 	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{Timeout: 5 * time.Second, Retries: -1})
@@ -264,7 +265,7 @@ func TestEngine_RevokedKeyGrace(t *testing.T) {
 	var clock atomic.Int64
 	clock.Store(time.Now().UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()) }
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	open := func(key string) (*counter.Engine, *cache.Cache) {
 		c, err := cache.Open(ctx, dir)
 		must(t, err)
@@ -323,7 +324,7 @@ func TestEngine_PullWindowAndRevisions(t *testing.T) {
 	must(t, err)
 	var clock atomic.Int64
 	clock.Store(time.Now().UnixNano())
-	c, err := cache.Open(ctx, t.TempDir())
+	c, err := cache.Open(ctx, testdir.New(t))
 	must(t, err)
 	t.Cleanup(func() { c.Close() })
 	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{Timeout: 5 * time.Second, Retries: -1})

@@ -11,13 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"guichet/app"
 	"guichet/counter"
 	"guichet/counter/cache"
+	"guichet/internal/testdir"
 	"guichet/sync/client"
 )
 
@@ -46,7 +46,7 @@ func killedSyncer(args []string) int {
 	c, err := cache.Open(ctx, args[0])
 	if err != nil {
 		fmt.Println("ERR", err)
-		return 1
+		return 3 // not 1, which Windows gives a process it kills
 	}
 	e := counter.New(c, client.New(args[1], args[2], "caisse-1", client.Options{Timeout: time.Minute, Retries: -1}),
 		counter.Config{Device: "caisse-1", VenueID: 1, Location: time.UTC})
@@ -63,7 +63,7 @@ func killedCounter(dir string) int {
 	c, err := cache.Open(ctx, dir)
 	if err != nil {
 		fmt.Println("ERR", err)
-		return 1
+		return 3 // not 1, which Windows gives a process it kills
 	}
 	e := counter.New(c, client.New("http://127.0.0.1:1", "gk_x", "killed", client.Options{Retries: -1}),
 		counter.Config{Device: "killed", VenueID: 1, Location: time.UTC})
@@ -73,7 +73,7 @@ func killedCounter(dir string) int {
 		v := e.Validate(ctx, tok)
 		if v.Code != app.OutcomeAdmitted {
 			fmt.Println("ERR", tok, v.Code, v.Message)
-			return 1
+			return 3
 		}
 		fmt.Println("ACK", tok)
 	}
@@ -87,7 +87,7 @@ func TestEngine_SIGKILLMidValidation(t *testing.T) {
 		t.Skip("starts a process")
 	}
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "caisse")
+	dir := filepath.Join(testdir.New(t), "caisse")
 	c, err := cache.Open(ctx, dir)
 	must(t, err)
 	now := time.Now()
@@ -116,7 +116,7 @@ func TestEngine_SIGKILLMidValidation(t *testing.T) {
 			t.Fatalf("counter process: %s", line)
 		}
 		if len(acked) == 200 { // in the middle of a burst: the next validation is under way
-			must(t, cmd.Process.Signal(syscall.SIGKILL))
+			must(t, cmd.Process.Kill())
 			break
 		}
 	}
@@ -126,7 +126,7 @@ func TestEngine_SIGKILLMidValidation(t *testing.T) {
 		}
 	}
 	_ = cmd.Wait()
-	if st, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || st.Signal() != syscall.SIGKILL {
+	if !hardKilled(cmd.ProcessState) {
 		t.Fatalf("the counter process was not killed: %v", cmd.ProcessState)
 	}
 
@@ -160,7 +160,7 @@ func TestEngine_SIGKILLMidSync(t *testing.T) {
 	}
 	w := newWorld(t, 40)
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "caisse-1")
+	dir := filepath.Join(testdir.New(t), "caisse-1")
 	c, err := cache.Open(ctx, dir)
 	must(t, err)
 	e := counter.New(c, client.New(w.srv.URL, w.key, "caisse-1", client.Options{FastTimeout: time.Second, Retries: -1}),
@@ -213,7 +213,7 @@ func TestEngine_SIGKILLMidSync(t *testing.T) {
 			t.Fatalf("%s not applied by the held push: %v %v", tok, b.Status, err)
 		}
 	}
-	must(t, cmd.Process.Signal(syscall.SIGKILL))
+	must(t, cmd.Process.Kill())
 	for lines.Scan() {
 		if strings.HasPrefix(lines.Text(), "SYNCED") {
 			t.Fatalf("the sync returned before the kill: %s", lines.Text())
@@ -222,7 +222,7 @@ func TestEngine_SIGKILLMidSync(t *testing.T) {
 	_ = cmd.Wait()
 	releaseHeld()
 	w.handler.Store(&real)
-	if st, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || st.Signal() != syscall.SIGKILL {
+	if !hardKilled(cmd.ProcessState) {
 		t.Fatalf("the counter process was not killed: %v", cmd.ProcessState)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"guichet/app"
 	"guichet/counter"
 	"guichet/counter/cache"
+	"guichet/internal/testdir"
 	"guichet/sync/client"
 )
 
@@ -18,7 +19,7 @@ import (
 func TestEngine_OfflineInPlainSight(t *testing.T) {
 	w := newWorld(t, 4)
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "caisse")
+	dir := filepath.Join(testdir.New(t), "caisse")
 	open := func() (*counter.Engine, *cache.Cache) {
 		c, err := cache.Open(ctx, dir)
 		must(t, err)

@@ -10,6 +10,7 @@ import (
 	"guichet/app"
 	"guichet/counter"
 	"guichet/counter/cache"
+	"guichet/internal/testdir"
 	"guichet/sync/client"
 	"guichet/sync/store"
 	"guichet/sync/tickets"
@@ -20,7 +21,7 @@ import (
 // cache at hand.
 func (w *world) signedDevice(name string) (*counter.Engine, *cache.Cache) {
 	w.t.Helper()
-	c, err := cache.Open(context.Background(), filepath.Join(w.t.TempDir(), name))
+	c, err := cache.Open(context.Background(), filepath.Join(testdir.New(w.t), name))
 	must(w.t, err)
 	w.t.Cleanup(func() { c.Close() })
 	cl := client.New(w.srv.URL, w.key, name, client.Options{FastTimeout: 2 * time.Second, Timeout: 5 * time.Second, Retries: -1})

@@ -4,15 +4,18 @@
 # under Xvfb against a demo server, a confirmed countermark typed with xdotool (as a USB
 # scanner types it) and checked used through the server's countermark API, screenshots in
 # OUT_DIR, the data folder checked in %LOCALAPPDATA% and in a folder with spaces and accents,
-# then the uninstaller. Usage: scripts/windows-test.sh SETUP.exe camera.test.exe OUT_DIR [cache.test.exe]
-# (make test-windows builds them; the last one, the counter's offline store — SQLite files, the
-# journal's writes and syncs, exclusive locking — runs its tests under Wine when given). Debian 12's Wine 8.0 lacks ProcessPrng, which Go
+# then the uninstaller. Usage: scripts/windows-test.sh SETUP.exe camera.test.exe OUT_DIR [TEST.exe…]
+# (make test-windows builds them; each further Go test program — the counter's offline store, the
+# counter engine — runs all its tests under Wine). Debian 12's Wine 8.0 lacks ProcessPrng, which Go
 # programs need at start: a test-only shim (scripts/wine/bcryptprimitives.c) goes into the
 # throwaway prefix, never into the installer.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-setup=$(realpath "$1") camtest=$(realpath "$2") cachetest=${4:+$(realpath "$4")}
+setup=$(realpath "$1") camtest=$(realpath "$2")
 out=$(mkdir -p "$3" && cd "$3" && pwd)
+shift 3
+gotests=()
+for t in "$@"; do gotests+=("$(realpath "$t")"); done
 tmp=$(mktemp -d)
 server_pid="" xvfb_pid="" app_pid=""
 export WINEPREFIX="$tmp/wine prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" LIBGL_ALWAYS_SOFTWARE=1
@@ -58,14 +61,19 @@ grep 'Media Foundation lists' "$tmp/camera.log"
 # while the last one's server shuts down failed once with "recvmsg: Connection reset by peer".
 wineserver -w
 
-if [ -n "$cachetest" ]; then
-  echo "windows-test: the counter's offline store (cache, outbox, journal) under Wine"
-  (cd "$tmp" && wine "$cachetest" -test.v > "$tmp/cache.log" 2>&1) \
-    || { cat "$tmp/cache.log"; fail "offline store tests failed under Wine"; }
-  grep -q -- '--- PASS: TestCache_PowerCutReplaysJournal' "$tmp/cache.log" || { cat "$tmp/cache.log"; fail "the journal test did not run"; }
-  grep -c -- '--- PASS' "$tmp/cache.log" | sed 's/^/windows-test: offline store tests passed: /'
+# Each further Go test program (the counter's offline store; the counter engine with a real
+# server in the same process: outage, sync, LAN exchange on loopback, signed tickets, a counter
+# killed with TerminateProcess) runs whole; any failure or a program that ran no test fails.
+for gotest in "${gotests[@]}"; do
+  name=$(basename "$gotest" .exe)
+  echo "windows-test: $name under Wine"
+  (cd "$tmp" && wine "$gotest" -test.v -test.timeout 15m > "$tmp/$name.log" 2>&1) \
+    || { grep -E -- '^(--- FAIL|panic|FAIL)' -A15 "$tmp/$name.log" | head -80; fail "$name failed under Wine"; }
+  passed=$(grep -c -- '^--- PASS' "$tmp/$name.log" || true)
+  [ "$passed" -gt 0 ] || { tail -20 "$tmp/$name.log"; fail "$name ran no test under Wine"; }
+  echo "windows-test: $name: $passed tests passed, $(grep -c -- '^--- SKIP' "$tmp/$name.log" || true) skipped"
   wineserver -w
-fi
+done
 
 echo "windows-test: installing $(basename "$setup") silently (per user, no admin)"
 wine "$setup" /S || fail "the installer failed"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"guichet/app"
+	"guichet/internal/testdir"
 )
 
 // TestCache_PowerCutReplaysJournal: a power cut loses the outbox's last commits (synchronous=
@@ -214,30 +214,8 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// tempDir is t.TempDir that also cleans up under Wine, whose DeleteFile works but which refuses
-// the POSIX-semantics deletion Go 1.26's os.RemoveAll tries first on Windows ("Invalid
-// function"): make test-windows runs these tests there.
-func tempDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "guichet-cache-test-")
-	must(t, err)
-	t.Cleanup(func() {
-		if os.RemoveAll(dir) == nil {
-			return
-		}
-		var paths []string
-		_ = filepath.WalkDir(dir, func(p string, _ fs.DirEntry, _ error) error {
-			paths = append(paths, p)
-			return nil
-		})
-		for i := len(paths) - 1; i >= 0; i-- { // files and folders before the folders holding them
-			if err := os.Remove(paths[i]); err != nil {
-				t.Errorf("clean up: %v", err)
-			}
-		}
-	})
-	return dir
-}
+// tempDir is t.TempDir that also cleans up under Wine (testdir).
+func tempDir(t *testing.T) string { return testdir.New(t) }
 
 // TestCache_PurgeAnsweredEvents: the outbox forgets what the server answered more than
 // OutboxKeep ago, keeps what it answered recently and what it rejected unapplied, and never
