@@ -7,13 +7,15 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"guichet/internal/testdir"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func TestFile_survivesRestart(t *testing.T) {
 	// A Windows-like data folder with spaces and accents.
-	dir := filepath.Join(t.TempDir(), "Données locales", "Cinéma Le Méliès")
+	dir := filepath.Join(testdir.New(t), "Données locales", "Cinéma Le Méliès")
 	path := filepath.Join(dir, "preferences.json")
 	p, err := Open(path, "", quiet())
 	if err != nil {
@@ -56,7 +58,7 @@ func TestFile_survivesRestart(t *testing.T) {
 }
 
 func TestOpen_importsLegacyOnce(t *testing.T) {
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	legacy := filepath.Join(dir, "fyne", "preferences.json")
 	_ = os.MkdirAll(filepath.Dir(legacy), 0o700)
 	if err := os.WriteFile(legacy, []byte(`{"device.id":"caisse-poste-abc123","pairing.venue":7}`), 0o600); err != nil {
@@ -80,7 +82,7 @@ func TestOpen_importsLegacyOnce(t *testing.T) {
 }
 
 func TestOpen_corruptFileSetAside(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "preferences.json")
+	path := filepath.Join(testdir.New(t), "preferences.json")
 	_ = os.WriteFile(path, []byte(`{"device.id": "caisse-`), 0o600)
 	p, err := Open(path, "", quiet())
 	if err != nil {
@@ -102,7 +104,7 @@ func TestOpen_corruptFileSetAside(t *testing.T) {
 // TestFile_writesInTheBackground: a change returns before it is written (the UI never waits on
 // the disk), Flush waits for it, and after Close a change is written at once.
 func TestFile_writesInTheBackground(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "preferences.json")
+	path := filepath.Join(testdir.New(t), "preferences.json")
 	p, err := Open(path, "", quiet())
 	if err != nil {
 		t.Fatal(err)

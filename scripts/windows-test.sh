@@ -4,9 +4,9 @@
 # under Xvfb against a demo server, a confirmed countermark typed with xdotool (as a USB
 # scanner types it) and checked used through the server's countermark API, screenshots in
 # OUT_DIR, the data folder checked in %LOCALAPPDATA% and in a folder with spaces and accents,
-# then the uninstaller. Usage: scripts/windows-test.sh SETUP.exe camera.test.exe OUT_DIR [TEST.exe…]
-# (make test-windows builds them; each further Go test program — the counter's offline store, the
-# counter engine — runs all its tests under Wine). Debian 12's Wine 8.0 lacks ProcessPrng, which Go
+# then the uninstaller. Usage: scripts/windows-test.sh SETUP.exe camera.test.exe OUT_DIR [TEST.exe@PKG_DIR…]
+# (make test-windows builds them; each further Go test program — the counter's offline store and
+# engine, the screens, preferences, sound — runs all its tests under Wine, in its package folder). Debian 12's Wine 8.0 lacks ProcessPrng, which Go
 # programs need at start: a test-only shim (scripts/wine/bcryptprimitives.c) goes into the
 # throwaway prefix, never into the installer.
 set -euo pipefail
@@ -14,8 +14,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 setup=$(realpath "$1") camtest=$(realpath "$2")
 out=$(mkdir -p "$3" && cd "$3" && pwd)
 shift 3
-gotests=()
-for t in "$@"; do gotests+=("$(realpath "$t")"); done
+gotests=() # EXE@PACKAGE_DIR: a test program runs in its package's folder, as go test runs it
+for t in "$@"; do gotests+=("$(realpath "${t%@*}")@$root/${t#*@}"); done
 tmp=$(mktemp -d)
 server_pid="" xvfb_pid="" app_pid=""
 export WINEPREFIX="$tmp/wine prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" LIBGL_ALWAYS_SOFTWARE=1
@@ -64,10 +64,11 @@ wineserver -w
 # Each further Go test program (the counter's offline store; the counter engine with a real
 # server in the same process: outage, sync, LAN exchange on loopback, signed tickets, a counter
 # killed with TerminateProcess) runs whole; any failure or a program that ran no test fails.
-for gotest in "${gotests[@]}"; do
+for spec in "${gotests[@]}"; do
+  gotest=${spec%@*} pkgdir=${spec#*@}
   name=$(basename "$gotest" .exe)
   echo "windows-test: $name under Wine"
-  (cd "$tmp" && wine "$gotest" -test.v -test.timeout 15m > "$tmp/$name.log" 2>&1) \
+  (cd "$pkgdir" && wine "$gotest" -test.v -test.timeout 15m > "$tmp/$name.log" 2>&1) \
     || { grep -E -- '^(--- FAIL|panic|FAIL)' -A15 "$tmp/$name.log" | head -80; fail "$name failed under Wine"; }
   passed=$(grep -c -- '^--- PASS' "$tmp/$name.log" || true)
   [ "$passed" -gt 0 ] || { tail -20 "$tmp/$name.log"; fail "$name ran no test under Wine"; }

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"guichet/internal/testdir"
 )
 
 // The translation tests read the sources: every lang key used in ui/ and every app.Msg* constant
@@ -700,7 +702,7 @@ func wrapped(s string) string { return s }
 // TestTranslations_CheckerCatches runs the text check on a sample: it reports every regression
 // and nothing else.
 func TestTranslations_CheckerCatches(t *testing.T) {
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	if err := os.WriteFile(filepath.Join(dir, "sample.go"), []byte(checkerSample), 0o644); err != nil {
 		t.Fatal(err)
 	}
