@@ -209,9 +209,9 @@ test-windows: package-windows ## the Windows build under Wine: camera, offline-s
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(WIN_CC) $(GO) vet ./...
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(WIN_CC) $(GO) test -c -o $(WIN_DIR)/camera.test.exe ./camera
 	@# the counter app's packages whose tests run under Wine (camera's, which need cgo, are run apart)
-	for p in app counter/cache counter prefs sound; do \
+	for p in app counter/cache counter counter/lan prefs sound; do \
 	  GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) test -c -o $(WIN_DIR)/$$(basename $$p).test.exe ./$$p || exit 1; done
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(WIN_CC) $(GO) test -c -o $(WIN_DIR)/ui.test.exe ./ui
 	scripts/windows-test.sh $(WIN_DIR)/Guichet-$(APP_VERSION)-setup.exe $(WIN_DIR)/camera.test.exe $(VAR)/smoke-windows \
-	  $(WIN_DIR)/app.test.exe@app $(WIN_DIR)/cache.test.exe@counter/cache $(WIN_DIR)/counter.test.exe@counter $(WIN_DIR)/prefs.test.exe@prefs \
+	  $(WIN_DIR)/app.test.exe@app $(WIN_DIR)/cache.test.exe@counter/cache $(WIN_DIR)/counter.test.exe@counter $(WIN_DIR)/lan.test.exe@counter/lan $(WIN_DIR)/prefs.test.exe@prefs \
 	  $(WIN_DIR)/sound.test.exe@sound $(WIN_DIR)/ui.test.exe@ui

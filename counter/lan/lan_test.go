@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -271,6 +274,12 @@ func TestExchange_RefusesForeignReplies(t *testing.T) {
 // group through the same host); delivery across a real switch is not covered.
 func TestNode_Discovery(t *testing.T) {
 	probe, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4zero})
+	if runtime.GOOS == "windows" && errors.Is(err, syscall.Errno(10045)) { // WSAEOPNOTSUPP
+		// Go asks Windows not to report unreachable ports on every UDP socket (SIO_UDP_CONNRESET);
+		// Wine 8.0 refuses that request, so no Go program opens a UDP socket there (real Windows
+		// accepts it). TestNode_NoMulticast covers what a counter does when discovery cannot start.
+		t.Skip("UDP sockets do not open under Wine 8.0:", err)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
