@@ -275,9 +275,11 @@ func TestExchange_RefusesForeignReplies(t *testing.T) {
 func TestNode_Discovery(t *testing.T) {
 	probe, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4zero})
 	if runtime.GOOS == "windows" && errors.Is(err, syscall.Errno(10045)) { // WSAEOPNOTSUPP
-		// Go asks Windows not to report unreachable ports on every UDP socket (SIO_UDP_CONNRESET);
-		// Wine 8.0 refuses that request, so no Go program opens a UDP socket there (real Windows
-		// accepts it). TestNode_NoMulticast covers what a counter does when discovery cannot start.
+		// Since Go 1.24 every UDP socket asks Windows not to report unreachable networks
+		// (SIO_UDP_NETRESET, go.dev/issue/68614); Wine 8.0 refuses that request (checked with a
+		// bare WSAIoctl: SIO_UDP_CONNRESET passes, SIO_UDP_NETRESET gets 10045), so no Go program
+		// opens a UDP socket there; real Windows accepts it. TestNode_NoMulticast covers what a
+		// counter does when discovery cannot start.
 		t.Skip("UDP sockets do not open under Wine 8.0:", err)
 	}
 	if err != nil {
