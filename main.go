@@ -124,6 +124,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
 		m.log.Warn("translations", "err", err)
 	}
+	// The language the screens speak, from the system's settings (LANG on Linux, the user's
+	// language on Windows): logged so that a support call, and the Windows test, can tell.
+	m.log.Info("language", "system", lang.SystemLocale().String(), "sample", lang.L("Hors ligne"))
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	// Earlier versions kept the preferences where Fyne does (roaming on Windows): imported once.

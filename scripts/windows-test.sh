@@ -132,6 +132,8 @@ stop_app() {
 
 start_app fr_FR.UTF-8
 import -window "$win" "$out/counter-idle.png"
+# The screens speak the Windows user's language (the app logs a sample of what they show).
+grep -q 'msg=language .*sample="Hors ligne"' "$tmp/app.log" || fail "the app does not speak French on a French Windows"
 
 echo "windows-test: typing $token as a keyboard-wedge scanner would"
 xdotool windowfocus --sync "$win" 2>/dev/null || true
@@ -157,6 +159,7 @@ stop_app
 # The same counter on an English Windows, its data in a folder with spaces and accents.
 start_app en_US.UTF-8 --data 'C:\Données de caisse\Cinéma Le Méliès'
 import -window "$win" "$out/counter-idle-en.png"
+grep -q 'msg=language .*sample=Offline' "$tmp/app.log" || fail "the app does not speak English on an English Windows"
 stop_app
 [ -f "$odd_dir/venue-$venue/cache.db" ] && [ -f "$odd_dir/preferences.json" ] \
   || fail "no cache or preferences in a data folder with spaces and accents ($odd_dir)"
