@@ -60,18 +60,19 @@ func (l ledger) Received(ctx context.Context, vs []lan.Validation) error {
 	for i, v := range vs {
 		pv[i] = cache.PeerValidation{Token: v.Token, Nonce: v.Nonce, Device: v.Device, At: v.At, Withdrawn: v.Withdrawn}
 	}
-	if err := l.e.cache.AddPeerValidations(ctx, pv, l.e.cfg.Now()); err != nil {
-		return err
-	}
-	// A refusal shown here for a validation now withdrawn is not re-shown as a repeat.
+	// A refusal shown here because of the withdrawing device's validation is not re-shown as a
+	// repeat (forgotten before the withdrawal is stored, so that a scan deciding anew after the
+	// store sees it). Other verdicts stay: a withdrawal is told again in every catch-up, and this
+	// counter's own admission made since must still be repeated, not decided again.
 	l.e.mu.Lock()
 	for _, v := range vs {
-		if v.Withdrawn {
-			delete(l.e.recent, app.NormalizeToken(v.Token))
+		tok := app.NormalizeToken(v.Token)
+		if prev, ok := l.e.recent[tok]; ok && v.Withdrawn && prev.PeerDevice == v.Device {
+			delete(l.e.recent, tok)
 		}
 	}
 	l.e.mu.Unlock()
-	return nil
+	return l.e.cache.AddPeerValidations(ctx, pv, l.e.cfg.Now())
 }
 
 func (l ledger) Secret(ctx context.Context) (string, error) {

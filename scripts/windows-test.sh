@@ -14,8 +14,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 setup=$(realpath "$1") camtest=$(realpath "$2")
 out=$(mkdir -p "$3" && cd "$3" && pwd)
 shift 3
-gotests=() # EXE@PACKAGE_DIR: a test program runs in its package's folder, as go test runs it
-for t in "$@"; do gotests+=("$(realpath "${t%@*}")@$root/${t#*@}"); done
+# EXE@PACKAGE_DIR: a test program runs in its package's folder, as go test runs it (the package
+# folder, relative to the checkout, holds no @; the paths around it may).
+gotests=() gotest_dirs=()
+for t in "$@"; do gotests+=("$(realpath "${t%@*}")"); gotest_dirs+=("$root/${t##*@}"); done
 tmp=$(mktemp -d)
 server_pid="" xvfb_pid="" app_pid=""
 export WINEPREFIX="$tmp/wine prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" LIBGL_ALWAYS_SOFTWARE=1
@@ -64,12 +66,12 @@ wineserver -w
 # Each further Go test program (the counter's offline store; the counter engine with a real
 # server in the same process: outage, sync, LAN exchange on loopback, signed tickets, a counter
 # killed with TerminateProcess) runs whole; any failure or a program that ran no test fails.
-for spec in "${gotests[@]}"; do
-  gotest=${spec%@*} pkgdir=${spec#*@}
+for i in "${!gotests[@]}"; do
+  gotest=${gotests[$i]} pkgdir=${gotest_dirs[$i]}
   name=$(basename "$gotest" .exe)
   echo "windows-test: $name under Wine"
   (cd "$pkgdir" && wine "$gotest" -test.v -test.timeout 15m > "$tmp/$name.log" 2>&1) \
-    || { grep -E -- '^(--- FAIL|panic|FAIL)' -A15 "$tmp/$name.log" | head -80; fail "$name failed under Wine"; }
+    || { grep -E -A15 -- '^(--- FAIL|panic|FAIL)' "$tmp/$name.log" | head -80 || true; fail "$name failed under Wine"; }
   passed=$(grep -c -- '^--- PASS' "$tmp/$name.log" || true)
   [ "$passed" -gt 0 ] || { tail -20 "$tmp/$name.log"; fail "$name ran no test under Wine"; }
   echo "windows-test: $name: $passed tests passed, $(grep -c -- '^--- SKIP' "$tmp/$name.log" || true) skipped"

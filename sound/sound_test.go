@@ -94,21 +94,3 @@ func TestPlayer_SilentWithoutDevice(t *testing.T) {
 		t.Error("no audio device, yet the player does not say it is silent")
 	}
 }
-
-// TestPlayer_NeverBlocks: on any system (make test-windows runs it under Wine, through oto's
-// Windows back end), a burst of sounds returns at once, and the player then either plays or says
-// why it is silent, without crashing the program.
-func TestPlayer_NeverBlocks(t *testing.T) {
-	p := New(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	start := time.Now()
-	for range 10 {
-		for _, k := range []Kind{Admitted, Attention, Refused} {
-			p.Play(k, 0.5)
-		}
-	}
-	if d := time.Since(start); d > time.Second { // opening a device takes seconds when it blocks
-		t.Errorf("30 sounds blocked the caller for %s", d)
-	}
-	time.Sleep(2 * time.Second) // the device opens and the sounds play (or not) in the background
-	t.Logf("%s/%s: player error %v", runtime.GOOS, runtime.GOARCH, p.Err())
-}

@@ -83,9 +83,9 @@ func (c *Cache) ClearPeerValidations(ctx context.Context, before time.Time) erro
 	return nil
 }
 
-// PendingAdmissions returns what this counter tells its peers: up to limit admissions decided
-// here offline that the server has not answered yet and no "Invalider" here has undone, oldest
-// first, and the un-validations ("keep" events, Undoes set) the server has not answered yet.
+// PendingAdmissions returns what this counter tells its peers, limit in all: the admissions
+// decided here offline that the server has not answered yet and no "Invalider" here has undone,
+// oldest first, then the un-validations ("keep" events, Undoes set) not answered yet.
 func (c *Cache) PendingAdmissions(ctx context.Context, limit int) ([]Event, error) {
 	keeps, err := c.pendingKeeps(ctx, limit)
 	if err != nil {
@@ -117,7 +117,7 @@ func (c *Cache) PendingAdmissions(ctx context.Context, limit int) ([]Event, erro
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("pending admissions: %w", err)
 	}
-	return append(out, keeps...), nil
+	return append(out, keeps[:min(len(keeps), limit-len(out))]...), nil // limit in all, admissions first
 }
 
 // pendingKeeps returns up to limit un-validations decided here that the server has not answered.

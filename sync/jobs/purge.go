@@ -17,12 +17,13 @@ const DefaultScanRetention = 90 * 24 * time.Hour
 // PurgeStore is what the purge needs.
 type PurgeStore interface {
 	PurgeScans(ctx context.Context, before time.Time) (store.PurgeReport, error)
+	PurgeRateBuckets(ctx context.Context, now time.Time) (int, error)
 	LastJobRun(ctx context.Context, name string) (time.Time, error)
 	RecordJobRun(ctx context.Context, name string, at time.Time, result string) error
 }
 
-// Purge deletes scan events older than Retention every day at midnight in Loc, and at start
-// when a midnight passed since the last recorded run.
+// Purge deletes scan events older than Retention, and the shared rate-limit buckets full again,
+// every day at midnight in Loc, and at start when a midnight passed since the last recorded run.
 type Purge struct {
 	Store     PurgeStore
 	Retention time.Duration // DefaultScanRetention when zero
@@ -59,6 +60,9 @@ func (p *Purge) Tick(ctx context.Context) (*store.PurgeReport, error) {
 	}
 	rep, err := p.Store.PurgeScans(ctx, now.Add(-p.Retention))
 	if err != nil {
+		return nil, fmt.Errorf("purge: %w", err)
+	}
+	if rep.RateBuckets, err = p.Store.PurgeRateBuckets(ctx, now); err != nil {
 		return nil, fmt.Errorf("purge: %w", err)
 	}
 	if err := p.Store.RecordJobRun(ctx, PurgeJob, now, fmt.Sprintf("%d scan events, %d miss days, %d rate buckets", rep.ScanEvents, rep.MissDays, rep.RateBuckets)); err != nil {

@@ -95,10 +95,15 @@ func TestPurge_ScansCountedAndPurged(t *testing.T) {
 		t.Fatal("a real scan was not stored")
 	}
 
+	// Two sign-in buckets: one full again by the first purge, one refilling for 60 days.
+	_, _, err = st.TakeToken(ctx, "signin:a@example.org", time.Minute, 10, now)
+	must(t, err)
+	_, _, err = st.TakeToken(ctx, "signin:b@example.org", 60*24*time.Hour, 1, now)
+	must(t, err)
 	p := &jobs.Purge{Store: st, Loc: loc, Retention: 30 * 24 * time.Hour, Clock: &fixedClock{now.Add(29 * 24 * time.Hour)}}
 	rep, err := p.Tick(ctx)
-	if err != nil || rep == nil || rep.ScanEvents != 0 || rep.MissDays != 0 {
-		t.Fatalf("purge within retention: %+v %v", rep, err)
+	if err != nil || rep == nil || rep.ScanEvents != 0 || rep.MissDays != 0 || rep.RateBuckets != 1 {
+		t.Fatalf("purge within retention: %+v %v (want the full sign-in bucket only)", rep, err)
 	}
 	if !replay(now) {
 		t.Fatal("a scan within the retention was purged")

@@ -374,6 +374,8 @@ type SharedLimits interface {
 	// TakeToken takes one token from the named bucket, which holds burst tokens and gains one
 	// every every; when it is empty ok is false and wait is how long until the next token.
 	TakeToken(ctx context.Context, bucket string, every time.Duration, burst int, now time.Time) (ok bool, wait time.Duration, err error)
+	// PurgeRateBuckets deletes the buckets full again at now and returns how many.
+	PurgeRateBuckets(ctx context.Context, now time.Time) (int, error)
 }
 
 // TicketKeys keeps the venues' keys for signed tickets.
@@ -410,8 +412,7 @@ type Syncer interface {
 	// ScanMisses returns the offerer's counts of online scans that matched no booking (such
 	// scans are counted per key and day, not stored), the latest first.
 	ScanMisses(ctx context.Context, offererID int64) ([]ScanMisses, error)
-	// PurgeScans deletes the scan events received before before, older miss counts, and the
-	// shared rate-limit buckets full since before.
+	// PurgeScans deletes the scan events received before before and older miss counts.
 	PurgeScans(ctx context.Context, before time.Time) (PurgeReport, error)
 }
 
@@ -427,7 +428,7 @@ type ScanMisses struct {
 type PurgeReport struct {
 	ScanEvents  int
 	MissDays    int
-	RateBuckets int // shared rate-limit buckets full since before
+	RateBuckets int // shared rate-limit buckets full again (PurgeRateBuckets)
 }
 
 // AllocineSettings are a venue's Allociné import settings.

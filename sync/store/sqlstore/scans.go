@@ -55,12 +55,6 @@ func (s *Store) PurgeScans(ctx context.Context, before time.Time) (store.PurgeRe
 		}
 		n, _ = res.RowsAffected()
 		rep.MissDays = int(n)
-		res, err = tx.ExecContext(ctx, s.q(`DELETE FROM rate_buckets WHERE tat_us < ?`), us(before))
-		if err != nil {
-			return fmt.Errorf("purge rate buckets: %w", err)
-		}
-		n, _ = res.RowsAffected()
-		rep.RateBuckets = int(n)
 		return nil
 	})
 	return rep, err
