@@ -13,22 +13,14 @@ import (
 // forgotten after two days; what this counter tells its peers is its own pending offline
 // admissions only (not its refusals, nor what the server has answered).
 func TestCache_PeerValidations(t *testing.T) {
-	ctx := context.Background()
-	c := openTest(t, tempDir(t))
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(c.AddPeerValidations(ctx, []PeerValidation{
+	ctx, c, now := context.Background(), openTest(t, tempDir(t)), time.Now().UTC().Truncate(time.Microsecond)
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{
 		{Token: "abcdef", Nonce: "n2", Device: "caisse-2", At: now.Add(-time.Minute)},
 		{Token: "ABCDEF", Nonce: "n3", Device: "caisse-3", At: now.Add(-2 * time.Minute)},
 	}, now))
-	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "ABCDEF", Nonce: "n3", Device: "caisse-3", At: now}}, now))
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{{Token: "ABCDEF", Nonce: "n3", Device: "caisse-3", At: now}}, now))
 	v, ok, err := c.PeerValidation(ctx, "abcdef")
-	must(err)
+	must(t, err)
 	if !ok || v.Device != "caisse-3" || !v.At.Equal(now.Add(-2*time.Minute)) {
 		t.Errorf("peer validation %+v %v, want caisse-3's, two minutes ago", v, ok)
 	}
@@ -36,31 +28,31 @@ func TestCache_PeerValidations(t *testing.T) {
 		t.Error("a countermark no peer told of is known")
 	}
 	later := now.Add(time.Second)
-	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "GHJKLM", Nonce: "n4", Device: "caisse-2", At: later}}, later))
-	must(c.ClearPeerValidations(ctx, later)) // a sync began at later
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{{Token: "GHJKLM", Nonce: "n4", Device: "caisse-2", At: later}}, later))
+	must(t, c.ClearPeerValidations(ctx, later)) // a sync began at later
 	if _, ok, _ := c.PeerValidation(ctx, "ABCDEF"); ok {
 		t.Error("a validation received before the sync is still held")
 	}
 	if _, ok, _ := c.PeerValidation(ctx, "GHJKLM"); !ok {
 		t.Error("a validation received during the sync was dropped")
 	}
-	must(c.AddPeerValidations(ctx, nil, later.Add(49*time.Hour)))
+	must(t, c.AddPeerValidations(ctx, nil, later.Add(49*time.Hour)))
 	if _, ok, _ := c.PeerValidation(ctx, "GHJKLM"); ok {
 		t.Error("a two-day-old validation is still held")
 	}
 
-	must(c.Apply(ctx, sample(now)))
+	must(t, c.Apply(ctx, sample(now)))
 	if _, err := c.Decide(ctx, "own1", "AAAAAA", "caisse-1", now, paris); err != nil {
 		t.Fatal(err)
 	}
-	must(c.DecideRefused(ctx, "own2", "AAAAAA", now, app.OutcomeAlreadyUsed))
-	must(c.Record(ctx, Event{Nonce: "own3", Token: "BBBBBB", Kind: "use", Mode: "online", ScannedAt: now}))
+	must(t, c.DecideRefused(ctx, "own2", "AAAAAA", now, app.OutcomeAlreadyUsed))
+	must(t, c.Record(ctx, Event{Nonce: "own3", Token: "BBBBBB", Kind: "use", Mode: "online", ScannedAt: now}))
 	evs, err := c.PendingAdmissions(ctx, 10)
-	must(err)
+	must(t, err)
 	if len(evs) != 1 || evs[0].Nonce != "own1" || evs[0].Token != "AAAAAA" || !evs[0].ScannedAt.Equal(now) {
 		t.Fatalf("pending admissions %+v, want own1 only", evs)
 	}
-	must(c.ResolveAll(ctx, []Resolution{{Nonce: "own1", Verdict: app.OutcomeAdmitted}}, now))
+	must(t, c.ResolveAll(ctx, []Resolution{{Nonce: "own1", Verdict: app.OutcomeAdmitted}}, now))
 	if evs, _ := c.PendingAdmissions(ctx, 10); len(evs) != 0 {
 		t.Errorf("answered admissions still told: %+v", evs)
 	}
@@ -71,49 +63,41 @@ func TestCache_PeerValidations(t *testing.T) {
 // back; a device cannot withdraw another device's validation, even by sending the withdrawal
 // first. What this counter tells: an admission it undid is not told any more, its withdrawal is.
 func TestCache_PeerWithdrawals(t *testing.T) {
-	ctx := context.Background()
-	c := openTest(t, tempDir(t))
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	ctx, c, now := context.Background(), openTest(t, tempDir(t)), time.Now().UTC().Truncate(time.Microsecond)
 	known := func(token string) bool {
 		t.Helper()
 		_, ok, err := c.PeerValidation(ctx, token)
-		must(err)
+		must(t, err)
 		return ok
 	}
 	adm := PeerValidation{Token: "ABCDEF", Nonce: "n1", Device: "caisse-2", At: now}
-	must(c.AddPeerValidations(ctx, []PeerValidation{adm}, now))
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{adm}, now))
 	wd := adm
 	wd.Withdrawn, wd.At = true, now.Add(time.Minute)
-	must(c.AddPeerValidations(ctx, []PeerValidation{wd}, now))
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{wd}, now))
 	if known("ABCDEF") {
 		t.Error("a withdrawn validation still counts")
 	}
-	must(c.AddPeerValidations(ctx, []PeerValidation{adm}, now)) // an older exchange arriving late
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{adm}, now)) // an older exchange arriving late
 	if known("ABCDEF") {
 		t.Error("a withdrawn validation came back with a late copy of the admission")
 	}
 	// Withdrawal before the admission (messages crossing): the admission never counts.
-	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "GHJKLM", Nonce: "n2", Device: "caisse-2", At: now, Withdrawn: true}}, now))
-	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "GHJKLM", Nonce: "n2", Device: "caisse-2", At: now}}, now))
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{{Token: "GHJKLM", Nonce: "n2", Device: "caisse-2", At: now, Withdrawn: true}}, now))
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{{Token: "GHJKLM", Nonce: "n2", Device: "caisse-2", At: now}}, now))
 	if known("GHJKLM") {
 		t.Error("an admission withdrawn before it arrived counts")
 	}
 	// Another device's withdrawal, after or before the admission, changes nothing.
-	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "MNPQRS", Nonce: "n3", Device: "caisse-2", At: now}}, now))
-	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "MNPQRS", Nonce: "n3", Device: "caisse-3", At: now, Withdrawn: true}}, now))
-	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "TUVWXY", Nonce: "n4", Device: "caisse-3", At: now, Withdrawn: true}}, now))
-	must(c.AddPeerValidations(ctx, []PeerValidation{{Token: "TUVWXY", Nonce: "n4", Device: "caisse-2", At: now}}, now))
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{{Token: "MNPQRS", Nonce: "n3", Device: "caisse-2", At: now}}, now))
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{{Token: "MNPQRS", Nonce: "n3", Device: "caisse-3", At: now, Withdrawn: true}}, now))
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{{Token: "TUVWXY", Nonce: "n4", Device: "caisse-3", At: now, Withdrawn: true}}, now))
+	must(t, c.AddPeerValidations(ctx, []PeerValidation{{Token: "TUVWXY", Nonce: "n4", Device: "caisse-2", At: now}}, now))
 	if !known("MNPQRS") || !known("TUVWXY") {
 		t.Error("a device withdrew another device's validation")
 	}
 
-	must(c.Apply(ctx, sample(now)))
+	must(t, c.Apply(ctx, sample(now)))
 	if out, err := c.Decide(ctx, "own1", "AAAAAA", "caisse-1", now, paris); err != nil || out.Code != app.OutcomeAdmitted {
 		t.Fatalf("decide: %+v %v", out, err)
 	}
@@ -122,7 +106,7 @@ func TestCache_PeerWithdrawals(t *testing.T) {
 		t.Fatalf("keep: %+v, undone %q, %v", out, undone, err)
 	}
 	evs, err := c.PendingAdmissions(ctx, 10)
-	must(err)
+	must(t, err)
 	if len(evs) != 1 || evs[0].Kind != "keep" || evs[0].Undoes == nil || *evs[0].Undoes != "own1" || evs[0].Token != "AAAAAA" {
 		t.Fatalf("told to peers %+v, want the withdrawal of own1 only", evs)
 	}
