@@ -41,6 +41,7 @@ type cameraPanel struct {
 	status  *widget.Label
 	toggle  *widget.Button
 	cancel  context.CancelFunc
+	failed  bool         // on, but the camera failed (none plugged in, taken): the button retries
 	last    atomic.Int64 // unix nanoseconds of the last preview frame shown
 	content fyne.CanvasObject
 }
@@ -69,10 +70,14 @@ func (u *UI) SetCameraOn(on bool) { u.prefs.SetBool(prefCameraOff, !on) }
 func (p *cameraPanel) on() bool { return !p.s.u.prefs.Bool(prefCameraOff) }
 
 func (p *cameraPanel) render() {
-	if p.on() {
+	switch {
+	case p.on() && p.failed:
+		p.toggle.SetText(lang.L("Réessayer la caméra"))
+		p.aim.Hide() // nothing to aim at
+	case p.on():
 		p.toggle.SetText(lang.L("Désactiver la caméra"))
 		p.aim.Show()
-	} else {
+	default:
 		p.toggle.SetText(lang.L("Activer la caméra"))
 		p.aim.Hide()
 		p.status.SetText(lang.L("Caméra désactivée : scannez avec la douchette ou saisissez la contremarque."))
@@ -80,6 +85,13 @@ func (p *cameraPanel) render() {
 }
 
 func (p *cameraPanel) onToggle() {
+	if p.failed && p.on() { // retry: a webcam plugged in since, or freed by another program
+		p.failed = false
+		p.render()
+		p.start()
+		p.s.u.win.Canvas().Focus(p.s.entry)
+		return
+	}
 	p.s.u.prefs.SetBool(prefCameraOff, p.on())
 	if p.on() {
 		p.start()
@@ -107,8 +119,9 @@ func (p *cameraPanel) start() {
 		return func() {
 			p.cancel = nil
 			if err != nil && ctx.Err() == nil {
+				p.failed = true
+				p.render()
 				p.status.SetText(tr(err.Error()))
-				p.aim.Hide() // nothing to aim at
 			}
 		}
 	})

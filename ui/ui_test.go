@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -297,6 +298,7 @@ func TestCounterScreen_PartialBurst(t *testing.T) {
 type fakeScanner struct {
 	texts  []string
 	frames int
+	err    error // what Run returns (the camera failing), after one frame
 }
 
 func (f *fakeScanner) Devices() ([]string, error) { return []string{"/dev/video0"}, nil }
@@ -306,7 +308,7 @@ func (f *fakeScanner) Run(_ context.Context, _ string, onFrame func([]byte, int,
 	for _, t := range f.texts {
 		onText(t)
 	}
-	return nil // the test runs the camera inline: it stops here, as if unplugged
+	return f.err // the test runs the camera inline: it stops here, as if unplugged
 }
 
 func TestCameraPanel(t *testing.T) {
@@ -338,6 +340,20 @@ func TestCameraPanel(t *testing.T) {
 	sg.camSel.SetSelected("/dev/video0")
 	if got := u.prefs.String(prefCameraDevice); got != "/dev/video0" {
 		t.Errorf("camera choice not saved: %q", got)
+	}
+	// A camera that fails (none plugged in) leaves a button that tries again, not one that
+	// "turns off" a camera showing nothing; a retry that finds it runs it.
+	sc.err = errors.New("Aucune caméra détectée. Branchez une webcam ou saisissez la contremarque.")
+	test.Tap(u.screen.camera.toggle) // off
+	test.Tap(u.screen.camera.toggle) // on again: the camera fails
+	if got := u.screen.camera.toggle.Text; got != "Réessayer la caméra" || u.screen.camera.status.Text != sc.err.Error() {
+		t.Fatalf("after a failure the button says %q and the panel %q", got, u.screen.camera.status.Text)
+	}
+	sc.err = nil
+	frames := sc.frames
+	test.Tap(u.screen.camera.toggle)
+	if sc.frames != frames+1 || u.prefs.Bool(prefCameraOff) {
+		t.Errorf("retrying did not run the camera (frames %d → %d) or switched it off", frames, sc.frames)
 	}
 	// Switching the camera off is remembered.
 	test.Tap(u.screen.camera.toggle)
