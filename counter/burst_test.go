@@ -28,7 +28,7 @@ func TestEngine_BurstFasterThanOnlineTimeout(t *testing.T) {
 	must(t, err)
 	t.Cleanup(func() { c.Close() })
 	timeout := 300 * time.Millisecond
-	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{FastTimeout: timeout, Timeout: 5 * time.Second, Retries: -1})
+	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{FastTimeout: timeout, Timeout: time.Minute, Retries: -1})
 	e := counter.New(c, cl, counter.Config{Device: "caisse-1", VenueID: w.venue.ID, Location: paris})
 	must(t, e.Sync(ctx))
 

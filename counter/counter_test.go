@@ -108,7 +108,9 @@ func (w *world) device(name, key string) *counter.Engine {
 	c, err := cache.Open(context.Background(), filepath.Join(testdir.New(w.t), name))
 	must(w.t, err)
 	w.t.Cleanup(func() { c.Close() })
-	cl := client.New(w.srv.URL, key, name, client.Options{FastTimeout: 2 * time.Second, Timeout: 5 * time.Second, Retries: -1})
+	// Generous timeouts: a push of hundreds of events under -race, beside the other packages'
+	// tests on a loaded machine, once took more than 5 s; no test here waits for them to fire.
+	cl := client.New(w.srv.URL, key, name, client.Options{FastTimeout: 10 * time.Second, Timeout: time.Minute, Retries: -1})
 	return counter.New(c, cl, counter.Config{Device: name, VenueID: w.venue.ID, Location: paris})
 }
 

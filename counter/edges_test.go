@@ -77,7 +77,7 @@ func TestEngine_BadEventDoesNotBlockPush(t *testing.T) {
 	c, err := cache.Open(ctx, dir)
 	must(t, err)
 	t.Cleanup(func() { c.Close() })
-	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{FastTimeout: 2 * time.Second, Timeout: 5 * time.Second, Retries: -1})
+	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{FastTimeout: 10 * time.Second, Timeout: time.Minute, Retries: -1})
 	e := counter.New(c, cl, counter.Config{Device: "caisse-1", VenueID: w.venue.ID, Location: paris})
 	must(t, e.Sync(ctx))
 	bad := strings.Repeat("f", 70)
@@ -191,7 +191,7 @@ func TestEngine_FullCheckRepairsDrift(t *testing.T) {
 	c, err := cache.Open(ctx, testdir.New(t))
 	must(t, err)
 	t.Cleanup(func() { c.Close() })
-	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{Timeout: 5 * time.Second, Retries: -1})
+	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{Timeout: time.Minute, Retries: -1})
 	a := counter.New(c, cl, counter.Config{Device: "caisse-1", VenueID: w.venue.ID, Location: paris, CheckEvery: time.Nanosecond})
 	must(t, a.Sync(ctx))
 	backup := w.backup()
@@ -269,7 +269,7 @@ func TestEngine_RevokedKeyGrace(t *testing.T) {
 	open := func(key string) (*counter.Engine, *cache.Cache) {
 		c, err := cache.Open(ctx, dir)
 		must(t, err)
-		cl := client.New(w.srv.URL, key, "caisse-7", client.Options{FastTimeout: 2 * time.Second, Timeout: 5 * time.Second, Retries: -1})
+		cl := client.New(w.srv.URL, key, "caisse-7", client.Options{FastTimeout: 10 * time.Second, Timeout: time.Minute, Retries: -1})
 		return counter.New(c, cl, counter.Config{Device: "caisse-7", VenueID: w.venue.ID, Location: paris, Now: now}), c
 	}
 	a, c := open(clear)
@@ -327,7 +327,7 @@ func TestEngine_PullWindowAndRevisions(t *testing.T) {
 	c, err := cache.Open(ctx, testdir.New(t))
 	must(t, err)
 	t.Cleanup(func() { c.Close() })
-	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{Timeout: 5 * time.Second, Retries: -1})
+	cl := client.New(w.srv.URL, w.key, "caisse-1", client.Options{Timeout: time.Minute, Retries: -1})
 	a := counter.New(c, cl, counter.Config{Device: "caisse-1", VenueID: w.venue.ID, Location: paris,
 		Now: func() time.Time { return time.Unix(0, clock.Load()) }})
 	must(t, a.Sync(ctx))

@@ -24,7 +24,7 @@ func (w *world) signedDevice(name string) (*counter.Engine, *cache.Cache) {
 	c, err := cache.Open(context.Background(), filepath.Join(testdir.New(w.t), name))
 	must(w.t, err)
 	w.t.Cleanup(func() { c.Close() })
-	cl := client.New(w.srv.URL, w.key, name, client.Options{FastTimeout: 2 * time.Second, Timeout: 5 * time.Second, Retries: -1})
+	cl := client.New(w.srv.URL, w.key, name, client.Options{FastTimeout: 10 * time.Second, Timeout: time.Minute, Retries: -1})
 	return counter.New(c, cl, counter.Config{Device: name, VenueID: w.venue.ID, Location: paris, DuplicateWindow: time.Nanosecond,
 		Now: func() time.Time { return time.Now().Add(2 * time.Second) }}), c
 }
