@@ -40,8 +40,10 @@ type cameraPanel struct {
 	aim     *canvas.Rectangle
 	status  *widget.Label
 	toggle  *widget.Button
+	retry   *widget.Button // shown while the camera is on but failed (none plugged in, taken)
 	cancel  context.CancelFunc
-	failed  bool         // on, but the camera failed (none plugged in, taken): the button retries
+	run     int          // the current run of the camera: a finished older one changes nothing
+	failed  bool         // on, but the camera failed
 	last    atomic.Int64 // unix nanoseconds of the last preview frame shown
 	content fyne.CanvasObject
 }
@@ -59,7 +61,8 @@ func newCameraPanel(s *counterScreen) *cameraPanel {
 	p.status = widget.NewLabel("")
 	p.status.Wrapping = fyne.TextWrapWord
 	p.toggle = widget.NewButton("", p.onToggle)
-	p.content = container.NewBorder(nil, container.NewVBox(p.toggle, p.status), nil, nil, container.NewStack(p.img, aim))
+	p.retry = widget.NewButton(lang.L("Réessayer la caméra"), p.onRetry)
+	p.content = container.NewBorder(nil, container.NewVBox(p.retry, p.toggle, p.status), nil, nil, container.NewStack(p.img, aim))
 	p.render()
 	return p
 }
@@ -70,9 +73,14 @@ func (u *UI) SetCameraOn(on bool) { u.prefs.SetBool(prefCameraOff, !on) }
 func (p *cameraPanel) on() bool { return !p.s.u.prefs.Bool(prefCameraOff) }
 
 func (p *cameraPanel) render() {
+	if p.on() && p.failed {
+		p.retry.Show()
+	} else {
+		p.retry.Hide()
+	}
 	switch {
 	case p.on() && p.failed:
-		p.toggle.SetText(lang.L("Réessayer la caméra"))
+		p.toggle.SetText(lang.L("Désactiver la caméra"))
 		p.aim.Hide() // nothing to aim at
 	case p.on():
 		p.toggle.SetText(lang.L("Désactiver la caméra"))
@@ -84,14 +92,16 @@ func (p *cameraPanel) render() {
 	}
 }
 
+// onRetry runs a failed camera again: a webcam plugged in since, or freed by another program.
+func (p *cameraPanel) onRetry() {
+	p.failed = false
+	p.render()
+	p.start()
+	p.s.u.win.Canvas().Focus(p.s.entry)
+}
+
 func (p *cameraPanel) onToggle() {
-	if p.failed && p.on() { // retry: a webcam plugged in since, or freed by another program
-		p.failed = false
-		p.render()
-		p.start()
-		p.s.u.win.Canvas().Focus(p.s.entry)
-		return
-	}
+	p.failed = false
 	p.s.u.prefs.SetBool(prefCameraOff, p.on())
 	if p.on() {
 		p.start()
@@ -110,6 +120,8 @@ func (p *cameraPanel) start() {
 	}
 	ctx, cancel := context.WithCancel(u.ctx)
 	p.cancel = cancel
+	p.run++
+	run := p.run
 	p.status.SetText(lang.L("Présentez le QR code dans le cadre vert."))
 	device := u.prefs.String(prefCameraDevice)
 	u.background(func() func() {
@@ -117,6 +129,9 @@ func (p *cameraPanel) start() {
 			toUI(func() { p.s.onCamera(text) })
 		})
 		return func() {
+			if run != p.run {
+				return // a run stopped and replaced (another camera chosen): the new one stands
+			}
 			p.cancel = nil
 			if err != nil && ctx.Err() == nil {
 				p.failed = true

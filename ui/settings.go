@@ -143,9 +143,11 @@ func (s *settingsScreen) cameraChoice() fyne.CanvasObject {
 			return
 		}
 		u.prefs.SetString(prefCameraDevice, device)
-		if u.screen != nil && u.screen.camera.cancel != nil { // restart on the new device
-			u.screen.camera.stop()
-			u.screen.camera.start()
+		if cam := u.screenCamera(); cam != nil && (cam.cancel != nil || cam.failed) { // (re)start on the new device
+			cam.stop()
+			cam.failed = false
+			cam.render()
+			cam.start()
 		}
 	}
 	if u.scanner != nil {
@@ -187,4 +189,12 @@ func (s *settingsScreen) soundChoice() fyne.CanvasObject {
 	})
 	on.SetChecked(!u.prefs.Bool(prefSoundOff))
 	return container.NewBorder(nil, nil, on, nil, volume)
+}
+
+// screenCamera is the counter screen's camera panel (nil before the screen exists).
+func (u *UI) screenCamera() *cameraPanel {
+	if u.screen == nil {
+		return nil
+	}
+	return u.screen.camera
 }

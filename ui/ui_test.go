@@ -341,20 +341,42 @@ func TestCameraPanel(t *testing.T) {
 	if got := u.prefs.String(prefCameraDevice); got != "/dev/video0" {
 		t.Errorf("camera choice not saved: %q", got)
 	}
-	// A camera that fails (none plugged in) leaves a button that tries again, not one that
-	// "turns off" a camera showing nothing; a retry that finds it runs it.
+	// A camera that fails (none plugged in) offers to try again, besides switching it off; a
+	// retry that finds it runs it, and the retry button goes.
+	cam := u.screen.camera
+	if cam.retry.Visible() {
+		t.Error("a retry button while the camera works")
+	}
 	sc.err = errors.New("Aucune caméra détectée. Branchez une webcam ou saisissez la contremarque.")
-	test.Tap(u.screen.camera.toggle) // off
-	test.Tap(u.screen.camera.toggle) // on again: the camera fails
-	if got := u.screen.camera.toggle.Text; got != "Réessayer la caméra" || u.screen.camera.status.Text != sc.err.Error() {
-		t.Fatalf("after a failure the button says %q and the panel %q", got, u.screen.camera.status.Text)
+	test.Tap(cam.toggle) // off
+	test.Tap(cam.toggle) // on again: the camera fails
+	if !cam.retry.Visible() || cam.retry.Text != "Réessayer la caméra" || cam.toggle.Text != "Désactiver la caméra" ||
+		cam.status.Text != sc.err.Error() || cam.aim.Visible() {
+		t.Fatalf("after a failure: retry shown %v %q, toggle %q, panel %q, aim box %v", cam.retry.Visible(), cam.retry.Text,
+			cam.toggle.Text, cam.status.Text, cam.aim.Visible())
+	}
+	test.Tap(cam.retry) // still none
+	if !cam.retry.Visible() {
+		t.Error("a retry that failed again hid the retry button")
 	}
 	sc.err = nil
 	frames := sc.frames
-	test.Tap(u.screen.camera.toggle)
-	if sc.frames != frames+1 || u.prefs.Bool(prefCameraOff) {
-		t.Errorf("retrying did not run the camera (frames %d → %d) or switched it off", frames, sc.frames)
+	test.Tap(cam.retry)
+	if sc.frames != frames+1 || u.prefs.Bool(prefCameraOff) || cam.retry.Visible() || !cam.aim.Visible() {
+		t.Errorf("retrying: frames %d → %d, off %v, retry shown %v, aim box %v", frames, sc.frames,
+			u.prefs.Bool(prefCameraOff), cam.retry.Visible(), cam.aim.Visible())
 	}
+	// A failed camera can be switched off too (a counter that scans with a USB scanner only).
+	sc.err = errors.New("Aucune caméra détectée.")
+	test.Tap(cam.toggle)
+	test.Tap(cam.toggle)
+	test.Tap(cam.toggle)
+	if !u.prefs.Bool(prefCameraOff) || cam.retry.Visible() || cam.toggle.Text != "Activer la caméra" {
+		t.Errorf("switching a failed camera off: off %v, retry shown %v, toggle %q", u.prefs.Bool(prefCameraOff),
+			cam.retry.Visible(), cam.toggle.Text)
+	}
+	sc.err = nil
+	test.Tap(cam.toggle) // on again, working
 	// Switching the camera off is remembered.
 	test.Tap(u.screen.camera.toggle)
 	if !u.prefs.Bool(prefCameraOff) || u.screen.camera.toggle.Text != "Activer la caméra" {

@@ -102,6 +102,7 @@ func (n *Node) hear(ctx context.Context, data []byte, from *net.UDPAddr) {
 		return // our own, heard back
 	}
 	addr := net.JoinHostPort(from.IP.String(), strconv.Itoa(m.Port))
+	n.log.Debug("announcement heard", "device", m.Device, "addr", addr)
 	if n.heard(addr, m.Device) {
 		n.log.Info("peer found", "device", m.Device, "addr", addr)
 		n.wg.Add(1)
