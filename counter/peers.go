@@ -67,7 +67,7 @@ func (l ledger) Received(ctx context.Context, vs []lan.Validation) error {
 	l.e.mu.Lock()
 	for _, v := range vs {
 		tok := app.NormalizeToken(v.Token)
-		if prev, ok := l.e.recent[tok]; ok && v.Withdrawn && prev.PeerDevice == v.Device {
+		if prev, ok := l.e.recent[tok]; v.Withdrawn && ok && prev.PeerDevice == v.Device {
 			delete(l.e.recent, tok)
 		}
 	}
@@ -112,13 +112,18 @@ func (e *Engine) decidePeer(ctx context.Context, v Verdict) (Verdict, bool) {
 	return v, true
 }
 
+// currentPeers returns the peers connected now (nil when none).
+func (e *Engine) currentPeers() Peers {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.peers
+}
+
 // tellPeers tells the peers of an admission (in the background): one decided offline, and one
 // the server made online too, so that a peer whose copy is a pull behind when the outage begins
 // still refuses the ticket.
 func (e *Engine) tellPeers(v Verdict) {
-	e.mu.Lock()
-	p := e.peers
-	e.mu.Unlock()
+	p := e.currentPeers()
 	if p == nil || v.Code != app.OutcomeAdmitted {
 		return
 	}
@@ -129,9 +134,7 @@ func (e *Engine) tellPeers(v Verdict) {
 // here has just undone, no longer stands (in the background; peers apply it only when that
 // validation was this counter's own).
 func (e *Engine) withdrawFromPeers(token, undone string, at time.Time) {
-	e.mu.Lock()
-	p := e.peers
-	e.mu.Unlock()
+	p := e.currentPeers()
 	if p == nil || undone == "" {
 		return
 	}
@@ -164,9 +167,7 @@ type LANStatus struct {
 // LANStatus says what the exchange with the other counters is doing (off when the engine has
 // no peers connected).
 func (e *Engine) LANStatus() LANStatus {
-	e.mu.Lock()
-	p := e.peers
-	e.mu.Unlock()
+	p := e.currentPeers()
 	sw, ok := p.(interface{ Status() lan.Status })
 	if !ok {
 		return LANStatus{}

@@ -255,8 +255,8 @@ func (n *Node) shutdown() {
 	}
 }
 
-// Tell sends an admission (or a withdrawal) to every peer at once, in the background: it never blocks (when the
-// queue is full the next full exchange carries it).
+// Tell sends an admission (or a withdrawal) to every peer at once, in the background: it never
+// blocks (when the queue is full the next full exchange carries it).
 func (n *Node) Tell(v Validation) {
 	select {
 	case n.tell <- v:
